@@ -1,0 +1,54 @@
+# congvu — two commands do all set-up: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+CONGVU := $(VENV)/bin/congvu
+PYTEST := $(VENV)/bin/pytest
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ENV := DJANGO_SETTINGS_MODULE=congvu.settings.demo
+
+.PHONY: demo bootstrap bootstrap-test demo-setup serve test lint test-sqlite test-pg test-e2e messages clean
+
+bootstrap:
+	@bin/bootstrap
+
+bootstrap-test:
+	@bin/bootstrap --test
+
+## Set up congvu on SQLite with the Thạnh Phú demo data and serve it.
+demo: bootstrap demo-setup serve
+
+demo-setup:
+	@$(DEMO_ENV) $(CONGVU) migrate --noinput -v 0
+	@$(DEMO_ENV) $(CONGVU) collectstatic --noinput -v 0
+	@$(DEMO_ENV) $(CONGVU) load_demo
+
+serve:
+	@echo "congvu: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@$(DEMO_ENV) $(VENV)/bin/gunicorn congvu.wsgi:application --bind $(HOST):$(PORT) \
+		--workers 2 --threads 4 --access-logfile - --forwarded-allow-ips=127.0.0.1
+
+## Lint, Django checks, and the whole suite on SQLite and on PostgreSQL.
+test: bootstrap-test lint test-sqlite test-pg
+
+lint:
+	@$(VENV)/bin/ruff check src tests bench
+	@$(VENV)/bin/ruff format --check src tests bench
+	@DJANGO_SETTINGS_MODULE=congvu.settings.test $(CONGVU) check --fail-level WARNING
+	@DJANGO_SETTINGS_MODULE=congvu.settings.test $(CONGVU) makemigrations --check --dry-run
+	@DJANGO_SETTINGS_MODULE=congvu.settings.production SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
+		ALLOWED_HOSTS=congvu.example.vn $(CONGVU) check --deploy --fail-level WARNING
+
+test-sqlite:
+	@echo "==> pytest on SQLite"
+	@env -u DATABASE_URL $(PYTEST) -p no:cacheprovider -n 2 --dist loadfile
+
+test-pg:
+	@echo "==> pytest on PostgreSQL"
+	@bin/with-postgres $(PYTEST) -p no:cacheprovider -n 2 --dist loadfile --require-postgres
+
+messages:
+	cd src/congvu && ../../$(CONGVU) makemessages -l vi -l en --no-obsolete && ../../$(CONGVU) compilemessages
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "congvu.accounts"
+    label = "accounts"
+    verbose_name = _("Tài khoản")
+
+    def ready(self):
+        from . import policies  # noqa: F401

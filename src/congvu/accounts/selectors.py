@@ -1,0 +1,59 @@
+"""Reads about people: actor facts, the staff directory."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+
+from .constants import Role, UserKind
+from .models import Delegation, Position, User
+
+
+def actor_facts(user) -> dict:
+    """Roles per unit, administered subtrees and clearance for ``user``, from active positions.
+
+    An active delegation (ủy quyền) gives the delegate the delegator's roles in
+    that unit for its date range.
+    """
+    from congvu.org.selectors import descendant_ids
+
+    roles: dict[int, set[str]] = {}
+    clearance = 0
+    if getattr(user, "kind", None) != UserKind.OFFICIAL:
+        return {"roles": {}, "admin_unit_ids": set(), "clearance": 0}
+    for unit_id, role, level in Position.objects.active().filter(user=user).values_list(
+        "unit_id", "role", "clearance"
+    ):
+        roles.setdefault(unit_id, set()).add(role)
+        clearance = max(clearance, level)
+    delegated = Delegation.objects.active().filter(delegate=user)
+    for d in delegated.select_related("delegator"):
+        for unit_id, role, level in Position.objects.active().filter(
+            user=d.delegator, unit_id=d.unit_id
+        ).values_list("unit_id", "role", "clearance"):
+            roles.setdefault(unit_id, set()).add(role)
+            clearance = max(clearance, level)
+    admin_roots = {u for u, rs in roles.items() if Role.UNIT_ADMIN in rs}
+    admin_unit_ids = descendant_ids(admin_roots) if admin_roots else set()
+    return {"roles": roles, "admin_unit_ids": admin_unit_ids, "clearance": clearance}
+
+
+def staff_directory(*, actor, unit_ids=None, query: str = ""):
+    """Danh bạ: active officials the actor may see, with their active positions."""
+    from congvu.core.text import fold
+
+    users = (
+        User.objects.restrict(actor, "view")
+        .filter(kind=UserKind.OFFICIAL, is_active=True)
+        .prefetch_related(
+            Prefetch("positions", queryset=Position.objects.active().select_related("unit"),
+                     to_attr="active_positions")
+        )
+        .order_by("full_name")
+    )
+    if unit_ids:
+        users = users.filter(positions__unit_id__in=unit_ids).distinct()
+    result = list(users)
+    if query:
+        q = fold(query)
+        result = [u for u in result if q in fold(f"{u.full_name} {u.username} {u.email}")]
+    return result

@@ -1,0 +1,22 @@
+"""Test settings: fast hashing, in-memory e-mail, eager Celery.
+
+DATABASE_URL selects PostgreSQL; without it the suite runs on SQLite.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("EMAIL_URL", "locmem://")
+os.environ.pop("CELERY_BROKER_URL", None)
+
+from .base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
+    DATABASES["default"]["OPTIONS"].pop("init_command", None)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False}

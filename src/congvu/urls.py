@@ -1,0 +1,13 @@
+"""Root URL map. Each app owns its own urls module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("congvu.portal.urls")),
+    path("app/", include("congvu.web.urls")),
+    path("accounts/", include("congvu.accounts.urls")),
+    path("api/", include("congvu.api.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
