@@ -26,13 +26,15 @@ class User(AbstractUser):
     ``kind`` keeps them apart and portal accounts never reach internal pages.
     """
 
-    kind = models.CharField(_("loại tài khoản"), max_length=10, choices=UserKind.choices,
-                            default=UserKind.OFFICIAL)
+    kind = models.CharField(
+        _("loại tài khoản"), max_length=10, choices=UserKind.choices, default=UserKind.OFFICIAL
+    )
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     email_verified = models.BooleanField(_("đã xác minh thư điện tử"), default=False)
-    applicant_type = models.CharField(_("loại người nộp"), max_length=10,
-                                      choices=ApplicantType.choices, blank=True)
+    applicant_type = models.CharField(
+        _("loại người nộp"), max_length=10, choices=ApplicantType.choices, blank=True
+    )
     id_number = models.CharField(_("số định danh/CCCD"), max_length=20, blank=True)
     tax_code = models.CharField(_("mã số thuế"), max_length=20, blank=True)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
@@ -66,7 +68,8 @@ class PositionQuerySet(RestrictedQuerySet):
     def active(self, day: datetime.date | None = None):
         day = day or timezone.localdate()
         return self.filter(
-            Q(valid_from__lte=day), Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+            Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
             unit__valid_from__lte=day,
         ).filter(Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=day))
 
@@ -74,12 +77,17 @@ class PositionQuerySet(RestrictedQuerySet):
 class Position(models.Model):
     """Chức vụ: a person's post in a unit, carrying one role, for a date range."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="positions",
-                             verbose_name=_("cán bộ"))
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="positions",
-                             verbose_name=_("đơn vị"))
-    title = models.CharField(_("chức vụ"), max_length=120,
-                             help_text=_("Ví dụ: Chủ tịch, Phó Chánh Văn phòng, Chuyên viên."))
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="positions", verbose_name=_("cán bộ")
+    )
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="positions", verbose_name=_("đơn vị")
+    )
+    title = models.CharField(
+        _("chức vụ"),
+        max_length=120,
+        help_text=_("Ví dụ: Chủ tịch, Phó Chánh Văn phòng, Chuyên viên."),
+    )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
     clearance = models.PositiveSmallIntegerField(
         _("được xem văn bản mật"), choices=Confidentiality.choices, default=Confidentiality.NORMAL
@@ -96,7 +104,8 @@ class Position(models.Model):
         ordering = ["unit__path", "role", "user__full_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "unit", "role"], condition=Q(valid_to__isnull=True),
+                fields=["user", "unit", "role"],
+                condition=Q(valid_to__isnull=True),
                 name="accounts_position_unique_open",
             ),
         ]
@@ -118,13 +127,21 @@ class Delegation(models.Model):
     ``expire_delegations`` writes the audit record when the range has passed.
     """
 
-    delegator = models.ForeignKey(User, on_delete=models.PROTECT, related_name="delegations_given",
-                                  verbose_name=_("người ủy quyền"))
-    delegate = models.ForeignKey(User, on_delete=models.PROTECT,
-                                 related_name="delegations_received",
-                                 verbose_name=_("người được ủy quyền"))
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="delegations",
-                             verbose_name=_("đơn vị"))
+    delegator = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
+        verbose_name=_("người ủy quyền"),
+    )
+    delegate = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+        verbose_name=_("người được ủy quyền"),
+    )
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.PROTECT, related_name="delegations", verbose_name=_("đơn vị")
+    )
     start_date = models.DateField(_("từ ngày"))
     end_date = models.DateField(_("đến ngày"))
     reason = models.CharField(_("lý do"), max_length=255, blank=True)
@@ -139,10 +156,12 @@ class Delegation(models.Model):
         verbose_name_plural = _("ủy quyền")
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")),
-                                   name="accounts_delegation_range"),
-            models.CheckConstraint(condition=~Q(delegator=models.F("delegate")),
-                                   name="accounts_delegation_not_self"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="accounts_delegation_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(delegator=models.F("delegate")), name="accounts_delegation_not_self"
+            ),
         ]
 
     def __str__(self) -> str:

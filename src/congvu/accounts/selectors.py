@@ -20,16 +20,18 @@ def actor_facts(user) -> dict:
     clearance = 0
     if getattr(user, "kind", None) != UserKind.OFFICIAL:
         return {"roles": {}, "admin_unit_ids": set(), "clearance": 0}
-    for unit_id, role, level in Position.objects.active().filter(user=user).values_list(
-        "unit_id", "role", "clearance"
+    for unit_id, role, level in (
+        Position.objects.active().filter(user=user).values_list("unit_id", "role", "clearance")
     ):
         roles.setdefault(unit_id, set()).add(role)
         clearance = max(clearance, level)
     delegated = Delegation.objects.active().filter(delegate=user)
     for d in delegated.select_related("delegator"):
-        for unit_id, role, level in Position.objects.active().filter(
-            user=d.delegator, unit_id=d.unit_id
-        ).values_list("unit_id", "role", "clearance"):
+        for unit_id, role, level in (
+            Position.objects.active()
+            .filter(user=d.delegator, unit_id=d.unit_id)
+            .values_list("unit_id", "role", "clearance")
+        ):
             roles.setdefault(unit_id, set()).add(role)
             clearance = max(clearance, level)
     admin_roots = {u for u, rs in roles.items() if Role.UNIT_ADMIN in rs}
@@ -45,8 +47,11 @@ def staff_directory(*, actor, unit_ids=None, query: str = ""):
         User.objects.restrict(actor, "view")
         .filter(kind=UserKind.OFFICIAL, is_active=True)
         .prefetch_related(
-            Prefetch("positions", queryset=Position.objects.active().select_related("unit"),
-                     to_attr="active_positions")
+            Prefetch(
+                "positions",
+                queryset=Position.objects.active().select_related("unit"),
+                to_attr="active_positions",
+            )
         )
         .order_by("full_name")
     )

@@ -39,11 +39,23 @@ class AuditRecord(models.Model):
     created_at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=10, choices=RecordKind.choices, default=RecordKind.ACTION)
     action = models.CharField(_("thao tác"), max_length=120, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                              blank=True, related_name="+", verbose_name=_("người thực hiện"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
     actor_label = models.CharField(max_length=200, blank=True)
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name=_("đơn vị"))
+    unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị"),
+    )
     object_type = models.CharField(max_length=100, blank=True, db_index=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)
     object_repr = models.CharField(max_length=255, blank=True)

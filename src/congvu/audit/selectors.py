@@ -28,10 +28,13 @@ def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
             break
         for row in page:
             if row["seq"] != expected_seq:
-                return ChainProblem(expected_seq, None,
-                                    f"record #{expected_seq} is missing (next is #{row['seq']})")
+                return ChainProblem(
+                    expected_seq, None, f"record #{expected_seq} is missing (next is #{row['seq']})"
+                )
             if row["prev_hash"] != expected_prev:
-                return ChainProblem(row["seq"], row["id"], "prev_hash does not match the record before")
+                return ChainProblem(
+                    row["seq"], row["id"], "prev_hash does not match the record before"
+                )
             if record_digest(row) != row["hash"]:
                 return ChainProblem(row["seq"], row["id"], "content does not match its hash")
             expected_prev = row["hash"]
@@ -42,6 +45,9 @@ def verify_chain(batch_size: int = 2000) -> ChainProblem | None:
     if head is None:
         return ChainProblem(None, None, "chain head is missing")
     if head.seq != expected_seq - 1 or head.hash != expected_prev:
-        return ChainProblem(expected_seq, last_pk,
-                            f"chain head says #{head.seq} but the last record is #{expected_seq - 1}")
+        return ChainProblem(
+            expected_seq,
+            last_pk,
+            f"chain head says #{head.seq} but the last record is #{expected_seq - 1}",
+        )
     return None

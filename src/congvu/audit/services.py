@@ -14,8 +14,21 @@ from .models import AuditRecord, ChainHead, RecordKind
 
 GENESIS = "0" * 64
 HASHED_FIELDS = (
-    "seq", "created_at", "kind", "action", "actor_id", "actor_label", "unit_id", "object_type",
-    "object_id", "object_repr", "before", "after", "confidentiality", "ip", "prev_hash",
+    "seq",
+    "created_at",
+    "kind",
+    "action",
+    "actor_id",
+    "actor_label",
+    "unit_id",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "confidentiality",
+    "ip",
+    "prev_hash",
 )
 
 
@@ -32,8 +45,11 @@ def record_digest(values: dict[str, Any]) -> str:
     if isinstance(created, datetime.datetime):
         payload["created_at"] = created.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     canonical = json.dumps(
-        {k: payload[k] for k in HASHED_FIELDS}, sort_keys=True, ensure_ascii=False,
-        separators=(",", ":"), default=str,
+        {k: payload[k] for k in HASHED_FIELDS},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -55,9 +71,21 @@ def _actor_user(actor):
     return user
 
 
-def _append(*, kind: str, actor, action: str, obj: models.Model | None, before, after,
-            unit=None, confidentiality: int = 0, ip: str = "", object_type: str = "",
-            object_id: str = "", object_repr: str = "") -> AuditRecord:
+def _append(
+    *,
+    kind: str,
+    actor,
+    action: str,
+    obj: models.Model | None,
+    before,
+    after,
+    unit=None,
+    confidentiality: int = 0,
+    ip: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+) -> AuditRecord:
     user = _actor_user(actor)
     if obj is not None:
         object_type = obj._meta.label_lower
@@ -92,19 +120,55 @@ def _append(*, kind: str, actor, action: str, obj: models.Model | None, before, 
     return record
 
 
-def log_action(*, actor, action: str, obj: models.Model | None = None, before=None, after=None,
-               unit=None, confidentiality: int = 0, ip: str = "", **extra) -> AuditRecord:
+def log_action(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    before=None,
+    after=None,
+    unit=None,
+    confidentiality: int = 0,
+    ip: str = "",
+    **extra,
+) -> AuditRecord:
     """Record a state change. Must run inside the transaction that makes the change."""
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         raise RuntimeError("log_action() must be called inside the transaction of the change")
-    return _append(kind=RecordKind.ACTION, actor=actor, action=action, obj=obj, before=before,
-                   after=after, unit=unit, confidentiality=confidentiality, ip=ip, **extra)
+    return _append(
+        kind=RecordKind.ACTION,
+        actor=actor,
+        action=action,
+        obj=obj,
+        before=before,
+        after=after,
+        unit=unit,
+        confidentiality=confidentiality,
+        ip=ip,
+        **extra,
+    )
 
 
-def log_access(*, actor, obj: models.Model, action: str = "congvu.audit.read", unit=None,
-               confidentiality: int = 1, ip: str = "") -> AuditRecord:
+def log_access(
+    *,
+    actor,
+    obj: models.Model,
+    action: str = "congvu.audit.read",
+    unit=None,
+    confidentiality: int = 1,
+    ip: str = "",
+) -> AuditRecord:
     """Record a read of a confidential object, in its own transaction."""
     with transaction.atomic():
-        return _append(kind=RecordKind.ACCESS, actor=actor, action=action, obj=obj, before=None,
-                       after=None, unit=unit, confidentiality=confidentiality, ip=ip)
+        return _append(
+            kind=RecordKind.ACCESS,
+            actor=actor,
+            action=action,
+            obj=obj,
+            before=None,
+            after=None,
+            unit=unit,
+            confidentiality=confidentiality,
+            ip=ip,
+        )

@@ -22,8 +22,14 @@ class ServiceError(Exception):
     code = "invalid"
     status = 400
 
-    def __init__(self, message: str, *, code: str | None = None, field: str | None = None,
-                 errors: list[FieldError] | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        errors: list[FieldError] | None = None,
+    ):
         super().__init__(message)
         self.message = str(message)
         if code:

@@ -33,19 +33,31 @@ class Unit(models.Model):
     kind = models.CharField(_("loại"), max_length=20, choices=UnitKind.choices)
     name = models.CharField(_("tên đầy đủ"), max_length=255)
     short_name = models.CharField(
-        _("tên viết tắt"), max_length=30, blank=True,
+        _("tên viết tắt"),
+        max_length=30,
+        blank=True,
         help_text=_("Dùng trong ký hiệu văn bản, ví dụ UBND, VP, TP."),
     )
     code = models.CharField(
-        _("mã định danh"), max_length=13, blank=True, validators=[validate_agency_code],
+        _("mã định danh"),
+        max_length=13,
+        blank=True,
+        validators=[validate_agency_code],
         help_text=_("Mã định danh điện tử 13 ký tự theo QCVN 102:2016, ví dụ 000.00.31.H57."),
     )
     admin_code = models.CharField(
-        _("mã đơn vị hành chính"), max_length=20, blank=True, db_index=True,
+        _("mã đơn vị hành chính"),
+        max_length=20,
+        blank=True,
+        db_index=True,
         help_text=_("Mã tỉnh/huyện/xã theo danh mục đơn vị hành chính (nếu có)."),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("đơn vị cấp trên"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
@@ -56,11 +68,15 @@ class Unit(models.Model):
     valid_from = models.DateField(_("hiệu lực từ"), default=datetime.date(2000, 1, 1))
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     predecessors = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="successors",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="successors",
         verbose_name=_("đơn vị tiền thân"),
     )
     require_2fa = models.BooleanField(
-        _("bắt buộc xác thực hai lớp"), default=False,
+        _("bắt buộc xác thực hai lớp"),
+        default=False,
         help_text=_("Cán bộ có chức vụ tại đơn vị này phải dùng mã OTP khi đăng nhập."),
     )
 
@@ -72,7 +88,8 @@ class Unit(models.Model):
         ordering = ["path"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=Q(valid_to__isnull=True) & ~Q(code=""),
+                fields=["code"],
+                condition=Q(valid_to__isnull=True) & ~Q(code=""),
                 name="org_unit_code_unique_active",
             ),
             models.CheckConstraint(

@@ -17,4 +17,3 @@ def unit_policy(actor: Actor, action: str):
     if action == "change" and actor.admin_unit_ids:
         return Q(pk__in=actor.admin_unit_ids)
     return NONE
-

@@ -32,7 +32,5 @@ def active_units(day: datetime.date | None = None):
 
 def unit_tree(*, actor, day: datetime.date | None = None) -> list[Unit]:
     """Units valid on ``day`` in tree order (``path``), as the actor may see them."""
-    qs = Unit.objects.restrict(actor, "view").filter(
-        pk__in=active_units(day).values("pk")
-    )
+    qs = Unit.objects.restrict(actor, "view").filter(pk__in=active_units(day).values("pk"))
     return list(qs.order_by("path"))
