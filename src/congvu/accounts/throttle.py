@@ -1,0 +1,141 @@
+"""Login lock-out (khóa đăng nhập) after repeated failures.
+
+Two counters per attempt: one for the username, one for the client address,
+so guessing many passwords for one account and one password for many
+accounts are both stopped. Counters live in ``LoginThrottle`` rows (database,
+not cache) so every app process sees the same lock.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congvu.audit.services import log_action, snapshot
+
+from .models import LoginThrottle
+
+
+def _max_failures() -> int:
+    return settings.LOGIN_MAX_FAILURES
+
+
+def _lockout() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS)
+
+
+def _window() -> datetime.timedelta:
+    # Failures older than this are forgotten; by default as long as the lock itself.
+    seconds = getattr(settings, "LOGIN_FAILURE_WINDOW_SECONDS", settings.LOGIN_LOCKOUT_SECONDS)
+    return datetime.timedelta(seconds=seconds)
+
+
+def username_key(username: str) -> str:
+    return f"user:{(username or '').strip().lower()}"[:200]
+
+
+def ip_key(ip: str) -> str:
+    return f"ip:{ip}"[:200]
+
+
+def keys_for(*, username: str | None, ip: str | None) -> list[str]:
+    keys = []
+    if username:
+        keys.append(username_key(username))
+    if ip:
+        keys.append(ip_key(ip))
+    return keys
+
+
+def client_ip(request) -> str:
+    """The client address as the web server saw it.
+
+    Behind nginx, the proxy must set REMOTE_ADDR from the real client (the
+    ``real_ip`` module, see docs/deploy.md); X-Forwarded-For is not trusted
+    here because a client can forge it to dodge the lock.
+    """
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def locked_seconds(*, username: str | None, ip: str | None) -> int:
+    """Seconds until every lock on these keys lifts; 0 when none is locked."""
+    now = timezone.now()
+    until = (
+        LoginThrottle.objects.filter(
+            key__in=keys_for(username=username, ip=ip), locked_until__gt=now
+        )
+        .order_by("-locked_until")
+        .values_list("locked_until", flat=True)
+        .first()
+    )
+    if until is None:
+        return 0
+    return max(1, math.ceil((until - now).total_seconds()))
+
+
+def lock_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return _(
+        "Đăng nhập tạm thời bị khóa do nhập sai quá nhiều lần. "
+        "Vui lòng thử lại sau %(minutes)s phút hoặc liên hệ quản trị viên."
+    ) % {"minutes": minutes}
+
+
+@transaction.atomic
+def login_failure_record(*, username: str | None, ip: str | None, user=None) -> bool:
+    """Count one failed attempt (password or OTP); True when this attempt set a lock."""
+    now = timezone.now()
+    locked_now = False
+    for key in keys_for(username=username, ip=ip):
+        LoginThrottle.objects.get_or_create(key=key)
+        throttle = LoginThrottle.objects.select_for_update().get(key=key)
+        if throttle.locked_until and throttle.locked_until <= now:
+            throttle.failures = 0
+            throttle.locked_until = None
+        elif (
+            throttle.updated_at
+            and throttle.updated_at < now - _window()
+            and not throttle.locked_until
+        ):
+            throttle.failures = 0
+        throttle.failures += 1
+        if throttle.locked_until is None and throttle.failures >= _max_failures():
+            throttle.locked_until = now + _lockout()
+            throttle.save()
+            log_action(
+                actor=user,
+                action="congvu.accounts.login.locked",
+                obj=throttle,
+                after=snapshot(throttle, fields=["key", "failures", "locked_until"]),
+                ip=ip or "",
+            )
+            locked_now = True
+        else:
+            throttle.save()
+    return locked_now
+
+
+def login_success_record(*, username: str) -> None:
+    """A successful login clears the username counter (the address counter stays)."""
+    LoginThrottle.objects.filter(key=username_key(username)).exclude(
+        locked_until__gt=timezone.now()
+    ).delete()
+
+
+@transaction.atomic
+def login_throttle_unlock(*, actor, throttle: LoginThrottle) -> None:
+    """Mở khóa đăng nhập: an administrator lifts a lock before it runs out."""
+    before = snapshot(throttle, fields=["key", "failures", "locked_until"])
+    log_action(
+        actor=actor,
+        action="congvu.accounts.login.unlocked",
+        obj=throttle,
+        before=before,
+        after=None,
+    )
+    throttle.delete()
