@@ -1,4 +1,54 @@
-from django.urls import path  # noqa: F401
+"""The REST API under /api/: OpenAPI schema, its docs, and version 1.
+
+Each app keeps its viewsets in ``congvu.<app>.api``; they are registered here.
+Anything else under /api/ answers the JSON 404, never an HTML page.
+"""
+
+from django.urls import include, path, re_path
+
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+
+from congvu.accounts.api import DelegationViewSet, MeView, OfficialViewSet, PositionViewSet
+from congvu.audit.api import AuditRecordViewSet
+from congvu.org.api import UnitViewSet
+
+from .errors import not_found_view
 
 app_name = "api"
-urlpatterns = []
+
+v1 = SimpleRouter(use_regex_path=False)
+v1.register("units", UnitViewSet, basename="unit")
+v1.register("officials", OfficialViewSet, basename="official")
+v1.register("positions", PositionViewSet, basename="position")
+v1.register("delegations", DelegationViewSet, basename="delegation")
+v1.register("audit-records", AuditRecordViewSet, basename="audit-record")
+
+# The schema and its docs are public: they describe, they hold no data.
+public = {"permission_classes": [AllowAny], "authentication_classes": []}
+
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(**public), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/swagger_ui.html", **public
+        ),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="api:schema", template_name="api/redoc.html", **public
+        ),
+        name="redoc",
+    ),
+    path("v1/me/", MeView.as_view(), name="me"),
+    path("v1/", include(v1.urls)),
+    re_path(r"^.*$", not_found_view, name="not_found"),
+]

@@ -204,7 +204,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["congvu.api.permissions.IsOfficial"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "congvu.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "congvu.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
@@ -219,6 +219,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, whichever field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "congvu.org.constants.UnitKind",
+        "RoleEnum": "congvu.accounts.constants.Role",
+        "UserKindEnum": "congvu.accounts.constants.UserKind",
+        "ConfidentialityEnum": "congvu.accounts.constants.Confidentiality",
+        "AuditRecordKindEnum": "congvu.audit.models.RecordKind",
+    },
 }
 
 # --- Security -------------------------------------------------------------------

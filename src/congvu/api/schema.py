@@ -1,0 +1,61 @@
+"""OpenAPI generation: every operation documents its error responses.
+
+Set as DRF's ``DEFAULT_SCHEMA_CLASS`` so endpoints added later get the
+``Error`` component on their 4xx responses without anyone remembering.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from drf_spectacular import openapi
+from rest_framework.permissions import AllowAny
+
+from .errors import ErrorSerializer
+
+ERROR_DESCRIPTIONS = {
+    "400": _("Dữ liệu không hợp lệ (code: invalid hoặc mã nghiệp vụ), lỗi nêu tên trường."),
+    "401": _("Chưa đăng nhập hoặc thiếu mã truy cập (code: not_authenticated)."),
+    "403": _("Không có quyền (code: permission_denied)."),
+    "404": _("Không tìm thấy hoặc nằm ngoài phạm vi được xem (code: not_found)."),
+    "409": _("Trạng thái hiện tại không cho phép thao tác (code: transition_not_allowed…)."),
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for status in self._error_statuses():
+            if status not in responses:
+                response = self._get_response_for_code(ErrorSerializer, status, direction=direction)
+                response["description"] = str(ERROR_DESCRIPTIONS[status])
+                responses[status] = response
+        return responses
+
+    def _error_statuses(self) -> list[str]:
+        statuses = []
+        writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
+        if writes or self._get_filter_parameters() or self._has_query_serializer():
+            statuses.append("400")
+        public = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
+        if not public:
+            statuses += ["401", "403"]
+        if "{" in self.path:
+            statuses.append("404")
+        if writes and "{" in self.path:
+            statuses.append("409")
+        return statuses
+
+    def _has_query_serializer(self) -> bool:
+        return self._filter_serializer() is not None
+
+    def _filter_serializer(self):
+        """Query parameters of list actions come from the view's ``filter_serializer_class``."""
+        if getattr(self.view, "action", None) != "list":
+            return None
+        return getattr(self.view, "filter_serializer_class", None)
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        filters = self._filter_serializer()
+        return [filters, *parameters] if filters is not None else parameters
