@@ -1,5 +1,7 @@
 """Every /app/ page: anonymous → login, citizen → 404, official → 200."""
 
+import re
+
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
@@ -72,3 +74,16 @@ def test_decorator_redirects_anonymous_with_next():
     response = official_required(_ok)(request)
     assert response.status_code == 302
     assert "next=/app/danh-ba/%3Fq%3Dan" in response["Location"]
+
+
+def test_pages_have_no_inline_script_or_style(client, official):
+    """The shell ships a CSP without 'unsafe-inline'."""
+    client.force_login(official)
+    unit = official.positions.get().unit
+    for url in page_urls(unit, official):
+        html = client.get(url).content.decode()
+        assert "style=" not in html, url
+        assert "<style" not in html, url
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag, (url, tag)
+        assert not re.search(r"\son[a-z]+=", html), url
