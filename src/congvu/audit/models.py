@@ -26,6 +26,10 @@ class AppendOnlyQuerySet(RestrictedQuerySet):
     def bulk_update(self, *args, **kwargs):
         raise TypeError("Audit records are append-only")
 
+    def bulk_create(self, *args, **kwargs):
+        # Rows made in bulk would skip the chain head and its lock.
+        raise TypeError("Audit records are written one by one by congvu.audit.services")
+
 
 class RecordKind(models.TextChoices):
     ACTION = "action", _("Thao tác")

@@ -1,13 +1,25 @@
-"""Writing the audit trail: `log_action` (same transaction) and `log_access`."""
+"""Writing the audit trail (nhật ký): `log_action` (same transaction) and `log_access`.
+
+Hashing must give the same digest for a record whether it is computed from the
+values about to be inserted or from the row read back later, on SQLite or on
+PostgreSQL. So ``before``/``after`` are normalised to plain JSON before they
+are stored (`_jsonable`), and the digest is taken over a canonical form
+(`record_digest`): keys sorted, datetimes as UTC with microseconds, and
+integral floats as integers (PostgreSQL's jsonb renders ``1e+20`` back as
+``100000000000000000000``).
+"""
 
 from __future__ import annotations
 
 import datetime
+import decimal
 import hashlib
 import json
+import uuid
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .models import AuditRecord, ChainHead, RecordKind
@@ -32,20 +44,55 @@ HASHED_FIELDS = (
 )
 
 
+def _utc_iso(value: datetime.datetime) -> str:
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return _utc_iso(value)
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return value.total_seconds()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    return str(value)
+
+
 def _jsonable(value: Any) -> Any:
     """Normalise to what a JSON column gives back, so hashing is stable across databases."""
     if value is None:
         return None
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+    return json.loads(json.dumps(value, default=_json_default, ensure_ascii=False))
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def record_digest(values: dict[str, Any]) -> str:
-    payload = dict(values)
+    """SHA-256 over the canonical JSON of the hashed fields of one record."""
+    payload = {k: values[k] for k in HASHED_FIELDS}
     created = payload["created_at"]
     if isinstance(created, datetime.datetime):
-        payload["created_at"] = created.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        payload["created_at"] = _utc_iso(created)
     canonical = json.dumps(
-        {k: payload[k] for k in HASHED_FIELDS},
+        _canonical(payload),
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -58,7 +105,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     """The concrete field values of ``obj`` as JSON, for ``before``/``after``."""
     data = {}
     for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
+        if fields is not None and field.name not in fields and field.attname not in fields:
             continue
         data[field.attname] = field.value_from_object(obj)
     return _jsonable(data)
@@ -69,6 +116,24 @@ def _actor_user(actor):
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return user
+
+
+def _locked_head() -> ChainHead:
+    """The chain head, locked until the end of the transaction.
+
+    The head row comes from a data migration; a flushed test database (or a
+    database restored without it) has none, so it is created when the trail is
+    empty. A missing head with records present is tampering: refuse to append.
+    """
+    # Locking the head row serialises appenders on PostgreSQL; SQLite
+    # transactions are IMMEDIATE (settings), which serialises them there.
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is not None:
+        return head
+    if AuditRecord.objects.exists():
+        raise RuntimeError("The audit chain head is missing; run `congvu audit_verify`.")
+    ChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
+    return ChainHead.objects.select_for_update().get(pk=1)
 
 
 def _append(
@@ -91,9 +156,7 @@ def _append(
         object_type = obj._meta.label_lower
         object_id = str(obj.pk)
         object_repr = str(obj)[:255]
-    # Locking the head row serialises appenders on PostgreSQL; SQLite
-    # transactions are IMMEDIATE (settings), which serialises them there.
-    head = ChainHead.objects.select_for_update().get(pk=1)
+    head = _locked_head()
     values = {
         "seq": head.seq + 1,
         "created_at": timezone.now(),
@@ -132,7 +195,11 @@ def log_action(
     ip: str = "",
     **extra,
 ) -> AuditRecord:
-    """Record a state change. Must run inside the transaction that makes the change."""
+    """Record a state change. Must run inside the transaction that makes the change.
+
+    The record then commits or rolls back with the change itself, so the trail
+    never shows a change that did not happen, nor misses one that did.
+    """
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         raise RuntimeError("log_action() must be called inside the transaction of the change")
@@ -159,7 +226,15 @@ def log_access(
     confidentiality: int = 1,
     ip: str = "",
 ) -> AuditRecord:
-    """Record a read of a confidential object, in its own transaction."""
+    """Record a read of a confidential object (kind ``access``).
+
+    Call it from the read path *before* using the object, outside any
+    transaction (views do not run in ATOMIC_REQUESTS): it then commits at once,
+    in its own transaction, so the record survives whatever the caller does
+    next, including an error or a rolled-back write. Called inside an open
+    transaction it can only join it (a second connection would wait on the
+    chain-head lock that transaction may hold), and shares its fate.
+    """
     with transaction.atomic():
         return _append(
             kind=RecordKind.ACCESS,
