@@ -81,8 +81,10 @@ def test_citizens_get_no_counters(scratch_counters):
 def test_counter_url_name_is_resolved_and_unknown_name_dropped(actor_factory, scratch_counters):
     scratch_counters("t_linked", lambda actor: 1, url="web:directory")
     scratch_counters("t_unknown", lambda actor: 1, url="no_such_app:list")
+    scratch_counters("t_anchor", lambda actor: 1, url="web:directory#results")
     values = {v.key: v for v in counters_for(actor_factory())}
     assert values["t_linked"].url == "/app/danh-ba/"
+    assert values["t_anchor"].url == "/app/danh-ba/#results"
     assert values["t_unknown"].url is None
     assert values["t_unknown"].count == 1
 

@@ -33,6 +33,7 @@ def _directory_of_admin_unit(actor) -> str:
     "delegations_received",
     label=_("Ủy quyền đang nhận"),
     order=900,
+    url="accounts:profile#h-delegations",
     description=_("Ủy quyền còn hiệu lực mà bạn được giao"),
 )
 def delegations_received(actor) -> int:
@@ -44,6 +45,7 @@ def delegations_received(actor) -> int:
     label=_("Ủy quyền đã giao"),
     roles=LEADER_ROLES,
     order=910,
+    url="accounts:profile#h-delegations",
     description=_("Ủy quyền còn hiệu lực bạn đã giao cho cấp phó"),
 )
 def delegations_given(actor) -> int:
@@ -112,7 +114,7 @@ register_link(
     "leader_delegation",
     section="leader",
     label=_("Ủy quyền cho cấp phó"),
-    url="accounts:profile",
+    url="accounts:profile#h-delegations",
     order=910,
     roles={Role.LEADER_HEAD},
 )
@@ -127,7 +129,7 @@ register_link(
     "specialist_profile",
     section="specialist",
     label=_("Hồ sơ cá nhân và xác thực hai lớp"),
-    url="accounts:profile",
+    url="accounts:profile#h-2fa",
     order=910,
 )
 register_link(

@@ -22,7 +22,8 @@ Create ``<app>/counters.py`` (it is imported automatically at start-up by
         label=_("Văn bản đến chờ vào sổ"),
         roles={Role.CLERK},
         order=10,
-        url="docs:incoming_list",  # a URL name, or a callable (actor) -> URL
+        url="docs:incoming_list",  # a URL name (optionally "name#anchor"),
+                                   # or a callable (actor) -> URL or None
     )
     def incoming_to_register(actor) -> int | None:
         return incoming_documents(actor=actor, state="received").count()
@@ -78,8 +79,9 @@ def _resolve_url(url: UrlSpec, actor: Actor) -> str | None:
         return None
     if callable(url):
         return url(actor)
+    name, _sep, fragment = url.partition("#")
     try:
-        return reverse(url)
+        return reverse(name) + (f"#{fragment}" if fragment else "")
     except NoReverseMatch:
         # The page a counter points to may belong to an app not installed in
         # this deployment; the count is still worth showing without a link.
