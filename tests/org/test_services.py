@@ -126,9 +126,13 @@ def test_closed_unit_keeps_kind_but_name_may_be_corrected(sysadmin):
     assert exc.value.code == "unit_closed"
     assert exc.value.errors[0].field == "kind"
 
-    unit_update(actor=sysadmin, unit=unit, name="Phòng Tài chính - Kế hoạch")
+    with pytest.raises(TransitionNotAllowed):
+        unit_update(actor=sysadmin, unit=unit, parent=UnitFactory())
+
+    unit_update(actor=sysadmin, unit=unit, name="Phòng Tài chính - Kế hoạch", code="000.04.31.H07")
     unit.refresh_from_db()
     assert unit.name == "Phòng Tài chính - Kế hoạch"
+    assert unit.code == "000.04.31.H07"
     assert unit.kind == UnitKind.OFFICE
 
 
@@ -247,13 +251,30 @@ def test_unit_admin_works_in_own_subtree_only(actor_factory):
         unit_reorganise(actor=admin, predecessors=[other], successor=office)
 
 
-def test_open_unit_under_closed_parent_is_refused(sysadmin):
+def test_unit_may_not_outlive_its_parent(sysadmin):
     parent = UnitFactory(closed=True)
 
     with pytest.raises(ServiceError) as exc:
         unit_create(actor=sysadmin, kind=UnitKind.OFFICE, name="Phòng mới", parent=parent)
-
     assert exc.value.code == "parent_closed"
+    with pytest.raises(ServiceError) as exc:
+        unit_create(
+            actor=sysadmin,
+            kind=UnitKind.OFFICE,
+            name="Phòng mới",
+            parent=parent,
+            valid_to=datetime.date(2025, 7, 31),
+        )
+    assert exc.value.code == "parent_closed"
+
+    historic = unit_create(
+        actor=sysadmin,
+        kind=UnitKind.OFFICE,
+        name="Phòng cũ",
+        parent=parent,
+        valid_to=datetime.date(2025, 6, 30),
+    )
+    assert historic.valid_to == datetime.date(2025, 6, 30)
 
 
 def test_invalid_email_names_field(sysadmin):

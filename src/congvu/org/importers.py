@@ -23,6 +23,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 
 from congvu.audit.services import log_action
 
@@ -169,10 +171,19 @@ def _province_specs(code: int, legacy: bool) -> tuple[list[list[UnitSpec]], list
 
 
 def _set_paths(units: list[Unit], by_code: dict[str, Unit]) -> None:
+    """Give new units their tree ``path``: one UPDATE per parent, not a CASE per row."""
+    groups: dict[str | None, list[Unit]] = {}
     for unit in units:
-        parent = by_code.get(unit._parent_code) if unit._parent_code else None
-        unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
-        unit.depth = unit.path.count("/") - 2
+        groups.setdefault(unit._parent_code, []).append(unit)
+    for parent_code, members in groups.items():
+        parent_path = by_code[parent_code].path if parent_code else "/"
+        depth = parent_path.count("/") - 1
+        Unit.objects.filter(pk__in=[u.pk for u in members]).update(
+            path=Concat(Value(parent_path), Cast("pk", CharField()), Value("/")), depth=depth
+        )
+        for unit in members:
+            unit.path = f"{parent_path}{unit.pk}/"
+            unit.depth = depth
 
 
 @transaction.atomic
@@ -243,7 +254,6 @@ def import_province(*, actor, code: int, legacy: bool = False) -> ImportResult:
                 for unit in to_create:
                     unit.pk = fresh[unit.admin_code].pk
             _set_paths(to_create, by_code)
-            Unit.objects.bulk_update(to_create, ["path", "depth"])
             by_code.update({u.admin_code: u for u in to_create})
         if to_update:
             Unit.objects.bulk_update(to_update, ["kind", "name", "valid_to", "parent"])

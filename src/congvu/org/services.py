@@ -20,9 +20,9 @@ from congvu.core.errors import FieldError, PermissionDenied, ServiceError, Trans
 from .constants import UnitKind
 from .models import Unit, validate_agency_code
 
-#: Fields ``unit_create``/``unit_update`` accept. ``valid_to`` and
-#: ``predecessors`` change through ``unit_close``/``unit_reorganise`` only, so
-#: closing and succession always leave their own audit record.
+#: Fields ``unit_update`` accepts. ``valid_to`` and ``predecessors`` change
+#: through ``unit_close``/``unit_reorganise`` only, so closing and succession
+#: always leave their own audit record.
 EDITABLE_FIELDS = frozenset(
     {
         "kind",
@@ -38,9 +38,14 @@ EDITABLE_FIELDS = frozenset(
         "require_2fa",
     }
 )
-#: What may still be corrected on a closed unit (typos, contact data); its
-#: place in the tree and its identity stay as they were for old records.
-CLOSED_EDITABLE_FIELDS = frozenset({"name", "short_name", "address", "phone", "email"})
+#: ``unit_create`` may also record a unit that has already ended (history).
+CREATE_FIELDS = EDITABLE_FIELDS | {"valid_to"}
+#: What may still be filled in or corrected on a closed unit: names, contact
+#: data, and the agency code and start date that imports cannot know. Its kind
+#: and place in the tree stay as they were, for the records that point at it.
+CLOSED_EDITABLE_FIELDS = frozenset(
+    {"name", "short_name", "code", "valid_from", "address", "phone", "email"}
+)
 
 
 @transaction.atomic
@@ -122,7 +127,9 @@ def unit_validate(*, unit: Unit) -> None:
                 code="parent_cycle",
                 field="parent",
             )
-        if unit.valid_to is None and parent.valid_to is not None:
+        if parent.valid_to is not None and (
+            unit.valid_to is None or unit.valid_to > parent.valid_to
+        ):
             raise ServiceError(
                 _("Đơn vị cấp trên đã hết hiệu lực."), code="parent_closed", field="parent"
             )
@@ -148,8 +155,12 @@ def unit_validate(*, unit: Unit) -> None:
 
 @transaction.atomic
 def unit_create(*, actor, **fields) -> Unit:
-    """Create a unit below ``parent`` (or a root unit, system administrators only)."""
-    _check_fields(fields)
+    """Create a unit below ``parent`` (or a root unit, system administrators only).
+
+    Passing ``valid_to`` records a unit that has already ended, e.g. an agency
+    of an abolished district.
+    """
+    _check_fields(fields, CREATE_FIELDS)
     parent = fields.get("parent")
     ensure_can_change(actor, parent, root=parent is None)
     unit = Unit(**fields)
