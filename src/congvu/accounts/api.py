@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from congvu.api.fields import ScopedPrimaryKeyRelatedField
 from congvu.api.viewsets import ScopedReadOnlyViewSet, ScopedViewSetMixin, accent_insensitive
 from congvu.core.authz import as_actor
+from congvu.core.text import fold
 from congvu.org.models import Unit
 
 from . import services
@@ -182,11 +183,12 @@ class DelegationFilterSerializer(serializers.Serializer):
 # --- Views -------------------------------------------------------------------------
 
 
-def _with_active_positions(users):
+def _with_active_positions(users, actor):
+    positions = Position.objects.restrict(actor, "view").active()
     return users.prefetch_related(
         Prefetch(
             "positions",
-            queryset=Position.objects.active().select_related("unit", "user"),
+            queryset=positions.select_related("unit", "user"),
             to_attr="active_positions",
         )
     )
@@ -205,7 +207,13 @@ class OfficialViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         users = self.base_queryset().filter(kind=UserKind.OFFICIAL, is_active=True)
-        return _with_active_positions(users).order_by("full_name", "username")
+        return _with_active_positions(users, self.request.user).order_by("full_name", "username")
+
+    def paginate_queryset(self, queryset):
+        # Databases (SQLite above all) sort "Đặng" after "Trần"; order by the
+        # folded name in Python instead. A directory is hundreds of rows.
+        people = sorted(queryset, key=lambda u: (fold(u.full_name), u.username))
+        return super().paginate_queryset(people)
 
     def filter_queryset_by(self, queryset, filters):
         if "unit" in filters:
@@ -221,9 +229,9 @@ class MeView(APIView):
 
     @extend_schema(summary=_("Tài khoản của tôi"), responses=MeSerializer)
     def get(self, request):
-        user = _with_active_positions(User.objects.restrict(request.user, "view")).get(
-            pk=request.user.pk
-        )
+        user = _with_active_positions(
+            User.objects.restrict(request.user, "view"), request.user
+        ).get(pk=request.user.pk)
         return Response(MeSerializer(user, context={"request": request}).data)
 
 

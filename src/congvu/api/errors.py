@@ -187,16 +187,22 @@ def _label(field: fields.Field | None, name: str) -> str:
 
 
 def _named(label: str, message: str) -> str:
-    """Prefix the field label unless the message already says which field it is."""
-    if fold(label) and fold(label) in fold(message):
+    """Prefix the field label unless the message already starts with it."""
+    if fold(label) and fold(message).startswith(fold(label)):
         return message
     return f"{label}: {message}"
 
 
 def _serializers_of(view) -> list:
-    """Serializers whose fields may be named in an error raised by ``view``."""
+    """Serializers whose fields may be named in an error raised by ``view``.
+
+    Reads are validated against the query filters, writes against the input.
+    """
     found = []
-    for attr in ("filter_serializer_class", "input_serializer_class"):
+    request = getattr(view, "request", None)
+    reading = getattr(request, "method", "GET") in ("GET", "HEAD", "OPTIONS")
+    order = ("filter_serializer_class", "input_serializer_class")
+    for attr in order if reading else reversed(order):
         cls = getattr(view, attr, None)
         if cls is not None:
             found.append(cls())
