@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from congvu.accounts.constants import ApplicantType
+from congvu.accounts.constants import ApplicantType, UserKind
 from congvu.accounts.models import User
 
 from .validators import normalise_email, normalise_id_number, normalise_phone, normalise_tax_code
@@ -180,3 +180,24 @@ class ProfileForm(ServiceErrorFormMixin, forms.Form):
 
 class PortalPasswordChangeForm(ServiceErrorFormMixin, PasswordChangeForm):
     """Django's form; the view saves through ``citizen_change_password`` to audit it."""
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    """Quên mật khẩu for portal accounts only; officials reset on the officials' pages."""
+
+    email = forms.EmailField(
+        label=_("Thư điện tử"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Nhập địa chỉ thư điện tử."),
+            "invalid": _("Địa chỉ thư điện tử không hợp lệ (ví dụ ten@example.vn)."),
+        },
+    )
+
+    def get_users(self, email):
+        return (u for u in super().get_users(email) if u.kind == UserKind.CITIZEN)
+
+
+class PortalSetPasswordForm(ServiceErrorFormMixin, SetPasswordForm):
+    """Django's form; the view saves through ``citizen_reset_password`` to audit it."""

@@ -293,19 +293,44 @@ def citizen_update_profile(*, actor, user: User, phone: str, address: str) -> Us
     return account
 
 
-@transaction.atomic
-def citizen_change_password(*, actor, user: User, new_password: str) -> User:
-    """Set a new password on the actor's own account (the form has checked the old one)."""
+def _set_password(*, actor, user: User, new_password: str, field: str, action: str) -> User:
     account = _own_account(actor, user)
     try:
         password_validation.validate_password(new_password, user=account)
     except ValidationError as exc:
-        raise ServiceError(exc.messages[0], code="password_invalid", field="new_password1") from exc
+        raise ServiceError(exc.messages[0], code="password_invalid", field=field) from exc
     account.set_password(new_password)
     account.save(update_fields=["password"])
     # No before/after: the only change is the hash, which stays out of the trail.
-    log_action(actor=actor, action="congvu.portal.citizen.password_changed", obj=account)
+    log_action(actor=actor, action=action, obj=account)
     return account
+
+
+@transaction.atomic
+def citizen_change_password(*, actor, user: User, new_password: str) -> User:
+    """Set a new password on the actor's own account (the form has checked the old one)."""
+    return _set_password(
+        actor=actor,
+        user=user,
+        new_password=new_password,
+        field="new_password1",
+        action="congvu.portal.citizen.password_changed",
+    )
+
+
+@transaction.atomic
+def citizen_reset_password(*, user: User, new_password: str) -> User:
+    """Quên mật khẩu: set the password of the account whose reset link was opened.
+
+    Whoever holds a valid link acts as the account holder, hence actor=user.
+    """
+    return _set_password(
+        actor=user,
+        user=user,
+        new_password=new_password,
+        field="new_password1",
+        action="congvu.portal.citizen.password_reset",
+    )
 
 
 # --- Login ------------------------------------------------------------------------------

@@ -20,4 +20,20 @@ urlpatterns = [
         views.CitizenPasswordChangeView.as_view(),
         name="password_change",
     ),
+    path("quen-mat-khau/", views.CitizenPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "quen-mat-khau/da-gui/",
+        views.CitizenPasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "quen-mat-khau/<uidb64>/<token>/",
+        views.CitizenPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "quen-mat-khau/xong/",
+        views.CitizenPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

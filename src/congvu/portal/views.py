@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
-from django.contrib.auth.views import PasswordChangeView, redirect_to_login
+from django.contrib.auth.views import (
+    INTERNAL_RESET_SESSION_TOKEN,
+    PasswordChangeView,
+    PasswordResetCompleteView,
+    PasswordResetConfirmView,
+    PasswordResetDoneView,
+    PasswordResetView,
+    redirect_to_login,
+)
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -22,6 +31,8 @@ from . import services
 from .forms import (
     LoginForm,
     PortalPasswordChangeForm,
+    PortalPasswordResetForm,
+    PortalSetPasswordForm,
     ProfileForm,
     ResendVerificationForm,
     SignupForm,
@@ -228,3 +239,52 @@ class CitizenPasswordChangeView(PasswordChangeView):
         update_session_auth_hash(self.request, user)
         messages.success(self.request, _("Đã đổi mật khẩu."))
         return HttpResponseRedirect(self.get_success_url())
+
+
+# --- Quên mật khẩu: Django's reset views, limited to portal accounts and audited ----------
+
+
+class CitizenPasswordResetView(PasswordResetView):
+    form_class = PortalPasswordResetForm
+    template_name = "portal/password_reset_form.html"
+    email_template_name = "portal/email/password_reset.txt"
+    subject_template_name = "portal/email/password_reset_subject.txt"
+    success_url = reverse_lazy("portal:password_reset_done")
+    title = gettext_lazy("Quên mật khẩu")
+
+    @property
+    def extra_email_context(self):
+        return {"site_name": settings.CONGVU_SITE_NAME}
+
+
+class CitizenPasswordResetDoneView(PasswordResetDoneView):
+    template_name = "portal/password_reset_done.html"
+    title = gettext_lazy("Đã gửi thư đặt lại mật khẩu")
+
+
+class CitizenPasswordResetConfirmView(PasswordResetConfirmView):
+    form_class = PortalSetPasswordForm
+    template_name = "portal/password_reset_confirm.html"
+    success_url = reverse_lazy("portal:password_reset_complete")
+    title = gettext_lazy("Đặt mật khẩu mới")
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        # An official's reset link must not work here.
+        return user if user is not None and user.kind == UserKind.CITIZEN else None
+
+    def form_valid(self, form):
+        try:
+            services.citizen_reset_password(
+                user=form.user, new_password=form.cleaned_data["new_password1"]
+            )
+        except ServiceError as exc:
+            form.add_service_error(exc)
+            return self.form_invalid(form)
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class CitizenPasswordResetCompleteView(PasswordResetCompleteView):
+    template_name = "portal/password_reset_complete.html"
+    title = gettext_lazy("Đã đặt lại mật khẩu")
