@@ -4,6 +4,7 @@ import datetime
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
 import pytest
 
@@ -58,6 +59,7 @@ def test_today_shows_the_current_structure(client, official, reform):
     assert "UBND huyện Thạnh Phú" not in names
     assert "UBND xã An Thạnh" not in names
     assert response.context["is_today"]
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in response.content.decode()
 
 
 def test_past_date_shows_the_historic_district(client, official, reform):

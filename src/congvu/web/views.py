@@ -48,7 +48,7 @@ def home(request):
 def org_tree(request):
     actor = as_actor(request.user)
     today = timezone.localdate()
-    form = OrgTreeForm(request.GET or None)
+    form = OrgTreeForm(request.GET or None, initial={"ngay": today})
     day = today
     if form.is_bound and form.is_valid() and form.cleaned_data["ngay"]:
         day = form.cleaned_data["ngay"]
