@@ -222,14 +222,15 @@ def unit_update(*, actor, unit: Unit, **changes) -> Unit:
     return unit
 
 
-def _close(*, actor, unit: Unit, valid_to: datetime.date) -> Unit:
+def unit_close_check(*, unit: Unit, valid_to: datetime.date | None) -> None:
+    """Raise unless ``unit`` may be closed on ``valid_to`` (shared with the admin form)."""
     if unit.valid_to is not None:
         raise TransitionNotAllowed(
             _("Đơn vị %(name)s đã hết hiệu lực.") % {"name": unit.name},
             code="unit_already_closed",
             field="valid_to",
         )
-    if valid_to < unit.valid_from:
+    if valid_to is None or valid_to < unit.valid_from:
         raise ServiceError(
             _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."),
             code="invalid_range",
@@ -237,13 +238,20 @@ def _close(*, actor, unit: Unit, valid_to: datetime.date) -> Unit:
         )
     # Children must be closed or moved first, or the tree would show open
     # units under a unit that no longer exists.
-    open_children = Unit.objects.filter(parent=unit).filter(valid_to__isnull=True)
-    if open_children.exists() or Unit.objects.filter(parent=unit, valid_to__gt=valid_to).exists():
+    children = Unit.objects.filter(parent=unit)
+    if (
+        children.filter(valid_to__isnull=True).exists()
+        or children.filter(valid_to__gt=valid_to).exists()
+    ):
         raise TransitionNotAllowed(
             _("Đơn vị %(name)s còn đơn vị trực thuộc đang hoạt động.") % {"name": unit.name},
             code="unit_has_open_children",
             field="valid_to",
         )
+
+
+def _close(*, actor, unit: Unit, valid_to: datetime.date) -> Unit:
+    unit_close_check(unit=unit, valid_to=valid_to)
     before = snapshot(unit)
     unit.valid_to = valid_to
     unit.save(update_fields=["valid_to"])
