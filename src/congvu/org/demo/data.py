@@ -46,7 +46,7 @@ DISTRICT_AGENCIES: list[tuple[str, str, str]] = [
     (UnitKind.OFFICE, "Thanh tra huyện", "TTr"),
     (UnitKind.OFFICE, "Phòng Kinh tế và Hạ tầng", "KTHT"),
     (UnitKind.OFFICE, "Phòng Nông nghiệp và Phát triển nông thôn", "NNPTNT"),
-    (UnitKind.SUBUNIT, "Bộ phận Tiếp nhận và Trả kết quả (Bộ phận Một cửa)", "BPMC"),
+    (UnitKind.SUBUNIT, "Bộ phận Tiếp nhận và Trả kết quả", "BPMC"),
     (UnitKind.SUBUNIT, "Ban Tiếp công dân huyện", "BTCD"),
     (UnitKind.SUBUNIT, "Trung tâm Văn hóa, Thể thao và Truyền thanh", "TTVHTT"),
     (UnitKind.SUBUNIT, "Trung tâm Y tế huyện", "TTYT"),

@@ -19,6 +19,7 @@ from congvu.accounts import services as accounts
 from congvu.accounts.constants import Confidentiality, Role, UserKind
 from congvu.accounts.models import Delegation, Position, User
 from congvu.audit.services import log_action
+from congvu.org.constants import GOVERNMENT_KINDS
 from congvu.org.importers import import_province
 from congvu.org.models import Unit
 from congvu.org.services import unit_create, unit_update
@@ -220,6 +221,13 @@ def _ensure_citizen(result: DemoResult) -> None:
     )
 
 
+def _unit_label(unit: Unit) -> str:
+    # "Phòng Kinh tế" alone would not say which commune.
+    if unit.kind in GOVERNMENT_KINDS or unit.parent is None:
+        return unit.name
+    return f"{unit.name}, {unit.parent.name.removeprefix('Ủy ban nhân dân ')}"
+
+
 def _period(era: str) -> str:
     if era == "current":
         return f"từ {data.NEW_ERA_START:%d/%m/%Y}"
@@ -238,7 +246,7 @@ def load_demo() -> DemoResult:
             unit = _resolve(ref, tree)
             _ensure_position(user, unit, role, title, era)
             result.accounts.append(
-                DemoAccount(username, str(role_labels[role]), unit.name, _period(era))
+                DemoAccount(username, str(role_labels[role]), _unit_label(unit), _period(era))
             )
         if username == "admin":
             _make_superuser(user)

@@ -22,7 +22,11 @@ class Command(BaseCommand):
         line = "  ".join("-" * w for w in widths)
         self.stdout.write("")
         self.stdout.write("Tài khoản mẫu:")
-        self.stdout.write("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+        self.stdout.write(
+            "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
+        )
         self.stdout.write(line)
         for row in rows:
-            self.stdout.write("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+            self.stdout.write(
+                "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            )
