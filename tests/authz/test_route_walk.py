@@ -1,0 +1,287 @@
+"""Walk every URL pattern as every kind of actor and look for data outside scope.
+
+The rule under test: no response may contain an object that
+``Model.objects.restrict(actor, "view")`` hides from that actor. Each object
+of every model with a restrict() policy carries a unique marker string; the
+walk fills every URL parameter with every primary key in the world (and
+placeholder strings), calls GET and the unsafe methods, and fails if any
+hidden object's marker appears in a response, if an unsafe call changes a
+hidden object, or if anything answers 5xx.
+
+Routes and API operations are discovered from the URL resolver at run time,
+so capabilities added later are covered without anyone listing them.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+import pytest
+
+from congvu.accounts.models import Delegation, Position, User
+from congvu.audit.models import AuditRecord
+from congvu.audit.services import log_action
+from congvu.core.authz import registered_models
+from tests.factories import DelegationFactory, PositionFactory, UnitFactory, UserFactory
+
+# Routes that are never walked, each with its reason.
+EXCLUDED_ROUTES = {
+    # Django admin has its own permission system (is_staff + model perms);
+    # only the system administrator is staff. Covered by admin tests.
+    "admin/",
+    # Changes the session language only.
+    "i18n/",
+}
+
+CONVERTER_RE = re.compile(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>")
+ROLES = ["clerk", "leader_head", "leader_deputy", "specialist", "onestop_officer", "unit_admin"]
+
+
+def iter_routes(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from iter_routes(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def route_to_template(route: str) -> str | None:
+    """Turn a route (path() syntax or a simple regex) into a template with {name} slots."""
+    route = route.replace("^", "").replace("\\.", ".").replace("\\Z", "").replace("$", "")
+    route = route.replace("/?", "/").replace(".*", "walk-unknown")
+    if re.search(r"\(\?P<(\w+)>[^)]*\)", route):
+        route = re.sub(r"\(\?P<(\w+)>[^)]*\)", r"<\1>", route)
+    if any(ch in route for ch in "()[]*+?|\\"):
+        return None
+    return "/" + CONVERTER_RE.sub(lambda m: f"{{{m['conv'] or 'str'}:{m['name']}}}", route)
+
+
+def fill(template: str, value_by_conv: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+):(\w+)\}", lambda m: value_by_conv.get(m[1], "x"), template)
+
+
+class World:
+    """Two unit trees (A and B) with people, delegations and audit records, each marked."""
+
+    def __init__(self):
+        self.markers: dict[tuple[type, int], str] = {}
+        self.unit_a = UnitFactory(name="Đơn vị A")
+        self.unit_b = UnitFactory(name="Đơn vị B")
+        self.actors: dict[str, User | None] = {"anonymous": None}
+        for role in ROLES:
+            p = PositionFactory(
+                role=role,
+                unit=self.unit_a,
+                title=role,
+                user__full_name=self.mark("Cán bộ A " + role),
+            )
+            self.actors[role] = p.user
+        self.actors["system_admin"] = PositionFactory(
+            role="system_admin", unit=self.unit_a, user__full_name=self.mark("Quản trị")
+        ).user
+        self.actors["citizen"] = UserFactory(citizen=True, full_name=self.mark("Công dân một"))
+        UserFactory(citizen=True, full_name=self.mark("Công dân hai"))
+        b_leader = PositionFactory(
+            role="leader_head", unit=self.unit_b, user__full_name=self.mark("Lãnh đạo B")
+        ).user
+        b_deputy = PositionFactory(
+            role="leader_deputy", unit=self.unit_b, user__full_name=self.mark("Phó B")
+        ).user
+        DelegationFactory(
+            delegator=b_leader, delegate=b_deputy, unit=self.unit_b, reason=self.mark("Ủy quyền B")
+        )
+        DelegationFactory(
+            delegator=self.actors["leader_head"],
+            delegate=self.actors["leader_deputy"],
+            unit=self.unit_a,
+            reason=self.mark("Ủy quyền A"),
+        )
+        from django.db import transaction
+
+        with transaction.atomic():
+            log_action(
+                actor=b_leader,
+                action="test.walk.b",
+                unit=self.unit_b,
+                after={"note": self.mark("Nhật ký B")},
+            )
+            log_action(
+                actor=self.actors["specialist"],
+                action="test.walk.a",
+                unit=self.unit_a,
+                after={"note": self.mark("Nhật ký A")},
+            )
+        self._mark_rows()
+
+    def mark(self, text: str) -> str:
+        return f"{text} ZQ{uuid.uuid4().hex[:10]}"
+
+    def _mark_rows(self):
+        """Find, for every restricted object, a marker string that identifies it."""
+        for user in User.objects.all():
+            if "ZQ" in user.full_name:
+                self.markers[(User, user.pk)] = user.full_name.split()[-1]
+        for d in Delegation.objects.all():
+            self.markers[(Delegation, d.pk)] = d.reason.split()[-1]
+        for r in AuditRecord.objects.all():
+            note = (r.after or {}).get("note", "")
+            if "ZQ" in note:
+                self.markers[(AuditRecord, r.pk)] = note.split()[-1]
+        for p in Position.objects.all():
+            if "ZQ" in p.user.full_name:
+                # A position shows its holder's name: hidden position ⇒ marker of the user.
+                self.markers[(Position, p.pk)] = p.user.full_name.split()[-1]
+
+    def hidden_markers(self, user) -> dict[str, str]:
+        hidden = {}
+        for model in registered_models():
+            visible = set(model.objects.restrict(user, "view").values_list("pk", flat=True))
+            for (m, pk), marker in self.markers.items():
+                if m is model and pk not in visible:
+                    hidden[marker] = f"{model._meta.label}#{pk}"
+        # A marker shown through another, visible object is not a leak.
+        for (m, pk), marker in self.markers.items():
+            if m is User and pk in set(
+                User.objects.restrict(user, "view").values_list("pk", flat=True)
+            ):
+                hidden.pop(marker, None)
+        return hidden
+
+    def hidden_rows(self, user) -> dict[tuple[type, int], dict]:
+        """Field values of every object hidden from ``user``, to detect changes by the walk."""
+        from django.forms.models import model_to_dict
+
+        rows = {}
+        for model in registered_models():
+            visible = set(model.objects.restrict(user, "view").values_list("pk", flat=True))
+            for obj in model.objects.exclude(pk__in=visible):
+                rows[(model, obj.pk)] = model_to_dict(obj)
+        return rows
+
+    def id_values(self) -> list[int]:
+        """Every primary key in use by a restricted model, plus one that exists nowhere."""
+        ids: set[int] = set()
+        for model in registered_models():
+            ids.update(model.objects.values_list("pk", flat=True))
+        return sorted(ids) + [max(ids, default=0) + 1000]
+
+
+def walkable_routes():
+    routes = []
+    for route, pattern in iter_routes():
+        if any(route.startswith(ex) for ex in EXCLUDED_ROUTES):
+            continue
+        template = route_to_template(route)
+        if template is None:
+            continue
+        routes.append((template, pattern))
+    return routes
+
+
+def walk(client, world: World, actor_name: str) -> list[str]:
+    """Call every route as ``actor_name``; return the leaks, hidden changes and 5xx found."""
+    user = world.actors[actor_name]
+    hidden = world.hidden_markers(user)
+    before = world.hidden_rows(user)
+    hidden_ids = sorted({pk for (_m, pk) in before})
+    all_ids = world.id_values()
+    problems = []
+    session = None
+    routes = walkable_routes()
+    assert routes, "the resolver returned no routes"
+    for template, _pattern in routes:
+        has_params = "{" in template
+        for method in ("get", "post", "put", "patch", "delete"):
+            # Reads try every id; writes try the ids of hidden objects, which must stay untouched.
+            values = (all_ids if method == "get" else hidden_ids or [1]) if has_params else [None]
+            for value in values:
+                url = fill(
+                    template,
+                    {
+                        "int": str(value),
+                        "str": str(value),
+                        "slug": f"x{value}",
+                        "uuid": str(uuid.UUID(int=value or 0)),
+                        "path": str(value),
+                    },
+                )
+                current = client.cookies.get("sessionid")
+                if user is not None and (current is None or current.value != session):
+                    # A walked route logged the client out (logout, password change): log in again.
+                    client.force_login(user)
+                    session = client.cookies["sessionid"].value
+                resp = getattr(client, method)(url, follow=False)
+                if resp.status_code >= 500:
+                    problems.append(f"{method.upper()} {url} → {resp.status_code}")
+                    continue
+                body = resp.content.decode("utf-8", errors="replace")
+                for marker, label in hidden.items():
+                    if marker in body:
+                        problems.append(f"{method.upper()} {url} as {actor_name} shows {label}")
+    after = world.hidden_rows(user)
+    changed = [key for key in before if before[key] != after.get(key)]
+    problems += [f"{actor_name} changed hidden {m._meta.label}#{pk}" for m, pk in changed]
+    return problems
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "actor_name",
+    ["anonymous", "citizen", *ROLES, "system_admin"],
+)
+def test_no_route_returns_data_outside_scope(client, actor_name):
+    world = World()
+    problems = walk(client, world, actor_name)
+    assert not problems, "\n".join(problems[:30])
+
+
+def leaky_delegations(request):
+    """Deliberately wrong view: lists every delegation without restrict()."""
+    from django.http import HttpResponse
+
+    return HttpResponse(", ".join(d.reason for d in Delegation.objects.all()))
+
+
+def leaky_delete(request, pk):
+    """Deliberately wrong view: changes any delegation by id without restrict()."""
+    from django.http import HttpResponse
+
+    Delegation.objects.filter(pk=pk).update(reason="changed")
+    return HttpResponse("ok")
+
+
+@pytest.mark.django_db
+def test_walker_catches_a_leaking_route(client, settings):
+    """The walk must fail on a route that bypasses restrict(), or it proves nothing."""
+    from django.urls import clear_url_caches, path
+
+    import tests.authz.leaky_urls as leaky
+
+    leaky.urlpatterns = [
+        path("leak/", leaky_delegations),
+        path("leak/<int:pk>/change/", leaky_delete),
+    ]
+    settings.ROOT_URLCONF = "tests.authz.leaky_urls"
+    clear_url_caches()
+    try:
+        problems = walk(client, World(), "specialist")
+    finally:
+        clear_url_caches()
+    assert any("GET /leak/" in p and "Delegation" in p for p in problems), problems
+    assert any("changed hidden accounts.Delegation" in p for p in problems), problems
+
+
+def test_walk_covers_every_route():
+    """Every route is walked unless excluded with a reason; none is silently unparseable."""
+    unparsed = []
+    for route, _pattern in iter_routes():
+        if any(route.startswith(ex) for ex in EXCLUDED_ROUTES):
+            continue
+        if route_to_template(route) is None:
+            unparsed.append(route)
+    assert not unparsed, f"routes the walker cannot fill: {unparsed}"
+    assert len(walkable_routes()) >= 1
