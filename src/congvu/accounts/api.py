@@ -195,7 +195,10 @@ def _with_active_positions(users, actor):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("Danh bạ cán bộ")),
+    list=extend_schema(
+        summary=_("Danh bạ cán bộ"),
+        description=_("Cán bộ đang hoạt động cùng các chức vụ đang giữ, xếp theo họ tên."),
+    ),
     retrieve=extend_schema(summary=_("Thông tin cán bộ")),
 )
 class OfficialViewSet(ScopedReadOnlyViewSet):
@@ -227,7 +230,13 @@ class OfficialViewSet(ScopedReadOnlyViewSet):
 class MeView(APIView):
     """The current official, with positions and the roles they act with today."""
 
-    @extend_schema(summary=_("Tài khoản của tôi"), responses=MeSerializer)
+    @extend_schema(
+        summary=_("Tài khoản của tôi"),
+        description=_(
+            "Chức vụ đang giữ và vai trò theo từng đơn vị hôm nay, kể cả vai trò được ủy quyền."
+        ),
+        responses=MeSerializer,
+    )
     def get(self, request):
         user = _with_active_positions(
             User.objects.restrict(request.user, "view"), request.user

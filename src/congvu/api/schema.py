@@ -23,6 +23,16 @@ ERROR_DESCRIPTIONS = {
 
 
 class AutoSchema(openapi.AutoSchema):
+    def get_description(self):
+        # Docstrings are written for developers, in English; the API reference
+        # shows only the Vietnamese text given with @extend_schema(description=…).
+        return ""
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        schema.pop("description", None)  # a serializer docstring, see get_description()
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         for status in self._error_statuses():

@@ -66,7 +66,13 @@ class AuditRecordFilterSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("Nhật ký hệ thống")),
+    list=extend_schema(
+        summary=_("Nhật ký hệ thống"),
+        description=_(
+            "Quản trị hệ thống xem toàn bộ; quản trị đơn vị xem nhật ký các đơn vị mình quản trị; "
+            "cán bộ khác chỉ xem thao tác của chính mình. Mới nhất trước."
+        ),
+    ),
     retrieve=extend_schema(summary=_("Chi tiết bản ghi nhật ký")),
 )
 class AuditRecordViewSet(ScopedReadOnlyViewSet):

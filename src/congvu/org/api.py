@@ -81,10 +81,22 @@ class UnitFilterSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("Danh sách cơ quan, đơn vị")),
+    list=extend_schema(
+        summary=_("Danh sách cơ quan, đơn vị"),
+        description=_(
+            "Mọi người dùng đều xem được danh mục đơn vị, kể cả đơn vị đã hết hiệu lực; "
+            "dùng active_on để lấy cơ cấu tổ chức tại một ngày."
+        ),
+    ),
     retrieve=extend_schema(summary=_("Chi tiết cơ quan, đơn vị")),
     create=extend_schema(
-        summary=_("Tạo đơn vị"), request=UnitWriteSerializer, responses={201: UnitSerializer}
+        summary=_("Tạo đơn vị"),
+        description=_(
+            "Quản trị đơn vị tạo đơn vị trực thuộc đơn vị mình quản trị; chỉ quản trị hệ thống "
+            "tạo được đơn vị cấp cao nhất. Thao tác được ghi nhật ký."
+        ),
+        request=UnitWriteSerializer,
+        responses={201: UnitSerializer},
     ),
     update=extend_schema(
         summary=_("Sửa đơn vị"), request=UnitWriteSerializer, responses=UnitSerializer

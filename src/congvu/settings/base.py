@@ -212,7 +212,14 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "congvu API",
-    "DESCRIPTION": "REST API của congvu: tổ chức, cán bộ, nhật ký.",
+    "DESCRIPTION": (
+        "REST API của congvu: tổ chức, cán bộ, nhật ký.\n\n"
+        "Xác thực: phiên đăng nhập (giao diện web) hoặc tiêu đề `Authorization: Token <mã>` "
+        "cho hệ thống tích hợp; quản trị viên cấp mã bằng lệnh `congvu create_api_token`.\n\n"
+        "Lỗi luôn là JSON `{code, message, errors: [{field, code, message}]}`: `code` ổn định "
+        "cho máy đọc, `message` tiếng Việt nêu tên trường. Danh sách phân trang bằng "
+        "`limit`/`offset`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
