@@ -55,9 +55,10 @@ def keys_for(*, username: str | None, ip: str | None) -> list[str]:
 def client_ip(request) -> str:
     """The client address as the web server saw it.
 
-    Behind nginx, the proxy must set REMOTE_ADDR from the real client (the
-    ``real_ip`` module, see docs/deploy.md); X-Forwarded-For is not trusted
-    here because a client can forge it to dodge the lock.
+    Behind nginx, the app server must receive the real client address as
+    REMOTE_ADDR (nginx ``real_ip``, gunicorn ``--forwarded-allow-ips``);
+    X-Forwarded-For is not read here because a client can forge it to dodge
+    the lock.
     """
     return request.META.get("REMOTE_ADDR", "") or ""
 

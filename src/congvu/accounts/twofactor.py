@@ -50,7 +50,9 @@ def device_secret(device: TOTPDevice) -> str:
 def device_qr_svg(device: TOTPDevice) -> str:
     """The otpauth:// URI as an inline SVG QR code (no image service, no script)."""
     qr = segno.make(device.config_url, error="m")
-    return qr.svg_inline(scale=5, border=2, dark="#000", light="#fff", title=_("Mã QR cài đặt"))
+    return qr.svg_inline(
+        scale=5, border=4, dark="#000", light="#fff", omitsize=True, title=_("Mã QR cài đặt")
+    )
 
 
 @transaction.atomic

@@ -57,10 +57,6 @@ def _finish(request, user, backend: str, next_url: str, device=None):
         django_otp.login(request, device)
     login_success_record(username=user.get_username())
     if device is None and two_factor_required(user):
-        messages.warning(
-            request,
-            _("Đơn vị của bạn bắt buộc xác thực hai lớp. Vui lòng cài đặt trước khi tiếp tục."),
-        )
         url = reverse("accounts:two_factor_setup")
         return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
     return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
