@@ -194,3 +194,16 @@ def test_english_is_served_when_asked(api, system_admin):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert response.json()["errors"][0]["code"] == "required"
+
+
+@pytest.mark.django_db
+def test_error_about_the_whole_body_has_no_field(api, system_admin):
+    response = api(system_admin).post("/api/v1/units/", [], format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": None,
+            "code": "invalid",
+            "message": "Dữ liệu không hợp lệ: cần một đối tượng JSON.",
+        }
+    ]
