@@ -32,8 +32,8 @@ serve:
 test: bootstrap-test lint test-sqlite test-pg
 
 lint:
-	@$(VENV)/bin/ruff check src tests bench
-	@$(VENV)/bin/ruff format --check src tests bench
+	@$(VENV)/bin/ruff check src tests $(wildcard bench)
+	@$(VENV)/bin/ruff format --check src tests $(wildcard bench)
 	@DJANGO_SETTINGS_MODULE=congvu.settings.test $(CONGVU) check --fail-level WARNING
 	@DJANGO_SETTINGS_MODULE=congvu.settings.test $(CONGVU) makemigrations --check --dry-run
 	@DJANGO_SETTINGS_MODULE=congvu.settings.production SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
