@@ -37,7 +37,7 @@ lint:
 	@DJANGO_SETTINGS_MODULE=congvu.settings.test $(CONGVU) check --fail-level WARNING
 	@DJANGO_SETTINGS_MODULE=congvu.settings.test $(CONGVU) makemigrations --check --dry-run
 	@DJANGO_SETTINGS_MODULE=congvu.settings.production SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
-		ALLOWED_HOSTS=congvu.example.vn $(CONGVU) check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=congvu.example.vn EMAIL_URL="smtp://mail.congvu.example.vn:587?tls=1" $(CONGVU) check --deploy --fail-level WARNING
 
 test-sqlite:
 	@echo "==> pytest on SQLite"

@@ -181,7 +181,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- E-mail ---------------------------------------------------------------------
-globals().update(parse_email_url(env_str("EMAIL_URL", "console://")))
+MAILERS = parse_email_url(env_str("EMAIL_URL", "console://"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "congvu <no-reply@congvu.local>")
 
 # --- Celery ---------------------------------------------------------------------

@@ -43,7 +43,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 def parse_email_url(url: str) -> dict:
-    """Turn EMAIL_URL into Django e-mail settings.
+    """Turn EMAIL_URL into Django's MAILERS setting (the default mailer).
 
     Accepted: ``console://``, ``locmem://``, ``file:///path``,
     ``smtp://user:pass@host:587?tls=1`` and ``smtps://…`` (implicit TLS).
@@ -59,17 +59,18 @@ def parse_email_url(url: str) -> dict:
     }
     if scheme not in backends:
         raise ImproperlyConfigured(f"EMAIL_URL scheme {scheme!r} is not one of {sorted(backends)}")
-    conf: dict = {"EMAIL_BACKEND": backends[scheme]}
+    options: dict = {}
     if scheme == "file":
-        conf["EMAIL_FILE_PATH"] = parsed.path
+        options["file_path"] = parsed.path
     if scheme in ("smtp", "smtps"):
         query = parse_qs(parsed.query)
-        conf.update(
-            EMAIL_HOST=parsed.hostname or "localhost",
-            EMAIL_PORT=parsed.port or (465 if scheme == "smtps" else 25),
-            EMAIL_HOST_USER=unquote(parsed.username or ""),
-            EMAIL_HOST_PASSWORD=unquote(parsed.password or ""),
-            EMAIL_USE_SSL=scheme == "smtps",
-            EMAIL_USE_TLS=query.get("tls", ["0"])[0].lower() in TRUE,
+        options.update(
+            host=parsed.hostname or "localhost",
+            port=parsed.port or (465 if scheme == "smtps" else 25),
+            username=unquote(parsed.username or ""),
+            password=unquote(parsed.password or ""),
+            use_ssl=scheme == "smtps",
+            use_tls=query.get("tls", ["0"])[0].lower() in TRUE,
+            timeout=int(query.get("timeout", ["20"])[0]),
         )
-    return conf
+    return {"default": {"BACKEND": backends[scheme], "OPTIONS": options}}

@@ -1,0 +1,88 @@
+"""Configuration comes from the environment; production refuses unsafe values."""
+
+import os
+import subprocess
+import sys
+
+from django.core.exceptions import ImproperlyConfigured
+
+import pytest
+
+from congvu.settings.env import env_bool, parse_email_url
+
+GOOD_SECRET = "a-random-production-secret-with-more-than-forty-characters-0123"
+
+
+def run_production_check(**env) -> subprocess.CompletedProcess:
+    full = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    full.update(
+        DJANGO_SETTINGS_MODULE="congvu.settings.production", ALLOWED_HOSTS="congvu.example.vn"
+    )
+    full["EMAIL_URL"] = "smtp://mail.congvu.example.vn:587?tls=1"
+    full.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "congvu.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_a_missing_secret():
+    result = run_production_check()
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_a_default_secret():
+    result = run_production_check(SECRET_KEY="dev-insecure-secret-key-do-not-use-in-production")
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = run_production_check(SECRET_KEY=GOOD_SECRET, DEBUG="1")
+    assert result.returncode != 0
+    assert "DEBUG" in result.stderr
+
+
+def test_production_check_deploy_is_clean():
+    result = run_production_check(SECRET_KEY=GOOD_SECRET)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_email_url_smtp_with_tls():
+    conf = parse_email_url("smtp://hopthu%40ubnd.vn:m%C3%A2t@mail.ubnd.vn:587?tls=1")["default"]
+    assert conf["BACKEND"].endswith("smtp.EmailBackend")
+    assert conf["OPTIONS"]["host"] == "mail.ubnd.vn"
+    assert conf["OPTIONS"]["port"] == 587
+    assert conf["OPTIONS"]["username"] == "hopthu@ubnd.vn"
+    assert conf["OPTIONS"]["password"] == "mât"
+    assert conf["OPTIONS"]["use_tls"] is True
+    assert conf["OPTIONS"]["use_ssl"] is False
+
+
+def test_email_url_smtps_defaults_to_port_465():
+    options = parse_email_url("smtps://mail.ubnd.vn")["default"]["OPTIONS"]
+    assert options["port"] == 465
+    assert options["use_ssl"] is True
+
+
+def test_email_url_console_and_unknown_scheme():
+    assert parse_email_url("console://")["default"]["BACKEND"].endswith("console.EmailBackend")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        parse_email_url("pigeon://loft")
+
+
+def test_env_bool_rejects_garbage(monkeypatch):
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env_bool("DEBUG")
+    monkeypatch.setenv("DEBUG", "off")
+    assert env_bool("DEBUG") is False
+
+
+def test_time_zone_is_vietnam(settings):
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.LANGUAGE_CODE == "vi"
