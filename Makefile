@@ -47,8 +47,10 @@ test-pg:
 	@echo "==> pytest on PostgreSQL"
 	@bin/with-postgres $(PYTEST) -p no:cacheprovider -n 2 --dist loadfile --require-postgres
 
+## Refresh the catalogues after changing UI text (Vietnamese is the source language).
 messages:
-	cd src/congvu && ../../$(CONGVU) makemessages -l vi -l en --no-obsolete && ../../$(CONGVU) compilemessages
+	@DJANGO_SETTINGS_MODULE=congvu.settings.test $(CONGVU) sync_catalogues
+	@cd src/congvu && ../../$(CONGVU) compilemessages -v 0
 
 clean:
 	rm -rf $(VENV) var staticfiles
