@@ -36,7 +36,18 @@ def test_catalogues_hold_every_message_in_the_source(tmp_path):
     copy = tmp_path / "congvu"
     shutil.copytree(src, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "*.po"))
     result = subprocess.run(
-        [sys.executable, "-P", "-m", "django", "makemessages", "-l", "en", "--no-location", "-v", "0"],
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "en",
+            "--no-location",
+            "-v",
+            "0",
+        ],
         cwd=copy,
         capture_output=True,
         text=True,
