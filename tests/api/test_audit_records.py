@@ -90,3 +90,29 @@ def test_bad_time_range_is_a_field_error(api, system_admin):
     assert error["field"] == "until"
     assert error["code"] == "invalid_range"
     assert error["message"] == "Đến thời điểm: Phải sau thời điểm bắt đầu."
+
+
+@pytest.mark.django_db
+def test_reading_a_confidential_record_leaves_an_access_record(api, world, system_admin):
+    from congvu.audit.models import AuditRecord
+
+    with transaction.atomic():
+        secret = log_action(
+            actor=world["specialist"],
+            action="congvu.test.secret.read",
+            obj=world["commune"],
+            unit=world["commune"],
+            confidentiality=1,
+        )
+    client = api(system_admin)
+    assert client.get(f"/api/v1/audit-records/{secret.pk}/").status_code == 200
+    access = AuditRecord.objects.filter(kind="access", object_id=str(secret.pk))
+    assert access.count() == 1
+    assert access.get().actor_id == system_admin.pk
+    # Reading an ordinary record writes nothing.
+    before = AuditRecord.objects.count()
+    assert client.get(f"/api/v1/audit-records/{world['own'].pk}/").status_code == 200
+    assert AuditRecord.objects.count() == before
+    # Out of scope: no access record for the refused read.
+    assert api(world["specialist"]).get(f"/api/v1/audit-records/{secret.pk}/").status_code == 404
+    assert access.count() == 1

@@ -28,6 +28,21 @@ class ScopedViewSetMixin:
     def get_queryset(self):
         return self.base_queryset()
 
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.method == "GET" and getattr(obj, "confidentiality", 0):
+            # Reading a confidential object (độ mật) leaves an access record.
+            from congvu.audit.services import log_access
+
+            log_access(
+                actor=self.request.user,
+                obj=obj,
+                unit=getattr(obj, "unit_id", None),
+                confidentiality=obj.confidentiality,
+                ip=self.request.META.get("REMOTE_ADDR", ""),
+            )
+        return obj
+
     def filter_values(self) -> dict[str, Any]:
         if self.filter_serializer_class is None:
             return {}
