@@ -16,6 +16,8 @@ from congvu.audit.selectors import verify_chain
 from congvu.audit.services import log_action
 from tests.factories import UnitFactory, UserFactory
 
+from .conftest import raw_sql
+
 
 def test_bulk_writes_through_the_orm_are_refused(chain):
     with pytest.raises(TypeError):
@@ -154,3 +156,11 @@ def test_concurrent_appends_make_a_gap_free_chain(tmp_path):
     assert result["seqs"] == list(range(1, THREADS * PER_THREAD + 1))
     assert result["actions"] == THREADS * PER_THREAD
     assert result["problem"] == ""
+
+
+def test_appending_after_the_head_was_deleted_is_refused(chain):
+    raw_sql("DELETE FROM audit_chainhead")
+    with pytest.raises(RuntimeError, match="chain head is missing"), transaction.atomic():
+        log_action(actor=None, action="congvu.test.after_tampering")
+    assert not AuditRecord.objects.filter(action="congvu.test.after_tampering").exists()
+    assert not ChainHead.objects.exists()

@@ -130,9 +130,11 @@ def _locked_head() -> ChainHead:
     head = ChainHead.objects.select_for_update().filter(pk=1).first()
     if head is not None:
         return head
-    if AuditRecord.objects.exists():
+    # get_or_create waits for a concurrent appender creating the same row, so
+    # only the one that created it judges whether records already exist.
+    _, created = ChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
+    if created and AuditRecord.objects.exists():
         raise RuntimeError("The audit chain head is missing; run `congvu audit_verify`.")
-    ChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
     return ChainHead.objects.select_for_update().get(pk=1)
 
 
