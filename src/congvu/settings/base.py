@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "congvu.api",
     "congvu.web",
     "congvu.portal",
+    "congvu.registry",
 ]
 
 MIDDLEWARE = [
@@ -171,7 +172,7 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# --- Cache (login lock-out counters, rate limits) --------------------------------
+# --- Cache (rate limits, re-send throttles; lock-out counters live in the database) --------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {

@@ -1,0 +1,215 @@
+"""Registers and numbering (cấp số): gap-free, never repeated, restarted each 1 January.
+
+Numbers are allocated inside the caller's transaction, under a row lock on
+the register (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite transactions are
+IMMEDIATE, which serialises writers). If the caller's transaction rolls back,
+the number is not used and the counter rolls back with it: no gap. A number
+that was issued and then must not be used is voided with its reason, never
+reused.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congvu.audit.services import log_action
+from congvu.core.errors import ServiceError, TransitionNotAllowed
+
+from .constants import (
+    REFUSED_SECRECY,
+    SHARED_SEQUENCE,
+    AdminNumbering,
+    Direction,
+    NumberStatus,
+    Secrecy,
+)
+from .models import DocumentType, IssuedNumber, Register, UnitNumberingPolicy
+
+
+def secrecy_validate(value) -> int:
+    """Return the accepted secrecy level, or refuse Tối mật / Tuyệt mật with the reason."""
+    if isinstance(value, str) and value.strip().lower().replace(" ", "_") in REFUSED_SECRECY:
+        value = 2
+    try:
+        level = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ServiceError(
+            _("Độ mật không hợp lệ."), code="invalid_secrecy", field="secrecy"
+        ) from exc
+    if level >= 2:
+        raise ServiceError(
+            _(
+                "Văn bản Tối mật, Tuyệt mật không được xử lý trên congvu: pháp luật yêu cầu hệ "
+                "thống riêng, không kết nối mạng. Hãy xử lý theo quy định bảo vệ bí mật nhà nước."
+            ),
+            code="secrecy_not_allowed",
+            field="secrecy",
+        )
+    if level not in Secrecy.values:
+        raise ServiceError(_("Độ mật không hợp lệ."), code="invalid_secrecy", field="secrecy")
+    return level
+
+
+def sequence_key_for(*, unit, direction: str, document_type: DocumentType | None) -> str:
+    """Which sequence a document takes (Art. 15(1), 22(2))."""
+    if direction == Direction.INCOMING or document_type is None:
+        return SHARED_SEQUENCE
+    if document_type.is_legal_normative:
+        return document_type.code
+    policy = UnitNumberingPolicy.objects.filter(unit=unit).first()
+    if policy and policy.admin_numbering == AdminNumbering.PER_TYPE:
+        return document_type.code
+    return SHARED_SEQUENCE
+
+
+def register_name(*, unit, direction: str, year: int, secrecy: int, document_type) -> str:
+    kind = (
+        _("Sổ đăng ký văn bản đến")
+        if direction == Direction.INCOMING
+        else _("Sổ đăng ký văn bản đi")
+    )
+    parts = [kind]
+    if document_type is not None:
+        parts.append(document_type.name)
+    if secrecy:
+        parts.append(_("Mật"))
+    return f"{' – '.join(parts)} {year}, {unit.short_name or unit.name}"
+
+
+def register_get_or_create(
+    *, unit, direction: str, year: int, secrecy: int = 0, document_type: DocumentType | None = None
+) -> Register:
+    """The register for this sequence, created on first use (safe under concurrency)."""
+    key = sequence_key_for(unit=unit, direction=direction, document_type=document_type)
+    lookup = {
+        "unit": unit,
+        "direction": direction,
+        "year": year,
+        "secrecy": secrecy,
+        "sequence_key": key,
+    }
+    register = Register.objects.filter(**lookup).first()
+    if register is not None:
+        return register
+    typed = document_type if key != SHARED_SEQUENCE else None
+    try:
+        with transaction.atomic():
+            return Register.objects.create(
+                **lookup,
+                document_type=typed,
+                name=register_name(
+                    unit=unit, direction=direction, year=year, secrecy=secrecy, document_type=typed
+                ),
+            )
+    except IntegrityError:
+        return Register.objects.get(**lookup)
+
+
+def number_allocate(
+    *,
+    actor,
+    unit,
+    direction: str,
+    document_type: DocumentType | None = None,
+    secrecy: int = 0,
+    when: datetime.datetime | None = None,
+    obj=None,
+) -> IssuedNumber:
+    """Give the next number of the right register. Must run inside the caller's transaction.
+
+    ``when`` decides the year (1 January restarts every sequence).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("number_allocate() must run inside the transaction that uses the number")
+    secrecy = secrecy_validate(secrecy)
+    when = when or timezone.now()
+    year = timezone.localtime(when).year
+    register = register_get_or_create(
+        unit=unit, direction=direction, year=year, secrecy=secrecy, document_type=document_type
+    )
+    register = Register.objects.select_for_update().get(pk=register.pk)
+    if register.is_closed:
+        raise TransitionNotAllowed(
+            _("Sổ %(name)s đã khóa, không cấp thêm số.") % {"name": register.name},
+            code="register_closed",
+            field="register",
+        )
+    register.last_number += 1
+    register.save(update_fields=["last_number"])
+    issued = IssuedNumber.objects.create(
+        register=register,
+        number=register.last_number,
+        issued_at=when,
+        issued_by=getattr(actor, "user", actor)
+        if getattr(actor, "is_authenticated", False)
+        else None,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+    )
+    log_action(
+        actor=actor,
+        action="congvu.registry.number.issued",
+        obj=issued,
+        unit=unit,
+        after={"register": register.pk, "number": issued.number, "year": year},
+        confidentiality=secrecy,
+    )
+    return issued
+
+
+def number_attach(*, issued: IssuedNumber, obj) -> None:
+    """Point an issued number at the object that carries it (after the object exists)."""
+    IssuedNumber.objects.filter(pk=issued.pk).update(
+        object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    )
+
+
+@transaction.atomic
+def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
+    """Hủy số: record why a number is not used. It is never given out again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_("Phải ghi lý do hủy số."), code="required", field="reason")
+    issued = IssuedNumber.objects.select_for_update().get(pk=issued.pk)
+    if issued.status == NumberStatus.VOIDED:
+        raise TransitionNotAllowed(_("Số này đã bị hủy."), code="already_voided", field="number")
+    before = {"status": issued.status}
+    issued.status = NumberStatus.VOIDED
+    issued.void_reason = reason[:255]
+    issued.voided_at = timezone.now()
+    user = getattr(actor, "user", actor)
+    issued.voided_by = user if getattr(user, "is_authenticated", False) else None
+    issued.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+    log_action(
+        actor=actor,
+        action="congvu.registry.number.voided",
+        obj=issued,
+        unit=issued.register.unit_id,
+        before=before,
+        after={"status": issued.status, "reason": issued.void_reason},
+    )
+    return issued
+
+
+@transaction.atomic
+def register_close(*, actor, register: Register) -> Register:
+    """Khóa sổ: a closed register issues no more numbers (end of year, Art. 16(2)(b), 22(3)(b))."""
+    register = Register.objects.select_for_update().get(pk=register.pk)
+    if register.is_closed:
+        raise TransitionNotAllowed(_("Sổ đã khóa."), code="register_closed", field="register")
+    register.closed_at = timezone.now()
+    user = getattr(actor, "user", actor)
+    register.closed_by = user if getattr(user, "is_authenticated", False) else None
+    register.save(update_fields=["closed_at", "closed_by"])
+    log_action(
+        actor=actor,
+        action="congvu.registry.register.closed",
+        obj=register,
+        unit=register.unit_id,
+        after={"last_number": register.last_number},
+    )
+    return register
