@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.audit.services import log_action
-from congvu.core.errors import ServiceError, TransitionNotAllowed
+from congvu.core.authz import as_actor
+from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from congvu.core.text import fold
 
 from .constants import (
     REFUSED_SECRECY,
@@ -29,10 +31,35 @@ from .constants import (
 )
 from .models import DocumentType, IssuedNumber, Register, UnitNumberingPolicy
 
+CLOSING_ROLES = {"clerk", "leader_head", "leader_deputy"}
+
+
+def can_void(actor, register: Register) -> bool:
+    """Hủy số: the clerk (văn thư) of the register's unit, or a system administrator."""
+    actor = as_actor(actor)
+    if actor.is_system_admin:
+        return True
+    return actor.has_role("clerk", register.unit_id) and register.secrecy <= actor.clearance
+
+
+def can_close(actor, register: Register) -> bool:
+    """Khóa sổ: the unit's clerk or head/deputy leader, or a system administrator."""
+    actor = as_actor(actor)
+    if actor.is_system_admin:
+        return True
+    roles = actor.roles.get(register.unit_id, set())
+    return bool(roles & CLOSING_ROLES) and register.secrecy <= actor.clearance
+
+
+def can_set_policy(actor, unit) -> bool:
+    """Cách đánh số: the unit's administrator (the head decides, the admin records it)."""
+    actor = as_actor(actor)
+    return actor.is_system_admin or unit.pk in actor.admin_unit_ids
+
 
 def secrecy_validate(value) -> int:
     """Return the accepted secrecy level, or refuse Tối mật / Tuyệt mật with the reason."""
-    if isinstance(value, str) and value.strip().lower().replace(" ", "_") in REFUSED_SECRECY:
+    if isinstance(value, str) and "_".join(fold(value).split()) in REFUSED_SECRECY:
         value = 2
     try:
         level = int(value)
@@ -174,7 +201,11 @@ def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Phải ghi lý do hủy số."), code="required", field="reason")
-    issued = IssuedNumber.objects.select_for_update().get(pk=issued.pk)
+    issued = IssuedNumber.objects.select_for_update().select_related("register").get(pk=issued.pk)
+    if not can_void(actor, issued.register):
+        raise PermissionDenied(
+            _("Chỉ văn thư của cơ quan được hủy số trong sổ này."), code="permission_denied"
+        )
     if issued.status == NumberStatus.VOIDED:
         raise TransitionNotAllowed(_("Số này đã bị hủy."), code="already_voided", field="number")
     before = {"status": issued.status}
@@ -199,6 +230,10 @@ def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
 def register_close(*, actor, register: Register) -> Register:
     """Khóa sổ: a closed register issues no more numbers (end of year, Art. 16(2)(b), 22(3)(b))."""
     register = Register.objects.select_for_update().get(pk=register.pk)
+    if not can_close(actor, register):
+        raise PermissionDenied(
+            _("Chỉ văn thư hoặc lãnh đạo cơ quan được khóa sổ."), code="permission_denied"
+        )
     if register.is_closed:
         raise TransitionNotAllowed(_("Sổ đã khóa."), code="register_closed", field="register")
     register.closed_at = timezone.now()
@@ -213,3 +248,32 @@ def register_close(*, actor, register: Register) -> Register:
         after={"last_number": register.last_number},
     )
     return register
+
+
+@transaction.atomic
+def numbering_policy_set(*, actor, unit, admin_numbering: str) -> UnitNumberingPolicy:
+    """Chọn cách đánh số văn bản hành chính của một cơ quan (Art. 15(1)(c)).
+
+    Takes effect for registers created from now on: a sequence already begun
+    this year keeps its register.
+    """
+    if not can_set_policy(actor, unit):
+        raise PermissionDenied(
+            _("Chỉ quản trị đơn vị được đặt cách đánh số."), code="permission_denied"
+        )
+    if admin_numbering not in AdminNumbering.values:
+        raise ServiceError(_("Cách đánh số không hợp lệ."), code="invalid", field="admin_numbering")
+    policy, created = UnitNumberingPolicy.objects.select_for_update().get_or_create(unit=unit)
+    before = {"admin_numbering": policy.admin_numbering}
+    if created or policy.admin_numbering != admin_numbering:
+        policy.admin_numbering = admin_numbering
+        policy.save(update_fields=["admin_numbering"])
+        log_action(
+            actor=actor,
+            action="congvu.registry.numbering_policy.set",
+            obj=policy,
+            unit=unit,
+            before=None if created else before,
+            after={"admin_numbering": admin_numbering},
+        )
+    return policy
