@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("congvu.portal.urls")),
     path("app/", include("congvu.web.urls")),
+    path("app/tep/", include("congvu.files.urls")),
     path("accounts/", include("congvu.accounts.urls")),
     path("api/", include("congvu.api.urls")),
     path("admin/", admin.site.urls),

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "congvu.web",
     "congvu.portal",
     "congvu.registry",
+    "congvu.files",
+    "congvu.workdays",
 ]
 
 MIDDLEWARE = [
@@ -251,3 +253,19 @@ LOGGING = {
 }
 
 CONGVU_SITE_NAME = env_str("CONGVU_SITE_NAME", "congvu")
+
+# --- Files (tệp đính kèm) and the working-day calendar ------------------------------------------
+# Largest accepted upload, in MiB (MAX_UPLOAD_MB).
+CONGVU_MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
+# Zip-based office files (DOCX, XLSX, ODT) are refused above these limits (zip bombs).
+CONGVU_ARCHIVE_MAX_UNCOMPRESSED_BYTES = env_int("ARCHIVE_MAX_UNCOMPRESSED_MB", 200) * 1024 * 1024
+CONGVU_ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 100)
+CONGVU_ARCHIVE_MAX_ENTRIES = env_int("ARCHIVE_MAX_ENTRIES", 2000)
+# Optional virus scanner: dotted path of a callable (fileobj) -> None that raises to refuse.
+CONGVU_VIRUS_SCANNER = env_str("VIRUS_SCANNER", "")
+# Office hours (giờ hành chính), lunch break and the same-day cut-off ("nhận sau 15 giờ").
+CONGVU_WORKDAY_START = env_str("WORKDAY_START", "07:30")
+CONGVU_WORKDAY_END = env_str("WORKDAY_END", "17:00")
+CONGVU_LUNCH_START = env_str("LUNCH_START", "11:30")
+CONGVU_LUNCH_END = env_str("LUNCH_END", "13:00")
+CONGVU_SAME_DAY_CUTOFF = env_str("SAME_DAY_CUTOFF", "15:00")

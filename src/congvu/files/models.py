@@ -1,0 +1,55 @@
+"""Stored files (tệp đính kèm) of documents and other records."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congvu.core.authz import RestrictedManager
+
+
+class StoredFile(models.Model):
+    """Tệp đính kèm: one uploaded file kept in the default storage, owned by a record.
+
+    The owner is any model with a ``restrict()`` policy, named by its label
+    (``owner_type``, e.g. ``incoming.incomingdocument``) and primary key
+    (``owner_id``): the file is visible exactly when its owner is. The blob's
+    ``storage_name`` is generated (never derived from the uploaded name) and
+    its SHA-256 is checked on every read.
+    """
+
+    owner_type = models.CharField(_("loại đối tượng"), max_length=100)
+    owner_id = models.CharField(_("mã đối tượng"), max_length=64)
+    purpose = models.SlugField(_("mục đích"), max_length=30, default="attachment")
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    content_type = models.CharField(_("kiểu nội dung"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    storage_name = models.CharField(_("tên lưu trữ"), max_length=255, unique=True, editable=False)
+    text = models.TextField(_("nội dung văn bản"), blank=True)
+    secrecy = models.PositiveSmallIntegerField(_("độ mật"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("thời điểm tải lên"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["owner_type", "owner_id", "purpose", "version", "pk"]
+        indexes = [
+            models.Index(fields=["owner_type", "owner_id", "purpose"], name="files_owner_idx"),
+            models.Index(fields=["sha256"], name="files_sha256_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,214 @@
+"""Storing files: validate, hash, save to the default storage, extract text, record, audit.
+
+Everything that can refuse an upload runs before the blob is written. The
+blob is written under a generated name (``files/YYYY/MM/<uuid>.<ext>``); if
+the transaction that records it rolls back (in this service or in the
+caller's), the blob is deleted, so storage never keeps files without a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import uuid
+import weakref
+
+from django.core.files.storage import default_storage
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congvu.audit.services import log_action, snapshot
+from congvu.core.authz import as_actor
+from congvu.core.errors import ServiceError
+
+from .extract import extract_text
+from .models import StoredFile
+from .validation import DetectedFile, file_validate
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 64 * 1024
+_PURPOSE = re.compile(r"^[a-z][a-z0-9_-]{0,29}$")
+
+__all__ = ["DetectedFile", "file_open_verified", "file_store", "file_validate", "owner_label"]
+
+
+def owner_label(owner: models.Model | type[models.Model]) -> str:
+    """The ``owner_type`` of a model instance or class, e.g. ``incoming.incomingdocument``."""
+    return owner._meta.label_lower
+
+
+class _RollbackGuard:
+    """Deletes a stored blob unless the transaction that recorded it commits.
+
+    Django has no rollback hook, but it drops the ``on_commit`` callbacks of a
+    transaction (or savepoint) that rolls back. The guard's ``committed``
+    method is registered with ``on_commit`` and is the only reference to the
+    guard, so the guard is finalised exactly when the callback runs or is
+    dropped; the finaliser deletes the blob if the callback never ran.
+    """
+
+    def __init__(self, storage, name: str):
+        self.state = {"committed": False}
+        weakref.finalize(self, _delete_unless_committed, storage, name, self.state)
+
+    def committed(self) -> None:
+        self.state["committed"] = True
+
+
+def _delete_unless_committed(storage, name: str, state: dict) -> None:
+    if state["committed"]:
+        return
+    try:
+        storage.delete(name)
+    except Exception:  # the periodic orphan sweep will retry
+        logger.warning("Could not delete the orphan blob %s", name, exc_info=True)
+
+
+def _delete_blob_on_rollback(storage, name: str) -> None:
+    transaction.on_commit(_RollbackGuard(storage, name).committed)
+
+
+def _sha256(upload) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    if hasattr(upload, "chunks"):
+        for chunk in upload.chunks(CHUNK_SIZE):
+            digest.update(chunk)
+    else:
+        while chunk := upload.read(CHUNK_SIZE):
+            digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def _storage_name(extension: str) -> str:
+    now = timezone.localtime()
+    return f"files/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+@transaction.atomic
+def file_store(
+    *,
+    actor,
+    upload,
+    owner: models.Model,
+    purpose: str = "attachment",
+    version: int = 1,
+) -> StoredFile:
+    """Validate ``upload`` and store it as a file of ``owner`` (tệp đính kèm).
+
+    Call it inside the transaction that creates or changes the owner. Raises
+    ``ServiceError`` (field ``file``) before anything is written when the
+    upload is refused; see :func:`file_validate` for the codes.
+    """
+    if owner is None or owner.pk is None:
+        raise ServiceError(_("Chưa có đối tượng để đính kèm tệp."), code="owner_required")
+    if not isinstance(purpose, str) or not _PURPOSE.match(purpose):
+        raise ServiceError(
+            _("Mục đích của tệp không hợp lệ."), code="invalid_purpose", field="purpose"
+        )
+    if not isinstance(version, int) or version < 1:
+        raise ServiceError(_("Số phiên bản không hợp lệ."), code="invalid_version", field="version")
+    detected = file_validate(upload)
+    sha256 = _sha256(upload)
+    text = extract_text(upload, detected.kind)
+    name = default_storage.save(_storage_name(detected.extension), upload)
+    # From here on the blob exists: it must go if this transaction does not commit.
+    _delete_blob_on_rollback(default_storage, name)
+    user = as_actor(actor).user
+    stored = StoredFile.objects.create(
+        owner_type=owner_label(owner),
+        owner_id=str(owner.pk),
+        purpose=purpose,
+        version=version,
+        original_name=detected.name,
+        content_type=detected.content_type,
+        size=detected.size,
+        sha256=sha256,
+        storage_name=name,
+        text=text,
+        secrecy=int(getattr(owner, "secrecy", 0) or 0),
+        uploaded_by=user,
+    )
+    log_action(
+        actor=actor,
+        action="congvu.files.storedfile.create",
+        obj=stored,
+        after=snapshot(
+            stored, fields=[f.name for f in StoredFile._meta.concrete_fields if f.name != "text"]
+        ),
+        unit=getattr(owner, "unit", None),
+        confidentiality=stored.secrecy,
+    )
+    return stored
+
+
+class VerifiedFile:
+    """A read-only file whose bytes were checked against the recorded SHA-256."""
+
+    def __init__(self, fileobj, stored: StoredFile):
+        self._file = fileobj
+        self.stored = stored
+        self.name = stored.original_name
+        self.size = stored.size
+
+    def read(self, *args):
+        return self._file.read(*args)
+
+    def seek(self, *args):
+        return self._file.seek(*args)
+
+    def tell(self):
+        return self._file.tell()
+
+    def seekable(self):
+        return True
+
+    def chunks(self, chunk_size: int = CHUNK_SIZE):
+        self._file.seek(0)
+        while chunk := self._file.read(chunk_size):
+            yield chunk
+
+    def __iter__(self):
+        return self.chunks()
+
+    def close(self):
+        self._file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def file_open_verified(stored: StoredFile) -> VerifiedFile:
+    """Open the blob of ``stored`` after checking its SHA-256 (code ``checksum_mismatch``).
+
+    The whole blob is read once to hash it, then rewound, so what the caller
+    streams is what was checked (the handle stays open between the two).
+    """
+    try:
+        fh = default_storage.open(stored.storage_name, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise ServiceError(
+            _("Không tìm thấy nội dung tệp trong kho lưu trữ."), code="file_missing", field="file"
+        ) from exc
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := fh.read(CHUNK_SIZE):
+        digest.update(chunk)
+        size += len(chunk)
+    if digest.hexdigest() != stored.sha256 or size != stored.size:
+        fh.close()
+        logger.error("Checksum mismatch for stored file %s (%s)", stored.pk, stored.storage_name)
+        raise ServiceError(
+            _("Tệp đã bị thay đổi so với khi lưu (mã kiểm tra không khớp); không thể mở."),
+            code="checksum_mismatch",
+            field="file",
+        )
+    fh.seek(0)
+    return VerifiedFile(fh, stored)

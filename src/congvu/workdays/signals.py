@@ -1,0 +1,17 @@
+"""Drop the cached calendar whenever an override row changes (admin, services, shell)."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .calendar import invalidate
+from .models import CalendarOverride
+
+
+@receiver(post_save, sender=CalendarOverride)
+@receiver(post_delete, sender=CalendarOverride)
+def _override_changed(sender, **kwargs):
+    invalidate()
+    # Also after commit: another request may have filled the cache from the
+    # database between the save and the commit.
+    transaction.on_commit(invalidate)

@@ -1,0 +1,92 @@
+import hashlib
+
+from django.core.files.storage import default_storage
+
+import pytest
+
+from congvu.audit.models import AuditRecord
+from congvu.core.errors import ServiceError
+from congvu.files.models import StoredFile
+from congvu.files.selectors import files_of
+from congvu.files.services import file_open_verified, file_store
+from congvu.org.models import Unit
+from tests.factories import UnitFactory
+
+from . import builders as b
+
+pytestmark = pytest.mark.django_db
+
+ALLOWED = [
+    ("Quyết định.pdf", b.pdf_bytes, "application/pdf"),
+    ("Tờ trình.docx", lambda: b.docx_bytes("Tờ trình"), "wordprocessingml"),
+    ("Danh sách.xlsx", lambda: b.xlsx_bytes("Họ tên"), "spreadsheetml"),
+    ("Báo cáo.odt", lambda: b.odt_bytes("Báo cáo"), "opendocument.text"),
+    ("Ảnh chụp.jpg", lambda: b.image_bytes("JPEG"), "image/jpeg"),
+    ("Ảnh chụp.jpeg", lambda: b.image_bytes("JPEG"), "image/jpeg"),
+    ("Sơ đồ.png", b.image_bytes, "image/png"),
+]
+
+
+@pytest.fixture
+def owner():
+    return UnitFactory(name="Ủy ban nhân dân xã Thạnh Phú")
+
+
+@pytest.fixture
+def admin_user(actor_factory):
+    return actor_factory("system_admin")
+
+
+@pytest.mark.parametrize(("name", "build", "content_type"), ALLOWED)
+def test_each_allowed_type_is_stored_with_hash_and_audit(
+    admin_user, owner, name, build, content_type
+):
+    data = build()
+    stored = file_store(actor=admin_user, upload=b.upload(name, data), owner=owner)
+
+    assert stored.original_name == name
+    assert content_type in stored.content_type
+    assert stored.size == len(data)
+    assert stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert stored.owner_type == "org.unit" and stored.owner_id == str(owner.pk)
+    assert stored.storage_name.startswith("files/") and name not in stored.storage_name
+    assert default_storage.exists(stored.storage_name)
+    assert AuditRecord.objects.filter(
+        action="congvu.files.storedfile.create", object_id=str(stored.pk)
+    ).exists()
+    with file_open_verified(stored) as fh:
+        assert fh.read() == data
+    assert list(files_of(owner)) == [stored]
+
+
+def test_text_is_extracted_from_docx_and_pdf(admin_user, owner):
+    docx = file_store(
+        actor=admin_user,
+        upload=b.upload("cv.docx", b.docx_bytes("Về việc tăng cường công tác", "Đặng Văn Thành")),
+        owner=owner,
+    )
+    assert "Về việc tăng cường công tác" in docx.text
+    assert "Đặng Văn Thành" in docx.text
+
+    pdf = file_store(
+        actor=admin_user,
+        upload=b.upload("qd.pdf", b.pdf_with_text("Quyết định phê duyệt Đặng Văn Thành")),
+        owner=owner,
+    )
+    assert "Quyết định phê duyệt" in pdf.text
+    assert "Đặng Văn Thành" in pdf.text
+
+
+def test_refused_upload_writes_nothing(admin_user, owner, _tmp_storage):
+    with pytest.raises(ServiceError) as exc:
+        file_store(actor=admin_user, upload=b.upload("x.pdf", b.image_bytes()), owner=owner)
+    assert exc.value.code == "type_mismatch"
+    assert exc.value.errors[0].field == "file"
+    assert not StoredFile.objects.exists()
+    assert not _tmp_storage.exists() or not any(p.is_file() for p in _tmp_storage.rglob("*"))
+
+
+def test_owner_must_be_saved(admin_user):
+    with pytest.raises(ServiceError) as exc:
+        file_store(actor=admin_user, upload=b.upload("a.pdf", b.pdf_bytes()), owner=Unit())
+    assert exc.value.code == "owner_required"
