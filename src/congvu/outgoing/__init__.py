@@ -1,0 +1,1 @@
+"""Văn bản đi: drafting, review (trình duyệt), signing approval, issuance and delivery."""

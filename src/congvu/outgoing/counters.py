@@ -1,0 +1,49 @@
+""" "Việc của tôi" counters for văn bản đi: to review, to sign, to issue."""
+
+from django.utils.translation import gettext_lazy as _
+
+from congvu.accounts.constants import LEADER_ROLES, Role
+from congvu.web.mywork import register_counter
+
+from . import selectors
+
+
+@register_counter(
+    "outgoing_to_review",
+    label=_("Dự thảo chờ cho ý kiến"),
+    order=40,
+    url=lambda actor: _url("review"),
+)
+def outgoing_to_review(actor) -> int | None:
+    return selectors.to_review(actor=actor).count()
+
+
+@register_counter(
+    "outgoing_to_sign",
+    label=_("Văn bản chờ duyệt ký"),
+    roles=LEADER_ROLES,
+    order=50,
+    url=lambda actor: _url("sign"),
+)
+def outgoing_to_sign(actor) -> int | None:
+    return selectors.to_sign(actor=actor).count()
+
+
+@register_counter(
+    "outgoing_to_issue",
+    label=_("Văn bản đi chờ phát hành"),
+    roles={Role.CLERK},
+    order=60,
+    url=lambda actor: _url("issue"),
+)
+def outgoing_to_issue(actor) -> int | None:
+    return selectors.to_issue(actor=actor).count()
+
+
+def _url(tab: str) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return f"{reverse('outgoing:list')}?tab={tab}"
+    except NoReverseMatch:
+        return None

@@ -1,0 +1,73 @@
+"""Who may see an outgoing document (văn bản đi).
+
+- Drafts: the drafter, reviewers on the chain, the signer, the clerks (văn
+  thư) and leaders of the issuing unit, administrators of its subtree.
+- Issued documents, in addition: clerks and leaders of the recipients' units.
+- "Mật": people named on the document (drafter, reviewer, signer) see it;
+  everyone else also needs the clearance.
+"""
+
+from django.db.models import Q
+
+from congvu.accounts.constants import LEADER_ROLES, Role
+from congvu.core.authz import ALL, NONE, Actor, policy
+
+from .constants import ISSUED_STATES
+from .models import DraftVersion, OutgoingDocument, Recipient, ReviewStep
+
+#: Roles that see every outgoing document of their unit.
+UNIT_WIDE_ROLES = {Role.CLERK, *LEADER_ROLES}
+
+
+def units_with(actor: Actor, roles) -> set[int]:
+    return {unit for unit, held in actor.roles.items() if held & set(roles)}
+
+
+def document_rule(actor: Actor, action: str):
+    if not actor.is_official:
+        return NONE
+    if actor.is_system_admin:
+        return ALL
+    if action not in ("view", "change"):
+        return NONE
+    uid = actor.user_id
+    named = (
+        Q(drafted_by_id=uid)
+        | Q(signer_id=uid)
+        | Q(pk__in=ReviewStep.objects.filter(reviewer_id=uid).values("document_id"))
+    )
+    unit_wide = units_with(actor, UNIT_WIDE_ROLES)
+    by_unit = Q(unit_id__in=unit_wide | set(actor.admin_unit_ids))
+    if action == "view":
+        by_unit |= Q(
+            status__in=ISSUED_STATES,
+            pk__in=Recipient.objects.filter(unit_id__in=unit_wide).values("document_id"),
+        )
+    return named | (by_unit & Q(secrecy__lte=actor.clearance))
+
+
+@policy(OutgoingDocument)
+def outgoing_policy(actor: Actor, action: str):
+    return document_rule(actor, action)
+
+
+def _through_document(actor: Actor, action: str):
+    rule = document_rule(actor, "view" if action == "view" else "change")
+    if rule is ALL or rule is NONE:
+        return rule
+    return Q(document__in=OutgoingDocument.objects.filter(rule).values("pk"))
+
+
+@policy(DraftVersion)
+def draft_version_policy(actor: Actor, action: str):
+    return _through_document(actor, action)
+
+
+@policy(Recipient)
+def recipient_policy(actor: Actor, action: str):
+    return _through_document(actor, action)
+
+
+@policy(ReviewStep)
+def review_step_policy(actor: Actor, action: str):
+    return _through_document(actor, action)

@@ -1,0 +1,145 @@
+"""Reads of văn bản đi, always through ``restrict``."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congvu.core.authz import as_actor
+from congvu.core.text import fold
+
+from .constants import CONG_VAN, Decision, RecipientKind, Status
+from .models import OutgoingDocument, ReviewStep
+from .notation import unit_short
+from .policies import UNIT_WIDE_ROLES, units_with
+
+#: Tabs of the list page: key → label.
+TABS = {
+    "all": gettext_lazy("Tất cả"),
+    "drafts": gettext_lazy("Dự thảo"),
+    "review": gettext_lazy("Chờ tôi cho ý kiến"),
+    "sign": gettext_lazy("Chờ duyệt ký"),
+    "issue": gettext_lazy("Chờ phát hành"),
+    "issued": gettext_lazy("Đã ban hành"),
+}
+
+
+def documents(*, actor, action: str = "view"):
+    return (
+        OutgoingDocument.objects.restrict(actor, action)
+        .select_related("unit", "drafting_unit", "document_type", "drafted_by", "signer")
+        .order_by("-urgency", "-created_at")
+    )
+
+
+def document_for(*, actor, pk: int, action: str = "view") -> OutgoingDocument:
+    """One document in scope, or 404."""
+    return get_object_or_404(documents(actor=actor, action=action), pk=pk)
+
+
+def _current_step_of(user_id):
+    """Documents in review whose earliest pending step of the latest round is ``user_id``'s."""
+    latest = (
+        ReviewStep.objects.filter(document=OuterRef("document"))
+        .order_by("-round")
+        .values("round")[:1]
+    )
+    earlier = ReviewStep.objects.filter(
+        document=OuterRef("document"),
+        round=OuterRef("round"),
+        decision=Decision.PENDING,
+        order__lt=OuterRef("order"),
+    )
+    return (
+        ReviewStep.objects.filter(reviewer_id=user_id, decision=Decision.PENDING)
+        .filter(round=latest)
+        .filter(~Exists(earlier))
+        .values("document_id")
+    )
+
+
+def to_review(*, actor):
+    """Chờ tôi cho ý kiến."""
+    actor = as_actor(actor)
+    return documents(actor=actor).filter(
+        status=Status.IN_REVIEW, pk__in=_current_step_of(actor.user_id)
+    )
+
+
+def to_sign(*, actor):
+    """Chờ duyệt ký: in review in a unit the actor leads, with no step left but the actor's own."""
+    from congvu.accounts.constants import LEADER_ROLES
+
+    actor = as_actor(actor)
+    led = units_with(actor, LEADER_ROLES)
+    others_pending = ReviewStep.objects.filter(
+        document=OuterRef("pk"), decision=Decision.PENDING
+    ).exclude(reviewer_id=actor.user_id)
+    return (
+        documents(actor=actor)
+        .filter(status=Status.IN_REVIEW, unit_id__in=led)
+        .filter(~Exists(others_pending))
+    )
+
+
+def to_issue(*, actor):
+    """Chờ phát hành: approved documents of units where the actor is văn thư."""
+    from congvu.accounts.constants import Role
+
+    actor = as_actor(actor)
+    return documents(actor=actor).filter(
+        status=Status.APPROVED, unit_id__in=units_with(actor, {Role.CLERK})
+    )
+
+
+def document_list(*, actor, tab: str = "all", query: str = ""):
+    actor = as_actor(actor)
+    if tab == "review":
+        qs = to_review(actor=actor)
+    elif tab == "sign":
+        qs = to_sign(actor=actor)
+    elif tab == "issue":
+        qs = to_issue(actor=actor)
+    else:
+        qs = documents(actor=actor)
+        if tab == "drafts":
+            qs = qs.filter(
+                status__in=[Status.DRAFT, Status.RETURNED, Status.IN_REVIEW],
+            ).filter(
+                Q(drafted_by_id=actor.user_id) | Q(unit_id__in=units_with(actor, UNIT_WIDE_ROLES))
+            )
+        elif tab == "issued":
+            qs = qs.filter(status__in=[Status.ISSUED, Status.RECALLED, Status.REPLACED])
+    needle = fold(query)
+    if needle:
+        qs = qs.filter(search_text__contains=needle)
+    return qs
+
+
+def recipient_lines(document: OutgoingDocument) -> list[str]:
+    """The "Nơi nhận:" block: one line per recipient, ending with "- Lưu: VT, {unit}."."""
+    recipients = list(document.recipients.select_related("unit"))
+    main = [r for r in recipients if r.kind == RecipientKind.MAIN]
+    info = [r for r in recipients if r.kind == RecipientKind.INFO]
+    lines = []
+    if document.document_type.code == CONG_VAN and main:
+        lines.append(_("- Như trên;"))
+    else:
+        lines += [f"- {r.name};" for r in main]
+    lines += [f"- {r.name};" for r in info]
+    short = unit_short(document.drafting_unit) if document.drafting_unit_id else ""
+    lines.append(_("- Lưu: VT, %(unit)s.") % {"unit": short} if short else _("- Lưu: VT."))
+    return lines
+
+
+def addressees(document: OutgoingDocument) -> list[str]:
+    """ "Kính gửi" of a công văn: the main recipients."""
+    return [
+        r.name for r in document.recipients.select_related("unit") if r.kind == RecipientKind.MAIN
+    ]
+
+
+def review_chain(document: OutgoingDocument):
+    return document.review_steps.select_related("reviewer").order_by("round", "order")

@@ -1,0 +1,30 @@
+"""Services of văn bản đi: every state change is a named, audited transition."""
+
+from .changes import document_correct, document_recall, document_replace
+from .drafting import (
+    current_step,
+    draft_add_version,
+    draft_approve_for_signing,
+    draft_create,
+    draft_submit,
+    draft_update,
+    review_approve,
+    review_return,
+)
+from .issuance import document_issue, render_pdf
+
+__all__ = [
+    "current_step",
+    "document_correct",
+    "document_issue",
+    "document_recall",
+    "document_replace",
+    "draft_add_version",
+    "draft_approve_for_signing",
+    "draft_create",
+    "draft_submit",
+    "draft_update",
+    "render_pdf",
+    "review_approve",
+    "review_return",
+]

@@ -1,0 +1,195 @@
+"""Ban hành văn bản đi by the văn thư, as one atomic pipeline (Art. 14).
+
+(1) number and date → (2) register → (3) render/stamp → (4) sign → (5) deliver.
+
+Everything happens in one transaction: if any step fails (a signer that
+cannot sign, a delivery that cannot be recorded), the number goes back to
+the register (no gap, nothing consumed) and the document stays approved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congvu.audit.services import snapshot
+from congvu.core.authz import as_actor
+from congvu.core.errors import ServiceError
+from congvu.registry.constants import Direction
+from congvu.registry.services import number_allocate
+
+from ..constants import DeliveryStatus, Status
+from ..models import OutgoingDocument
+from ..notation import format_notation
+from ..signing import get_signer
+from .common import audit, deny, is_clerk, lock, refresh_search_text, require_state
+
+
+def render_pdf(document: OutgoingDocument) -> bytes:
+    """Step 3, render/stamp: the issued PDF carrying the số, ký hiệu and date.
+
+    For now a one-page PDF whose metadata carries the document's identity;
+    the Appendix I layout (WeasyPrint, Vietnamese fonts) replaces this body
+    without changing the pipeline.
+    """
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata(
+        {
+            "/Title": f"{document.document_type.name} {document.number_notation}",
+            "/Subject": document.subject,
+            "/Author": document.unit.name,
+            "/Keywords": document.number_notation,
+        }
+    )
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _deliver(actor, document: OutgoingDocument, now) -> list[dict]:
+    """Step 5: internal recipients get a văn bản đến; external ones are recorded for the post."""
+    delivered = []
+    for recipient in document.recipients.select_related("unit"):
+        if recipient.is_internal:
+            recipient.incoming_id = deliver_internal(
+                actor=actor, document=document, recipient=recipient
+            )
+            recipient.delivery_status = DeliveryStatus.DELIVERED
+        else:
+            recipient.delivery_status = DeliveryStatus.POSTAL_RECORDED
+        recipient.delivered_at = now
+        recipient.save(update_fields=["incoming_id", "delivery_status", "delivered_at"])
+        delivered.append(
+            {
+                "recipient": recipient.pk,
+                "status": recipient.delivery_status,
+                "incoming": recipient.incoming_id,
+            }
+        )
+    return delivered
+
+
+def deliver_internal(*, actor, document: OutgoingDocument, recipient) -> int | None:
+    """Create the pending văn bản đến of an internal recipient; return its id.
+
+    Until ``congvu.incoming`` offers ``incoming_receive_internal``, the
+    delivery is only recorded here (``incoming_id`` stays empty).
+    """
+    try:
+        from congvu.incoming.services import incoming_receive_internal
+    except ImportError:
+        return None
+    incoming = incoming_receive_internal(
+        actor=actor,
+        outgoing_unit=document.unit,
+        recipient_unit=recipient.unit,
+        number_notation=document.number_notation,
+        document_date=timezone.localdate(document.issued_at),
+        document_type=document.document_type,
+        subject=document.subject,
+        signer_name=str(document.signer) if document.signer_id else "",
+        urgency=document.urgency,
+        secrecy=document.secrecy,
+        origin_label=f"congvu.outgoing:{document.pk}",
+    )
+    return incoming.pk
+
+
+@transaction.atomic
+def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
+    """Ban hành: only a văn thư of the issuing unit, only an approved document."""
+    actor = as_actor(actor)
+    document = lock(document)
+    if not is_clerk(actor, document.unit_id):
+        deny(_("Chỉ văn thư của cơ quan ban hành được phát hành văn bản."))
+    if actor.clearance < document.secrecy:
+        deny(_("Bạn không được giao xử lý văn bản Mật."))
+    require_state(document, Status.APPROVED)
+    before = snapshot(document)
+    now = timezone.now()
+    # (1) number and date, (2) register: inside this transaction, under the register's lock.
+    issued = number_allocate(
+        actor=actor,
+        unit=document.unit,
+        direction=Direction.OUTGOING,
+        document_type=document.document_type,
+        secrecy=document.secrecy,
+        when=now,
+        obj=document,
+    )
+    document.register = issued.register
+    document.issued_number = issued
+    document.number = issued.number
+    document.number_notation = format_notation(
+        number=issued.number,
+        document_type=document.document_type,
+        unit=document.unit,
+        drafting_unit=document.drafting_unit,
+        year=timezone.localtime(now).year,
+    )
+    document.issued_at = now
+    document.issued_by = actor.user
+    # (3) render and stamp, (4) sign.
+    pdf = render_pdf(document)
+    signer = get_signer()
+    try:
+        signed = signer.sign(document, pdf)
+    except Exception as exc:
+        raise ServiceError(
+            _("Ký số không thành công, văn bản chưa được phát hành: %(error)s") % {"error": exc},
+            code="signing_failed",
+        ) from exc
+    document.signed_with = signer.key
+    document.issued_sha256 = hashlib.sha256(signed).hexdigest()
+    slug = document.number_notation.replace("/", "-")
+    document.issued_file.save(f"{slug}.pdf", ContentFile(signed), save=False)
+    document.status = Status.ISSUED
+    refresh_search_text(document)
+    document.save(
+        update_fields=[
+            "register",
+            "issued_number",
+            "number",
+            "number_notation",
+            "issued_at",
+            "issued_by",
+            "issued_file",
+            "issued_sha256",
+            "signed_with",
+            "status",
+            "search_text",
+            "updated_at",
+        ]
+    )
+    # (5) deliver.
+    deliveries = _deliver(actor, document, now)
+    if document.replaces_id:
+        _mark_replaced(actor, document)
+    audit(
+        actor,
+        "document.issued",
+        document,
+        before=before,
+        after={**snapshot(document), "deliveries": deliveries},
+    )
+    return document
+
+
+def _mark_replaced(actor, document: OutgoingDocument) -> None:
+    old = lock(document.replaces)
+    if old.status != Status.ISSUED:
+        return
+    before = snapshot(old)
+    old.status = Status.REPLACED
+    old.save(update_fields=["status", "updated_at"])
+    audit(
+        actor, "document.replaced", old, before=before, after={**snapshot(old), "by": document.pk}
+    )
