@@ -5,7 +5,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("congvu.portal.urls")),
+    path("app/so/", include("congvu.registry.urls")),
     path("app/", include("congvu.web.urls")),
+    path("app/van-ban-den/", include("congvu.incoming.urls")),
     path("app/tep/", include("congvu.files.urls")),
     path("accounts/", include("congvu.accounts.urls")),
     path("api/", include("congvu.api.urls")),

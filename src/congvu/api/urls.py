@@ -16,6 +16,7 @@ from rest_framework.routers import SimpleRouter
 
 from congvu.accounts.api import DelegationViewSet, MeView, OfficialViewSet, PositionViewSet
 from congvu.audit.api import AuditRecordViewSet
+from congvu.incoming.api import ExternalOrganizationViewSet, IncomingDocumentViewSet
 from congvu.org.api import UnitViewSet
 
 from .errors import not_found_view
@@ -28,6 +29,10 @@ v1.register("officials", OfficialViewSet, basename="official")
 v1.register("positions", PositionViewSet, basename="position")
 v1.register("delegations", DelegationViewSet, basename="delegation")
 v1.register("audit-records", AuditRecordViewSet, basename="audit-record")
+v1.register("incoming-documents", IncomingDocumentViewSet, basename="incoming-document")
+v1.register(
+    "external-organizations", ExternalOrganizationViewSet, basename="external-organization"
+)
 
 # The schema and its docs are public: they describe, they hold no data.
 public = {"permission_classes": [AllowAny], "authentication_classes": []}

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "congvu.registry",
     "congvu.files",
     "congvu.workdays",
+    "congvu.incoming",
     "congvu.outgoing",
 ]
 

@@ -1,0 +1,1 @@
+"""Incoming documents (văn bản đến): registration, presentation, direction and processing."""

@@ -1,0 +1,41 @@
+"""Services of incoming documents (văn bản đến). Every change is audited.
+
+Interface for other apps: ``incoming_receive_internal`` (internal delivery,
+called by ``congvu.outgoing``) and ``incoming_link_reply`` (a reply issued).
+"""
+
+from .handling import (
+    assignment_forward,
+    can,
+    incoming_complete,
+    incoming_direct,
+    incoming_link_reply,
+    incoming_present,
+    incoming_progress,
+    incoming_reopen,
+    incoming_return,
+)
+from .registration import (
+    external_org_create,
+    incoming_find_duplicates,
+    incoming_receive_internal,
+    incoming_register,
+    incoming_register_pending,
+)
+
+__all__ = [
+    "assignment_forward",
+    "can",
+    "external_org_create",
+    "incoming_complete",
+    "incoming_direct",
+    "incoming_find_duplicates",
+    "incoming_link_reply",
+    "incoming_present",
+    "incoming_progress",
+    "incoming_receive_internal",
+    "incoming_register",
+    "incoming_register_pending",
+    "incoming_reopen",
+    "incoming_return",
+]

@@ -1,0 +1,341 @@
+"""Reception and registration of incoming documents (Art. 21, 22)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congvu.accounts.constants import LEADER_ROLES, Role
+from congvu.audit.services import log_action, snapshot
+from congvu.core.errors import ServiceError
+from congvu.core.text import fold
+from congvu.registry.constants import Direction, Urgency
+from congvu.registry.services import number_allocate, number_attach, secrecy_validate
+
+from ..constants import Action, Source, Status
+from ..models import ExternalOrganization, IncomingDocument
+from ..notify import notify_urgent, unit_people
+from .common import (
+    actor_of,
+    audit,
+    before_of,
+    entry,
+    is_clerk,
+    lock,
+    notation_key,
+    require,
+    require_status,
+    search_text_for,
+    user_of,
+)
+from .files import attach_files
+
+
+@transaction.atomic
+def external_org_create(
+    *, actor, name: str, code: str = "", address: str = ""
+) -> ExternalOrganization:
+    """Add an outside issuer to the directory (clerks and administrators)."""
+    a = actor_of(actor)
+    require(
+        a.is_system_admin or a.has_role(Role.CLERK) or bool(a.admin_unit_ids),
+        _("Chỉ văn thư hoặc quản trị mới được thêm cơ quan bên ngoài."),
+    )
+    name = (name or "").strip()
+    if not name:
+        raise ServiceError(_("Phải nhập tên cơ quan, tổ chức."), code="required", field="name")
+    code = (code or "").strip()
+    existing = ExternalOrganization.objects.filter(search_text=fold(name), code=code).first()
+    if existing is not None:
+        return existing
+    org = ExternalOrganization.objects.create(
+        name=name,
+        code=code,
+        address=(address or "").strip(),
+        search_text=fold(name),
+        created_by=user_of(a),
+    )
+    log_action(actor=a, action="congvu.incoming.external_org.created", obj=org, after=snapshot(org))
+    return org
+
+
+def _issuer_name(issuer_unit, issuer_external, issuer_name: str) -> str:
+    if issuer_unit is not None:
+        return issuer_unit.name
+    if issuer_external is not None:
+        return issuer_external.name
+    return (issuer_name or "").strip()
+
+
+def incoming_find_duplicates(
+    *,
+    actor,
+    unit,
+    number_notation: str,
+    document_date: datetime.date,
+    issuer_unit=None,
+    issuer_external=None,
+    issuer_name: str = "",
+    exclude_pk=None,
+):
+    """Likely duplicates in ``unit``: same issuer, số ký hiệu and date (flagged before saving)."""
+    name = fold(_issuer_name(issuer_unit, issuer_external, issuer_name))
+    key = notation_key(number_notation)
+    candidates = IncomingDocument.objects.restrict(actor, "view").filter(
+        unit=unit, document_date=document_date
+    )
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    found = []
+    for doc in candidates.exclude(status=Status.RETURNED):
+        if notation_key(doc.number_notation) != key:
+            continue
+        same_issuer = (
+            (issuer_unit is not None and doc.issuer_unit_id == issuer_unit.pk)
+            or (issuer_external is not None and doc.issuer_external_id == issuer_external.pk)
+            or fold(doc.issuer_name) == name
+        )
+        if same_issuer:
+            found.append(doc)
+    return found
+
+
+def _validate_issuer(issuer_unit, issuer_external, issuer_name):
+    if not _issuer_name(issuer_unit, issuer_external, issuer_name):
+        raise ServiceError(
+            _("Phải chọn hoặc nhập cơ quan ban hành."), code="required", field="issuer_name"
+        )
+
+
+def _validate_common(*, number_notation, subject, document_date, urgency, secrecy):
+    if not (number_notation or "").strip():
+        raise ServiceError(_("Phải nhập số, ký hiệu."), code="required", field="number_notation")
+    if not (subject or "").strip():
+        raise ServiceError(_("Phải nhập trích yếu."), code="required", field="subject")
+    if document_date is None:
+        raise ServiceError(_("Phải nhập ngày văn bản."), code="required", field="document_date")
+    if int(urgency) not in Urgency.values:
+        raise ServiceError(_("Độ khẩn không hợp lệ."), code="invalid_urgency", field="urgency")
+    return secrecy_validate(secrecy)
+
+
+def _assign_number(actor, document, when) -> None:
+    issued = number_allocate(
+        actor=actor,
+        unit=document.unit,
+        direction=Direction.INCOMING,
+        secrecy=document.secrecy,
+        when=when,
+    )
+    document.register = issued.register
+    document.arrival_number = issued.number
+    document.registered_at = when
+    number_attach(issued=issued, obj=document)
+
+
+def _notify_leaders(document) -> None:
+    notify_urgent(
+        document,
+        unit_people(document.unit_id, LEADER_ROLES),
+        reason=_("Văn bản khẩn vừa được vào sổ văn bản đến, cần trình và chỉ đạo ngay."),
+    )
+
+
+@transaction.atomic
+def incoming_register(
+    *,
+    actor,
+    unit,
+    number_notation: str,
+    document_date: datetime.date,
+    document_type,
+    subject: str,
+    issuer_unit=None,
+    issuer_external=None,
+    issuer_name: str = "",
+    signer_name: str = "",
+    urgency: int = Urgency.NORMAL,
+    secrecy=0,
+    page_count: int | None = None,
+    deadline: datetime.date | None = None,
+    arrival_date: datetime.date | None = None,
+    source: str = Source.PAPER,
+    confirm_duplicate: bool = False,
+    files=(),
+) -> IncomingDocument:
+    """Vào sổ văn bản đến: the văn thư of ``unit`` records a received document and its số đến.
+
+    The số đến comes from the unit's incoming register of the year (Mật: the
+    Mật register) in this same transaction. A likely duplicate is refused
+    with ``duplicate_suspected`` unless ``confirm_duplicate``.
+    """
+    a = actor_of(actor)
+    require(
+        is_clerk(a, unit.pk),
+        _("Chỉ văn thư của đơn vị mới được vào sổ văn bản đến."),
+        code="not_clerk",
+    )
+    secrecy = _validate_common(
+        number_notation=number_notation,
+        subject=subject,
+        document_date=document_date,
+        urgency=urgency,
+        secrecy=secrecy,
+    )
+    _validate_issuer(issuer_unit, issuer_external, issuer_name)
+    if source not in Source.values:
+        raise ServiceError(_("Nguồn văn bản không hợp lệ."), code="invalid", field="source")
+    if not confirm_duplicate:
+        dupes = incoming_find_duplicates(
+            actor=a,
+            unit=unit,
+            number_notation=number_notation,
+            document_date=document_date,
+            issuer_unit=issuer_unit,
+            issuer_external=issuer_external,
+            issuer_name=issuer_name,
+        )
+        if dupes:
+            numbers = ", ".join(d.arrival_number_display or d.number_notation for d in dupes)
+            raise ServiceError(
+                _(
+                    "Có thể trùng văn bản đã vào sổ (số đến %(numbers)s): cùng cơ quan ban hành, "
+                    "số, ký hiệu và ngày. Kiểm tra lại, nếu đúng là văn bản khác thì xác nhận "
+                    "để vào sổ."
+                )
+                % {"numbers": numbers},
+                code="duplicate_suspected",
+                field="confirm_duplicate",
+            )
+    now = timezone.now()
+    document = IncomingDocument(
+        unit=unit,
+        arrival_date=arrival_date or timezone.localdate(now),
+        source=source,
+        issuer_unit=issuer_unit,
+        issuer_external=issuer_external,
+        issuer_name=_issuer_name(issuer_unit, issuer_external, issuer_name),
+        number_notation=number_notation.strip(),
+        document_date=document_date,
+        document_type=document_type,
+        subject=subject.strip(),
+        signer_name=(signer_name or "").strip(),
+        urgency=int(urgency),
+        secrecy=secrecy,
+        page_count=page_count,
+        deadline=deadline,
+        status=Status.REGISTERED,
+        created_by=user_of(a),
+    )
+    document.search_text = search_text_for(document)
+    issued = number_allocate(
+        actor=a, unit=unit, direction=Direction.INCOMING, secrecy=secrecy, when=now
+    )
+    document.register = issued.register
+    document.arrival_number = issued.number
+    document.registered_at = now
+    document.save()
+    number_attach(issued=issued, obj=document)
+    attach_files(actor=a, document=document, files=files)
+    entry(document, a, Action.REGISTERED)
+    audit(a, "registered", document, after=snapshot(document))
+    _notify_leaders(document)
+    return document
+
+
+@transaction.atomic
+def incoming_receive_internal(
+    *,
+    outgoing_unit,
+    recipient_unit,
+    number_notation: str,
+    document_date: datetime.date,
+    document_type,
+    subject: str,
+    signer_name: str = "",
+    urgency: int = Urgency.NORMAL,
+    secrecy=0,
+    files=(),
+    origin_label: str = "",
+    origin_type: str = "",
+    origin_id: str = "",
+    page_count: int | None = None,
+    actor=None,
+) -> IncomingDocument:
+    """Deliver a document issued inside congvu to ``recipient_unit`` (liên thông nội bộ).
+
+    Stable interface for ``congvu.outgoing``: creates a ``pending`` document
+    (no số đến yet) that waits for the recipient unit's văn thư to register it
+    (``incoming_register_pending``). ``origin_type``/``origin_id``/``origin_label``
+    link back to the original (e.g. ``"outgoing.outgoingdocument"``, its pk,
+    and "45/UBND-VP"). ``files`` are stored files (``congvu.files.StoredFile``)
+    or uploads, attached once the files app is installed. ``actor`` is the
+    issuing clerk, recorded in the audit trail (None for the system).
+    """
+    secrecy = _validate_common(
+        number_notation=number_notation,
+        subject=subject,
+        document_date=document_date,
+        urgency=urgency,
+        secrecy=secrecy,
+    )
+    document = IncomingDocument(
+        unit=recipient_unit,
+        arrival_date=timezone.localdate(),
+        source=Source.INTERNAL,
+        issuer_unit=outgoing_unit,
+        issuer_name=outgoing_unit.name,
+        number_notation=number_notation.strip(),
+        document_date=document_date,
+        document_type=document_type,
+        subject=subject.strip(),
+        signer_name=(signer_name or "").strip(),
+        urgency=int(urgency),
+        secrecy=secrecy,
+        page_count=page_count,
+        status=Status.PENDING,
+        origin_type=origin_type,
+        origin_id=str(origin_id or ""),
+        origin_label=origin_label or number_notation,
+        created_by=user_of(actor) if actor is not None else None,
+    )
+    document.search_text = search_text_for(document)
+    document.save()
+    attach_files(actor=actor, document=document, files=files)
+    entry(document, actor, Action.RECEIVED, note=origin_label)
+    audit(actor, "received", document, after=snapshot(document))
+    notify_urgent(
+        document,
+        unit_people(recipient_unit.pk, {Role.CLERK}),
+        reason=_("Có văn bản khẩn liên thông đến, cần vào sổ ngay."),
+    )
+    return document
+
+
+@transaction.atomic
+def incoming_register_pending(*, actor, document: IncomingDocument) -> IncomingDocument:
+    """Vào sổ a document delivered internally: it gets its số đến now."""
+    a = actor_of(actor)
+    document = lock(document)
+    require(
+        is_clerk(a, document.unit_id),
+        _("Chỉ văn thư của đơn vị nhận mới được vào sổ văn bản đến."),
+        code="not_clerk",
+    )
+    require_status(
+        document, {Status.PENDING}, _("Văn bản đang ở trạng thái %(status)s, không vào sổ được.")
+    )
+    before = before_of(document)
+    now = timezone.now()
+    _assign_number(a, document, now)
+    document.status = Status.REGISTERED
+    document.save(
+        update_fields=["register", "arrival_number", "registered_at", "status", "updated_at"]
+    )
+    entry(document, a, Action.REGISTERED)
+    audit(a, "registered", document, before)
+    _notify_leaders(document)
+    return document

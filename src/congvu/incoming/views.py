@@ -1,0 +1,401 @@
+"""Pages of incoming documents (/app/van-ban-den/). Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from congvu.audit.services import log_access
+from congvu.core.authz import as_actor
+from congvu.core.errors import ServiceError
+from congvu.org.models import Unit
+from congvu.org.selectors import descendant_ids
+from congvu.registry.models import DocumentType
+from congvu.web.access import official_required
+
+from . import selectors, services
+from .forms import (
+    DirectForm,
+    ExternalOrgForm,
+    ForwardForm,
+    ListFilterForm,
+    OptionalNoteForm,
+    PresentForm,
+    ProgressForm,
+    ReasonForm,
+    RegisterForm,
+    ReplyForm,
+)
+from .services.files import document_files
+
+PAGE_SIZE = 30
+
+
+def _form_error(form, error: ServiceError) -> None:
+    placed = False
+    for fe in error.errors:
+        if fe.field in form.fields:
+            form.add_error(fe.field, fe.message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def _clerk_units(actor):
+    ids = [u for u, roles in actor.roles.items() if "clerk" in roles]
+    return Unit.objects.restrict(actor, "view").filter(pk__in=ids).order_by("path")
+
+
+@official_required
+def document_list(request):
+    actor = as_actor(request.user)
+    form = ListFilterForm(request.GET or None)
+    docs = selectors.documents(actor=actor, filters=form.filters())
+    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    context = {
+        "nav": "incoming",
+        "form": form,
+        "page": page,
+        "query_string": params.urlencode(),
+        "can_register": _clerk_units(actor).exists(),
+        "overdue_registration": selectors.overdue_for_registration(actor=actor).count(),
+        "overdue_presentation": selectors.overdue_for_presentation(actor=actor).count(),
+    }
+    return render(request, "incoming/list.html", context)
+
+
+@official_required
+def pending_list(request):
+    actor = as_actor(request.user)
+    docs = selectors.pending_internal(actor=actor)
+    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(
+        request, "incoming/pending.html", {"nav": "incoming", "page": page, "query_string": ""}
+    )
+
+
+@official_required
+def register(request):
+    actor = as_actor(request.user)
+    units = list(_clerk_units(actor))
+    if not units:
+        messages.error(request, _("Chỉ văn thư mới được vào sổ văn bản đến."))
+        return redirect("incoming:list")
+    kwargs = {
+        "unit_choices": [(u.pk, u.name) for u in units],
+        "orgs": selectors.external_organizations(actor=actor),
+        "types": DocumentType.objects.restrict(actor, "view").filter(active=True),
+    }
+    duplicates = []
+    if request.method == "POST":
+        form = RegisterForm(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            unit = next(u for u in units if u.pk == data.pop("unit"))
+            upload = data.pop("files")
+            data["arrival_date"] = data["arrival_date"] or None
+            try:
+                doc = services.incoming_register(
+                    actor=actor, unit=unit, files=[upload] if upload else [], **data
+                )
+            except ServiceError as e:
+                _form_error(form, e)
+                if e.code == "duplicate_suspected":
+                    duplicates = services.incoming_find_duplicates(
+                        actor=actor,
+                        unit=unit,
+                        number_notation=data["number_notation"],
+                        document_date=data["document_date"],
+                        issuer_external=data["issuer_external"],
+                        issuer_name=data["issuer_name"],
+                    )
+            else:
+                messages.success(
+                    request,
+                    _("Đã vào sổ văn bản đến, số đến %(number)s.")
+                    % {"number": doc.arrival_number_display},
+                )
+                return redirect("incoming:detail", pk=doc.pk)
+    else:
+        form = RegisterForm(**kwargs)
+    context = {"nav": "incoming", "form": form, "duplicates": duplicates}
+    return render(request, "incoming/register.html", context)
+
+
+@official_required
+def detail(request, pk: int):
+    actor = as_actor(request.user)
+    doc = selectors.document_for_detail(actor=actor, pk=pk)
+    if doc.secrecy:
+        log_access(
+            actor=actor,
+            obj=doc,
+            unit=doc.unit_id,
+            confidentiality=doc.secrecy,
+            ip=request.META.get("REMOTE_ADDR", ""),
+        )
+    context = {
+        "nav": "incoming",
+        "doc": doc,
+        "tree": selectors.processing_tree(actor=actor, document=doc),
+        "can": services.can(actor, doc),
+        "files": document_files(doc),
+    }
+    return render(request, "incoming/detail.html", context)
+
+
+# --- Actions ------------------------------------------------------------------------------------
+
+
+def _subtree_people(actor, unit_ids, exclude=None):
+    people = selectors.assignable_people(actor=actor, unit_ids=descendant_ids(set(unit_ids)))
+    if exclude is not None:
+        people = people.exclude(pk=exclude)
+    return list(people)
+
+
+def _action_page(request, doc, *, title, form, submit, danger=False):
+    return render(
+        request,
+        "incoming/action.html",
+        {
+            "nav": "incoming",
+            "doc": doc,
+            "title": title,
+            "form": form,
+            "submit": submit,
+            "danger": danger,
+        },
+    )
+
+
+def _run(request, doc, form, call, done_message, **page):
+    """POST: validate, call the service, redirect; otherwise (re)show the form page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except ServiceError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, done_message)
+            return redirect("incoming:detail", pk=doc.pk)
+    return _action_page(request, doc, form=form, **page)
+
+
+def _doc(request, pk):
+    actor = as_actor(request.user)
+    return actor, selectors.document_for_detail(actor=actor, pk=pk)
+
+
+def _data(request):
+    return (request.POST, request.FILES) if request.method == "POST" else ()
+
+
+@official_required
+def register_pending(request, pk: int):
+    actor, doc = _doc(request, pk)
+    form = OptionalNoteForm(*_data(request))
+    return _run(
+        request,
+        doc,
+        form,
+        lambda d: services.incoming_register_pending(actor=actor, document=doc),
+        _("Đã vào sổ văn bản đến."),
+        title=_("Vào sổ văn bản liên thông"),
+        submit=_("Vào sổ"),
+    )
+
+
+@official_required
+def present(request, pk: int):
+    actor, doc = _doc(request, pk)
+    people = {p.pk: p for p in _subtree_people(actor, [doc.unit_id], exclude=actor.user_id)}
+    form = PresentForm(*_data(request), people=people.values())
+    return _run(
+        request,
+        doc,
+        form,
+        lambda d: services.incoming_present(
+            actor=actor, document=doc, to_user=people.get(d["to_user"]), note=d["note"]
+        ),
+        _("Đã trình văn bản."),
+        title=_("Trình văn bản"),
+        submit=_("Trình"),
+    )
+
+
+@official_required
+def direct(request, pk: int):
+    actor, doc = _doc(request, pk)
+    subtree = descendant_ids({doc.unit_id})
+    units = {
+        u.pk: u
+        for u in Unit.objects.restrict(actor, "view").filter(pk__in=subtree).order_by("path")
+    }
+    people = {p.pk: p for p in _subtree_people(actor, [doc.unit_id])}
+    choices = [(f"u:{u.pk}", u.name) for u in units.values()] + [
+        (f"p:{p.pk}", str(p)) for p in people.values()
+    ]
+    form = DirectForm(*_data(request), choices=choices)
+
+    def call(d):
+        pick = lambda v: DirectForm.resolve(v, people, units)  # noqa: E731
+        services.incoming_direct(
+            actor=actor,
+            document=doc,
+            instruction=d["instruction"],
+            main=pick(d["main"]),
+            coordinators=[pick(v) for v in d["coordinators"]],
+            informed=[pick(v) for v in d["informed"]],
+            deadline=d["deadline"],
+        )
+
+    return _run(
+        request,
+        doc,
+        form,
+        call,
+        _("Đã ghi ý kiến chỉ đạo và phân công xử lý."),
+        title=_("Chỉ đạo, phân công xử lý"),
+        submit=_("Chỉ đạo"),
+    )
+
+
+@official_required
+def forward(request, pk: int):
+    actor, doc = _doc(request, pk)
+    assignments = {a.pk: a for a in services.can(actor, doc)["forwardable"]}
+    people = {
+        p.pk: p
+        for p in _subtree_people(
+            actor, [a.unit_id for a in assignments.values()], exclude=actor.user_id
+        )
+    }
+    form = ForwardForm(*_data(request), assignments=assignments.values(), people=people.values())
+
+    def call(d):
+        assignment = assignments.get(d["assignment"])
+        if assignment is None:
+            raise ServiceError(_("Phân công không hợp lệ."), code="invalid", field="assignment")
+        services.assignment_forward(
+            actor=actor, assignment=assignment, to_user=people.get(d["to_user"]), note=d["note"]
+        )
+
+    return _run(
+        request,
+        doc,
+        form,
+        call,
+        _("Đã chuyển cho cán bộ xử lý."),
+        title=_("Chuyển cán bộ xử lý"),
+        submit=_("Chuyển"),
+    )
+
+
+@official_required
+def progress(request, pk: int):
+    actor, doc = _doc(request, pk)
+    form = ProgressForm(*_data(request))
+    return _run(
+        request,
+        doc,
+        form,
+        lambda d: services.incoming_progress(
+            actor=actor, document=doc, note=d["note"], files=[d["files"]] if d["files"] else []
+        ),
+        _("Đã cập nhật tiến độ."),
+        title=_("Cập nhật tiến độ xử lý"),
+        submit=_("Cập nhật"),
+    )
+
+
+@official_required
+def link_reply(request, pk: int):
+    actor, doc = _doc(request, pk)
+    form = ReplyForm(*_data(request))
+    return _run(
+        request,
+        doc,
+        form,
+        lambda d: services.incoming_link_reply(
+            actor=actor,
+            document=doc,
+            reply_type=d["reply_type"] or "manual",
+            reply_id=d["reply_id"] or d["reply_label"],
+            reply_label=d["reply_label"],
+        ),
+        _("Đã gắn văn bản trả lời."),
+        title=_("Gắn văn bản trả lời"),
+        submit=_("Gắn"),
+    )
+
+
+@official_required
+def complete(request, pk: int):
+    actor, doc = _doc(request, pk)
+    form = OptionalNoteForm(*_data(request))
+    return _run(
+        request,
+        doc,
+        form,
+        lambda d: services.incoming_complete(actor=actor, document=doc, note=d["note"]),
+        _("Đã hoàn thành xử lý văn bản."),
+        title=_("Hoàn thành xử lý"),
+        submit=_("Hoàn thành"),
+    )
+
+
+@official_required
+def return_to_sender(request, pk: int):
+    actor, doc = _doc(request, pk)
+    form = ReasonForm(*_data(request))
+    return _run(
+        request,
+        doc,
+        form,
+        lambda d: services.incoming_return(actor=actor, document=doc, reason=d["reason"]),
+        _("Đã trả lại văn bản cho nơi gửi."),
+        title=_("Trả lại nơi gửi"),
+        submit=_("Trả lại"),
+        danger=True,
+    )
+
+
+@official_required
+def reopen(request, pk: int):
+    actor, doc = _doc(request, pk)
+    form = ReasonForm(*_data(request))
+    return _run(
+        request,
+        doc,
+        form,
+        lambda d: services.incoming_reopen(actor=actor, document=doc, reason=d["reason"]),
+        _("Đã mở lại văn bản."),
+        title=_("Mở lại văn bản"),
+        submit=_("Mở lại"),
+    )
+
+
+@official_required
+def external_orgs(request):
+    actor = as_actor(request.user)
+    form = ExternalOrgForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.external_org_create(actor=actor, **form.cleaned_data)
+        except ServiceError as e:
+            _form_error(form, e)
+        else:
+            messages.success(request, _("Đã thêm %(name)s vào danh mục.") % {"name": org.name})
+            return redirect("incoming:external_orgs")
+    orgs = selectors.external_organizations(actor=actor, query=request.GET.get("q", ""))
+    page = Paginator(orgs, 50).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "incoming/external_orgs.html",
+        {"nav": "incoming", "form": form, "page": page, "query_string": ""},
+    )
