@@ -5,6 +5,8 @@ from pypdf import PdfReader
 
 from congvu.audit.models import AuditRecord
 from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from congvu.files.models import StoredFile
+from congvu.files.services import file_open_verified
 from congvu.outgoing import selectors, services
 from congvu.outgoing.constants import DeliveryStatus, Status
 from congvu.outgoing.models import OutgoingDocument
@@ -26,7 +28,10 @@ def test_clerk_issues_and_the_number_is_given_at_issuance(commune):
     assert doc.number == 1 and doc.number_notation == "01/UBND-VP"
     assert doc.register.unit == commune.unit and doc.issued_number.number == 1
     assert doc.issued_by == commune.clerk and doc.signed_with == "noop"
-    assert PdfReader(doc.issued_file.open("rb")).metadata["/Keywords"] == "01/UBND-VP"
+    assert doc.issued_file.purpose == "issued"
+    with file_open_verified(doc.issued_file) as fh:
+        text = "".join(page.extract_text() for page in PdfReader(fh).pages)
+    assert "Số: 01/UBND-VP" in text and "Lưu: VT, VP." in text
     assert AuditRecord.objects.filter(action="congvu.outgoing.document.issued").exists()
 
 
@@ -108,7 +113,8 @@ def test_signers_are_plugins_chosen_by_setting(commune, settings):
     assert isinstance(get_signer(), CountingSigner)
     doc = issued(commune)
     assert doc.signed_with == "counting-test"
-    assert doc.issued_file.open("rb").read().endswith(b"%signed")
+    with file_open_verified(doc.issued_file) as fh:
+        assert fh.read().endswith(b"%signed")
 
 
 def test_failing_signer_issues_nothing(commune, other, settings):
@@ -124,7 +130,8 @@ def test_failing_signer_issues_nothing(commune, other, settings):
     doc.refresh_from_db()
     register.refresh_from_db()
     assert doc.status == Status.APPROVED
-    assert doc.number is None and doc.number_notation == "" and not doc.issued_file
+    assert doc.number is None and doc.number_notation == "" and doc.issued_file is None
+    assert not StoredFile.objects.filter(purpose="issued", owner_id=str(doc.pk)).exists()
     assert register.last_number == 1
     assert IssuedNumber.objects.count() == numbers_before
     assert AuditRecord.objects.count() == audit_before

@@ -1,7 +1,5 @@
 """Dự thảo and trình duyệt: edit rules, the review chain, approval for signing."""
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 import pytest
 
 from congvu.audit.models import AuditRecord
@@ -10,6 +8,7 @@ from congvu.outgoing import services
 from congvu.outgoing.constants import Decision, Status
 from congvu.outgoing.models import OutgoingDocument
 from tests.factories import DelegationFactory, PositionFactory
+from tests.files.builders import docx_bytes, upload
 from tests.outgoing.factories import doc_type
 from tests.outgoing.helpers import drafted
 
@@ -62,26 +61,31 @@ def test_update_only_while_draft_or_returned(commune):
         services.draft_update(actor=commune.specialist, document=doc, subject="Khác")
 
 
-def test_versions_are_numbered(commune):
+def test_versions_are_stored_files_numbered_from_one(commune):
     doc = drafted(commune)
     v1 = services.draft_add_version(
         actor=commune.specialist,
         document=doc,
-        upload=SimpleUploadedFile("du-thao.docx", b"PK\x03\x04 ban 1"),
+        upload=upload("du-thao.docx", docx_bytes("Bản 1")),
     )
     v2 = services.draft_add_version(
         actor=commune.specialist,
         document=doc,
-        upload=SimpleUploadedFile("du-thao.docx", b"PK\x03\x04 ban 2"),
+        upload=upload("du-thao.docx", docx_bytes("Bản 2")),
         note="Sửa theo ý kiến",
     )
     assert (v1.version, v2.version) == (1, 2)
+    assert v1.purpose == v2.purpose == "draft"
     assert v1.sha256 != v2.sha256
     with pytest.raises(ServiceError) as err:
         services.draft_add_version(
-            actor=commune.specialist, document=doc, upload=SimpleUploadedFile("x.exe", b"MZ")
+            actor=commune.specialist, document=doc, upload=upload("x.exe", b"MZ")
         )
-    assert err.value.code == "file_type"
+    assert err.value.errors[0].field == "file"
+    with pytest.raises(PermissionDenied):
+        services.draft_add_version(
+            actor=commune.clerk, document=doc, upload=upload("a.docx", docx_bytes("x"))
+        )
 
 
 def test_chain_goes_in_order_then_leader_approves(commune):

@@ -1,4 +1,9 @@
-"""Văn bản đi: the draft, its review chain, versions, recipients (nơi nhận) and issuance."""
+"""Văn bản đi: the draft, its review chain, recipients (nơi nhận) and issuance.
+
+Draft files are ``congvu.files.StoredFile`` rows owned by the document with
+``purpose="draft"`` and increasing ``version``; the issued PDF is the file
+with ``purpose="issued"``.
+"""
 
 from __future__ import annotations
 
@@ -93,8 +98,13 @@ class OutgoingDocument(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    issued_file = models.FileField(
-        _("bản phát hành"), upload_to="outgoing/issued/%Y/", blank=True, max_length=255
+    issued_file = models.ForeignKey(
+        "files.StoredFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bản phát hành"),
     )
     issued_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     signed_with = models.CharField(_("cách ký"), max_length=40, blank=True, editable=False)
@@ -146,37 +156,6 @@ class OutgoingDocument(models.Model):
     def confidentiality(self) -> int:
         """Độ mật under the name the shared API code uses for access records."""
         return self.secrecy
-
-
-class DraftVersion(models.Model):
-    """Phiên bản dự thảo: one uploaded file of the draft; versions count from 1."""
-
-    document = models.ForeignKey(
-        OutgoingDocument, on_delete=models.CASCADE, related_name="versions"
-    )
-    version = models.PositiveIntegerField(_("phiên bản"))
-    file = models.FileField(_("tệp"), upload_to="outgoing/drafts/%Y/", max_length=255)
-    filename = models.CharField(_("tên tệp"), max_length=255)
-    size = models.PositiveBigIntegerField(default=0)
-    sha256 = models.CharField(max_length=64)
-    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = RestrictedManager()
-
-    class Meta:
-        verbose_name = _("phiên bản dự thảo")
-        verbose_name_plural = _("phiên bản dự thảo")
-        ordering = ["document", "-version"]
-        constraints = [
-            models.UniqueConstraint(fields=["document", "version"], name="outgoing_version_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.filename} (v{self.version})"
 
 
 class Recipient(models.Model):

@@ -13,7 +13,7 @@ from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.core.authz import ALL, NONE, Actor, policy
 
 from .constants import ISSUED_STATES
-from .models import DraftVersion, OutgoingDocument, Recipient, ReviewStep
+from .models import OutgoingDocument, Recipient, ReviewStep
 
 #: Roles that see every outgoing document of their unit.
 UNIT_WIDE_ROLES = {Role.CLERK, *LEADER_ROLES}
@@ -56,11 +56,6 @@ def _through_document(actor: Actor, action: str):
     if rule is ALL or rule is NONE:
         return rule
     return Q(document__in=OutgoingDocument.objects.filter(rule).values("pk"))
-
-
-@policy(DraftVersion)
-def draft_version_policy(actor: Actor, action: str):
-    return _through_document(actor, action)
 
 
 @policy(Recipient)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -18,7 +15,7 @@ from congvu.core.errors import ServiceError, TransitionNotAllowed
 from congvu.registry.services import secrecy_validate
 
 from ..constants import EDITABLE, AuthorityPrefix, Decision, RecipientKind, Status
-from ..models import DraftVersion, OutgoingDocument, Recipient, ReviewStep
+from ..models import OutgoingDocument, Recipient, ReviewStep
 from .common import (
     audit,
     deny,
@@ -31,8 +28,6 @@ from .common import (
     user_of,
 )
 
-ALLOWED_EXTENSIONS = {".pdf", ".docx", ".doc", ".xlsx", ".odt", ".jpg", ".jpeg", ".png"}
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 DRAFT_FIELDS = ["document_type", "subject", "body", "urgency", "secrecy", "drafting_unit"]
 
 
@@ -174,9 +169,20 @@ def draft_update(
     return document
 
 
+#: ``StoredFile.purpose`` of draft versions and of the issued PDF.
+DRAFT_PURPOSE = "draft"
+ISSUED_PURPOSE = "issued"
+
+
 @transaction.atomic
-def draft_add_version(*, actor, document: OutgoingDocument, upload, note: str = "") -> DraftVersion:
-    """Thêm phiên bản dự thảo (tệp). The drafter, or the reviewer whose turn it is."""
+def draft_add_version(*, actor, document: OutgoingDocument, upload, note: str = ""):
+    """Thêm phiên bản dự thảo: a new ``StoredFile`` (purpose "draft", next version).
+
+    The drafter adds versions, and so does the reviewer whose turn it is.
+    """
+    from congvu.files.selectors import latest_version
+    from congvu.files.services import file_store
+
     actor = as_actor(actor)
     document = lock(document)
     require_state(document, Status.DRAFT, Status.RETURNED, Status.IN_REVIEW)
@@ -186,36 +192,21 @@ def draft_add_version(*, actor, document: OutgoingDocument, upload, note: str = 
     )
     if not allowed:
         deny(_("Bạn không được thêm phiên bản cho dự thảo này."))
-    name = os.path.basename(getattr(upload, "name", "") or "")
-    if os.path.splitext(name)[1].lower() not in ALLOWED_EXTENSIONS:
-        raise ServiceError(
-            _("Chỉ nhận tệp PDF, DOCX, XLSX, ODT, JPG, PNG."), code="file_type", field="file"
-        )
-    upload.seek(0)
-    content = upload.read()
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise ServiceError(_("Tệp quá lớn (tối đa 25 MB)."), code="file_size", field="file")
-    upload.seek(0)
-    last = document.versions.aggregate(m=Max("version"))["m"] or 0
-    version = DraftVersion(
-        document=document,
-        version=last + 1,
-        filename=name,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        note=(note or "")[:255],
-        uploaded_by=actor.user,
+    last = latest_version(document, DRAFT_PURPOSE)
+    stored = file_store(
+        actor=actor,
+        upload=upload,
+        owner=document,
+        purpose=DRAFT_PURPOSE,
+        version=(last.version + 1) if last else 1,
     )
-    version.file.save(name, upload, save=False)
-    version.save()
     audit(
         actor,
         "version.added",
         document,
-        obj=version,
-        after={"version": version.version, "sha256": version.sha256, "filename": name},
+        after={"file": stored.pk, "version": stored.version, "sha256": stored.sha256, "note": note},
     )
-    return version
+    return stored
 
 
 def current_round(document: OutgoingDocument) -> int:

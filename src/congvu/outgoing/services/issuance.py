@@ -10,7 +10,6 @@ the register (no gap, nothing consumed) and the document stays approved.
 from __future__ import annotations
 
 import hashlib
-import io
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,38 +19,48 @@ from django.utils.translation import gettext as _
 from congvu.audit.services import snapshot
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
+from congvu.files.services import file_store
 from congvu.registry.constants import Direction
 from congvu.registry.services import number_allocate
 
-from ..constants import DeliveryStatus, Status
+from ..constants import CONG_VAN, DeliveryStatus, Status
 from ..models import OutgoingDocument
 from ..notation import format_notation
 from ..signing import get_signer
 from .common import audit, deny, is_clerk, lock, refresh_search_text, require_state
+from .drafting import ISSUED_PURPOSE
 
 
 def render_pdf(document: OutgoingDocument) -> bytes:
-    """Step 3, render/stamp: the issued PDF carrying the số, ký hiệu and date.
+    """Step 3, render/stamp: the issued PDF with its số, ký hiệu, date and nơi nhận (Appendix I).
 
-    For now a one-page PDF whose metadata carries the document's identity;
-    the Appendix I layout (WeasyPrint, Vietnamese fonts) replaces this body
-    without changing the pipeline.
+    Uses the shared renderer (``congvu.core.pdf``). Agency seal and
+    signature images come with the PAdES signer (step 4).
     """
-    from pypdf import PdfWriter
+    from congvu.core.pdf import render_pdf as render_template_pdf
 
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    writer.add_metadata(
-        {
-            "/Title": f"{document.document_type.name} {document.number_notation}",
-            "/Subject": document.subject,
-            "/Author": document.unit.name,
-            "/Keywords": document.number_notation,
-        }
+    from ..selectors import addressees, recipient_lines
+
+    parent = document.unit.parent
+    context = {
+        "doc": document,
+        "agency_parent": parent.name if parent else "",
+        "agency_name": document.unit.name,
+        "notation": document.number_notation,
+        "place": document.unit.name,
+        "date": timezone.localtime(document.issued_at),
+        "title": f"{document.document_type.name} {document.number_notation}",
+        "is_cong_van": document.document_type.code == CONG_VAN,
+        "addressees": addressees(document),
+        "paragraphs": [p for p in (document.body or "").splitlines() if p.strip()],
+        "recipient_lines": recipient_lines(document),
+        "signer_name": document.signer.full_name or str(document.signer)
+        if document.signer_id
+        else "",
+    }
+    return render_template_pdf(
+        "outgoing/print/document.html", context, stylesheets=["outgoing/print/document.css"]
     )
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _deliver(actor, document: OutgoingDocument, now) -> list[dict]:
@@ -150,7 +159,12 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
     document.signed_with = signer.key
     document.issued_sha256 = hashlib.sha256(signed).hexdigest()
     slug = document.number_notation.replace("/", "-")
-    document.issued_file.save(f"{slug}.pdf", ContentFile(signed), save=False)
+    document.issued_file = file_store(
+        actor=actor,
+        upload=ContentFile(signed, name=f"{slug}.pdf"),
+        owner=document,
+        purpose=ISSUED_PURPOSE,
+    )
     document.status = Status.ISSUED
     refresh_search_text(document)
     document.save(
