@@ -7,12 +7,15 @@ from congvu.audit.models import AuditRecord
 from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from congvu.files.models import StoredFile
 from congvu.files.services import file_open_verified
+from congvu.incoming.constants import Status as IncomingStatus
+from congvu.incoming.models import IncomingDocument
 from congvu.outgoing import selectors, services
 from congvu.outgoing.constants import DeliveryStatus, Status
 from congvu.outgoing.models import OutgoingDocument
 from congvu.outgoing.signing import BaseSigner, get_signer, register, registered_signers
 from congvu.registry.constants import AdminNumbering
 from congvu.registry.models import IssuedNumber, Register, UnitNumberingPolicy
+from tests.outgoing.conftest import make_commune
 from tests.outgoing.factories import OutgoingDocumentFactory
 from tests.outgoing.helpers import approved, drafted, issued
 
@@ -155,6 +158,32 @@ def test_delivery_records_internal_and_postal_recipients(commune, other):
     assert internal.delivery_status == DeliveryStatus.DELIVERED
     assert external.delivery_status == DeliveryStatus.POSTAL_RECORDED
     assert internal.delivered_at and external.delivered_at
+
+
+def test_internal_recipients_get_a_pending_incoming_document_each(commune, other):
+    third = make_commune("Đại Điền")
+    doc = issued(commune, recipients=[{"unit": other.unit}, {"unit": third.unit, "kind": "info"}])
+    incoming = IncomingDocument.objects.filter(
+        pk__in=doc.recipients.values_list("incoming_id", flat=True)
+    )
+    assert sorted(incoming.values_list("unit_id", flat=True)) == sorted(
+        [other.unit.pk, third.unit.pk]
+    )
+    for item in incoming:
+        assert item.status == IncomingStatus.PENDING and item.arrival_number is None
+        assert item.number_notation == doc.number_notation == "01/UBND-VP"
+        assert item.issuer_unit_id == commune.unit.pk
+        assert (item.origin_type, item.origin_id) == ("outgoing.outgoingdocument", str(doc.pk))
+    # The recipient's văn thư sees it waiting; the issuing unit's clerk sees the original.
+    assert IncomingDocument.objects.restrict(other.clerk, "view").filter(unit=other.unit).exists()
+
+
+def test_failing_signer_delivers_nothing(commune, other, settings):
+    doc = approved(commune, recipients=[{"unit": other.unit}])
+    settings.CONGVU_SIGNER = "failing"
+    with pytest.raises(ServiceError):
+        services.document_issue(actor=commune.clerk, document=doc)
+    assert not IncomingDocument.objects.exists()
 
 
 def test_noi_nhan_ends_with_luu_vt(commune, other):

@@ -54,9 +54,7 @@ def render_pdf(document: OutgoingDocument) -> bytes:
         "addressees": addressees(document),
         "paragraphs": [p for p in (document.body or "").splitlines() if p.strip()],
         "recipient_lines": recipient_lines(document),
-        "signer_name": document.signer.full_name or str(document.signer)
-        if document.signer_id
-        else "",
+        "signer_name": _signer_name(document),
     }
     return render_template_pdf(
         "outgoing/print/document.html", context, stylesheets=["outgoing/print/document.css"]
@@ -86,16 +84,10 @@ def _deliver(actor, document: OutgoingDocument, now) -> list[dict]:
     return delivered
 
 
-def deliver_internal(*, actor, document: OutgoingDocument, recipient) -> int | None:
-    """Create the pending văn bản đến of an internal recipient; return its id.
+def deliver_internal(*, actor, document: OutgoingDocument, recipient) -> int:
+    """Create the pending văn bản đến of an internal recipient, linked back here; return its id."""
+    from congvu.incoming.services import incoming_receive_internal
 
-    Until ``congvu.incoming`` offers ``incoming_receive_internal``, the
-    delivery is only recorded here (``incoming_id`` stays empty).
-    """
-    try:
-        from congvu.incoming.services import incoming_receive_internal
-    except ImportError:
-        return None
     incoming = incoming_receive_internal(
         actor=actor,
         outgoing_unit=document.unit,
@@ -104,12 +96,21 @@ def deliver_internal(*, actor, document: OutgoingDocument, recipient) -> int | N
         document_date=timezone.localdate(document.issued_at),
         document_type=document.document_type,
         subject=document.subject,
-        signer_name=str(document.signer) if document.signer_id else "",
+        signer_name=_signer_name(document),
         urgency=document.urgency,
         secrecy=document.secrecy,
-        origin_label=f"congvu.outgoing:{document.pk}",
+        files=[document.issued_file] if document.issued_file_id else [],
+        origin_type=document._meta.label_lower,
+        origin_id=str(document.pk),
+        origin_label=document.number_notation,
     )
     return incoming.pk
+
+
+def _signer_name(document: OutgoingDocument) -> str:
+    if not document.signer_id:
+        return ""
+    return document.signer.full_name or str(document.signer)
 
 
 @transaction.atomic
