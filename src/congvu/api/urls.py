@@ -18,6 +18,12 @@ from congvu.accounts.api import DelegationViewSet, MeView, OfficialViewSet, Posi
 from congvu.audit.api import AuditRecordViewSet
 from congvu.incoming.api import ExternalOrganizationViewSet, IncomingDocumentViewSet
 from congvu.org.api import UnitViewSet
+from congvu.registry.api import (
+    DocumentTypeViewSet,
+    IssuedNumberViewSet,
+    NotationParseView,
+    RegisterViewSet,
+)
 
 from .errors import not_found_view
 
@@ -29,6 +35,9 @@ v1.register("officials", OfficialViewSet, basename="official")
 v1.register("positions", PositionViewSet, basename="position")
 v1.register("delegations", DelegationViewSet, basename="delegation")
 v1.register("audit-records", AuditRecordViewSet, basename="audit-record")
+v1.register("document-types", DocumentTypeViewSet, basename="document-type")
+v1.register("registers", RegisterViewSet, basename="register")
+v1.register("issued-numbers", IssuedNumberViewSet, basename="issued-number")
 v1.register("incoming-documents", IncomingDocumentViewSet, basename="incoming-document")
 v1.register(
     "external-organizations", ExternalOrganizationViewSet, basename="external-organization"
@@ -54,6 +63,7 @@ urlpatterns = [
         name="redoc",
     ),
     path("v1/me/", MeView.as_view(), name="me"),
+    path("v1/notation/parse/", NotationParseView.as_view(), name="notation-parse"),
     path("v1/", include(v1.urls)),
     re_path(r"^.*$", not_found_view, name="not_found"),
 ]
