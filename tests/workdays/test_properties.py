@@ -1,0 +1,46 @@
+import datetime
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from congvu.workdays.calendar import (
+    add_working_days,
+    is_working_day,
+    next_working_day,
+    working_days_between,
+)
+
+days = st.dates(min_value=datetime.date(2024, 1, 1), max_value=datetime.date(2027, 12, 31))
+counts = st.integers(min_value=0, max_value=60)
+
+# The calendar reads overrides from the database; without rows these properties
+# hold for the national calendar, which needs no database access beyond the read.
+pytestmark = __import__("pytest").mark.django_db
+
+
+@settings(max_examples=150, deadline=None)
+@given(day=days, n=counts)
+def test_adding_working_days_lands_on_a_working_day(day, n):
+    assert is_working_day(add_working_days(day, n))
+
+
+@settings(max_examples=150, deadline=None)
+@given(day=days, n=counts, m=counts)
+def test_adding_is_monotonic(day, n, m):
+    a, b = sorted((n, m))
+    assert add_working_days(day, a) <= add_working_days(day, b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(day=days, n=counts)
+def test_between_inverts_add_from_a_working_day(day, n):
+    start = day if is_working_day(day) else next_working_day(day)
+    assert working_days_between(start, add_working_days(start, n)) == n
+
+
+@settings(max_examples=100, deadline=None)
+@given(day=days, n=st.integers(min_value=1, max_value=40))
+def test_negative_counts_go_back(day, n):
+    start = day if is_working_day(day) else next_working_day(day)
+    assert add_working_days(add_working_days(start, n), -n) == start
+    assert working_days_between(add_working_days(start, n), start) == -n
