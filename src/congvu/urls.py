@@ -8,6 +8,7 @@ urlpatterns = [
     path("app/so/", include("congvu.registry.urls")),
     path("app/", include("congvu.web.urls")),
     path("app/van-ban-den/", include("congvu.incoming.urls")),
+    path("app/van-ban-di/", include("congvu.outgoing.urls")),
     path("app/tep/", include("congvu.files.urls")),
     path("accounts/", include("congvu.accounts.urls")),
     path("api/", include("congvu.api.urls")),

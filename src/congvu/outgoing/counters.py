@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import LEADER_ROLES, Role
-from congvu.web.mywork import register_counter
+from congvu.web.mywork import register_counter, register_link
 
 from . import selectors
 
@@ -47,3 +47,26 @@ def _url(tab: str) -> str | None:
         return f"{reverse('outgoing:list')}?tab={tab}"
     except NoReverseMatch:
         return None
+
+
+register_link(
+    "outgoing_create",
+    section="specialist",
+    label=_("Soạn dự thảo văn bản đi"),
+    url="outgoing:create",
+    order=30,
+)
+register_link(
+    "outgoing_list_clerk",
+    section="clerk",
+    label=_("Văn bản đi"),
+    url="outgoing:list",
+    order=30,
+)
+register_link(
+    "outgoing_list_leader",
+    section="leader",
+    label=_("Văn bản đi"),
+    url="outgoing:list",
+    order=30,
+)

@@ -143,3 +143,81 @@ def addressees(document: OutgoingDocument) -> list[str]:
 
 def review_chain(document: OutgoingDocument):
     return document.review_steps.select_related("reviewer").order_by("round", "order")
+
+
+def drafting_units(*, actor):
+    """Units the actor may draft for: where they hold a position, and the agencies above them."""
+    from congvu.org.models import Unit
+
+    actor = as_actor(actor)
+    own = Unit.objects.filter(pk__in=actor.unit_ids)
+    parents = own.exclude(parent=None).values("parent_id")
+    return (
+        Unit.objects.restrict(actor, "view")
+        .filter(Q(pk__in=actor.unit_ids) | Q(pk__in=parents))
+        .order_by("path")
+    )
+
+
+def recipient_units(*, actor):
+    """Units a document can be sent to inside congvu (every active unit the actor may see)."""
+    from congvu.org.selectors import active_units
+
+    return (
+        active_units()
+        .filter(pk__in=active_units().model.objects.restrict(actor, "view").values("pk"))
+        .order_by("path")
+    )
+
+
+def reviewer_choices(*, document):
+    """Officials holding an active position in the issuing or drafting unit."""
+    from congvu.accounts.models import Position, User
+
+    unit_ids = {document.unit_id, document.drafting_unit_id} - {None}
+    holders = Position.objects.active().filter(unit_id__in=unit_ids).values("user_id")
+    return User.objects.filter(pk__in=holders, is_active=True).order_by("full_name")
+
+
+def draft_files(document):
+    """Draft versions (newest first) and the issued PDF, as stored files."""
+    from congvu.files.selectors import files_of
+
+    return list(files_of(document, "draft").order_by("-version"))
+
+
+def actions_for(*, actor, document) -> dict[str, bool]:
+    """Which action buttons the detail page shows (the services still decide)."""
+    from congvu.accounts.constants import LEADER_ROLES, Role
+
+    from .services import current_step
+    from .services.common import may_draft_for
+
+    actor = as_actor(actor)
+    uid = actor.user_id
+    status = document.status
+    leader = bool(actor.roles.get(document.unit_id, set()) & set(LEADER_ROLES))
+    clerk = actor.has_role(Role.CLERK, document.unit_id)
+    drafter = document.drafted_by_id == uid
+    step = current_step(document) if status == Status.IN_REVIEW else None
+    my_turn = step is not None and step.reviewer_id == uid
+    others_pending = (
+        status == Status.IN_REVIEW
+        and document.review_steps.filter(decision=Decision.PENDING)
+        .exclude(reviewer_id=uid)
+        .exists()
+    )
+    editable = status in (Status.DRAFT, Status.RETURNED)
+    issued = status == Status.ISSUED
+    return {
+        "edit": editable and drafter,
+        "submit": editable and drafter,
+        "add_version": (editable and drafter) or my_turn,
+        "review": my_turn,
+        "return": my_turn or (status == Status.IN_REVIEW and leader),
+        "sign": status == Status.IN_REVIEW and leader and not others_pending,
+        "issue": status == Status.APPROVED and clerk,
+        "recall": issued and (leader or clerk),
+        "replace": issued and may_draft_for(actor, document.unit, document.drafting_unit),
+        "correct": issued and may_draft_for(actor, document.unit, document.drafting_unit),
+    }

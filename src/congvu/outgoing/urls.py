@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outgoing"
+urlpatterns = [
+    path("", views.document_list, name="list"),
+    path("soan-thao/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/sua/", views.edit, name="edit"),
+    path("<int:pk>/phien-ban/", views.add_version, name="add_version"),
+    path("<int:pk>/trinh/", views.submit, name="submit"),
+    path("<int:pk>/dong-y/", views.review_approve, name="approve"),
+    path("<int:pk>/tra-lai/", views.review_return, name="return"),
+    path("<int:pk>/duyet-ky/", views.approve_for_signing, name="sign"),
+    path("<int:pk>/phat-hanh/", views.issue, name="issue"),
+    path("<int:pk>/thu-hoi/", views.recall, name="recall"),
+    path("<int:pk>/thay-the/", views.replace, name="replace"),
+    path("<int:pk>/dinh-chinh/", views.correct, name="correct"),
+]

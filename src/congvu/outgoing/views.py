@@ -1,0 +1,299 @@
+"""Pages of outgoing documents (/app/van-ban-di/). Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from congvu.audit.services import log_access
+from congvu.core.authz import as_actor
+from congvu.core.errors import ServiceError
+from congvu.web.access import official_required
+
+from . import selectors, services
+from .forms import (
+    CommentForm,
+    CorrectForm,
+    DraftForm,
+    ListForm,
+    ReasonForm,
+    ReturnForm,
+    SignForm,
+    SubmitForm,
+    VersionForm,
+)
+
+PAGE_SIZE = 30
+
+
+def _form_error(form, error: ServiceError) -> None:
+    placed = False
+    for fe in error.errors:
+        if fe.field in form.fields:
+            form.add_error(fe.field, fe.message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+def _draft_form(request, actor, **kwargs) -> DraftForm:
+    return DraftForm(
+        request.POST or None,
+        units=selectors.drafting_units(actor=actor),
+        recipient_units=selectors.recipient_units(actor=actor),
+        **kwargs,
+    )
+
+
+@official_required
+def document_list(request):
+    actor = as_actor(request.user)
+    tab = request.GET.get("tab", "all")
+    if tab not in selectors.TABS:
+        tab = "all"
+    form = ListForm(request.GET or None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    docs = selectors.document_list(actor=actor, tab=tab, query=query)
+    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    context = {
+        "nav": "outgoing",
+        "form": form,
+        "tab": tab,
+        "tabs": selectors.TABS.items(),
+        "page": page,
+        "query_string": params.urlencode(),
+    }
+    return render(request, "outgoing/list.html", context)
+
+
+@official_required
+def create(request):
+    actor = as_actor(request.user)
+    form = _draft_form(request, actor)
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = services.draft_create(
+                actor=actor,
+                unit=form.cleaned_data["unit"],
+                recipients=form.recipients(),
+                **form.service_kwargs(),
+            )
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu dự thảo."))
+            return redirect("outgoing:detail", pk=doc.pk)
+    return render(request, "outgoing/form.html", {"nav": "outgoing", "form": form})
+
+
+@official_required
+def edit(request, pk: int):
+    actor = as_actor(request.user)
+    doc = selectors.document_for(actor=actor, pk=pk)
+    recipients = list(doc.recipients.select_related("unit"))
+    initial = {
+        "unit": doc.unit_id,
+        "drafting_unit": doc.drafting_unit_id,
+        "document_type": doc.document_type_id,
+        "subject": doc.subject,
+        "body": doc.body,
+        "urgency": doc.urgency,
+        "secrecy": doc.secrecy,
+        "main_units": [r.unit_id for r in recipients if r.unit_id and r.kind == "main"],
+        "info_units": [r.unit_id for r in recipients if r.unit_id and r.kind == "info"],
+        "external": "\n".join(
+            f"{r.external_name} | {r.external_address}".strip(" |")
+            for r in recipients
+            if not r.unit_id
+        ),
+    }
+    form = _draft_form(request, actor, initial=initial)
+    form.fields["unit"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.draft_update(
+                actor=actor, document=doc, recipients=form.recipients(), **form.service_kwargs()
+            )
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Đã lưu dự thảo."))
+            return redirect("outgoing:detail", pk=doc.pk)
+    return render(request, "outgoing/form.html", {"nav": "outgoing", "form": form, "doc": doc})
+
+
+@official_required
+def detail(request, pk: int):
+    actor = as_actor(request.user)
+    doc = selectors.document_for(actor=actor, pk=pk)
+    if doc.secrecy:
+        log_access(actor=actor, obj=doc, unit=doc.unit_id, confidentiality=doc.secrecy)
+    context = {
+        "nav": "outgoing",
+        "doc": doc,
+        "actions": selectors.actions_for(actor=actor, document=doc),
+        "chain": selectors.review_chain(doc),
+        "recipients": doc.recipients.select_related("unit"),
+        "recipient_lines": selectors.recipient_lines(doc),
+        "versions": selectors.draft_files(doc),
+        "submit_form": SubmitForm(people=selectors.reviewer_choices(document=doc)),
+        "comment_form": CommentForm(),
+        "return_form": ReturnForm(),
+        "sign_form": SignForm(),
+        "reason_form": ReasonForm(),
+        "correct_form": CorrectForm(),
+        "version_form": VersionForm(),
+    }
+    return render(request, "outgoing/detail.html", context)
+
+
+def _act(request, pk: int, run, success: str, form_class=None, form_kwargs=None):
+    """Fetch in scope (404 outside), parse, call the service, report, go back to the page."""
+    actor = as_actor(request.user)
+    doc = selectors.document_for(actor=actor, pk=pk)
+    data = None
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES, **(form_kwargs or {}))
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("outgoing:detail", pk=doc.pk)
+        data = form
+    try:
+        result = run(actor, doc, data)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("outgoing:detail", pk=doc.pk)
+    messages.success(request, success)
+    target = result if getattr(result, "pk", None) and result.__class__ is doc.__class__ else doc
+    return redirect("outgoing:detail", pk=target.pk)
+
+
+@official_required
+@require_POST
+def add_version(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda a, d, f: services.draft_add_version(
+            actor=a, document=d, upload=f.cleaned_data["file"], note=f.cleaned_data["note"]
+        ),
+        _("Đã thêm phiên bản dự thảo."),
+        VersionForm,
+    )
+
+
+@official_required
+@require_POST
+def submit(request, pk: int):
+    actor = as_actor(request.user)
+    doc = selectors.document_for(actor=actor, pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda a, d, f: services.draft_submit(actor=a, document=d, reviewers=f.reviewers()),
+        _("Đã trình dự thảo."),
+        SubmitForm,
+        {"people": selectors.reviewer_choices(document=doc)},
+    )
+
+
+@official_required
+@require_POST
+def review_approve(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda a, d, f: services.review_approve(
+            actor=a, document=d, comment=f.cleaned_data["comment"]
+        ),
+        _("Đã cho ý kiến đồng ý."),
+        CommentForm,
+    )
+
+
+@official_required
+@require_POST
+def review_return(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda a, d, f: services.review_return(
+            actor=a, document=d, comment=f.cleaned_data["comment"]
+        ),
+        _("Đã trả lại dự thảo để sửa."),
+        ReturnForm,
+    )
+
+
+@official_required
+@require_POST
+def approve_for_signing(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda a, d, f: services.draft_approve_for_signing(
+            actor=a,
+            document=d,
+            authority_prefix=f.cleaned_data["authority_prefix"],
+            signer_title=f.cleaned_data["signer_title"],
+        ),
+        _("Đã duyệt ký văn bản."),
+        SignForm,
+    )
+
+
+@official_required
+@require_POST
+def issue(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda a, d, f: services.document_issue(actor=a, document=d),
+        _("Đã cấp số và phát hành văn bản."),
+    )
+
+
+@official_required
+@require_POST
+def recall(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda a, d, f: services.document_recall(
+            actor=a, document=d, reason=f.cleaned_data["reason"]
+        ),
+        _("Đã thu hồi văn bản."),
+        ReasonForm,
+    )
+
+
+@official_required
+@require_POST
+def replace(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda a, d, f: services.document_replace(actor=a, document=d),
+        _("Đã tạo dự thảo văn bản thay thế."),
+    )
+
+
+@official_required
+@require_POST
+def correct(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda a, d, f: services.document_correct(
+            actor=a, document=d, subject=f.cleaned_data["subject"]
+        ),
+        _("Đã tạo dự thảo công văn đính chính."),
+        CorrectForm,
+    )
