@@ -6,12 +6,24 @@ e-mail tells them to look now.
 
 from __future__ import annotations
 
+import logging
+
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from congvu.accounts.models import Position
+
+logger = logging.getLogger(__name__)
+
+
+def _send(subject: str, body: str, recipients: list[str]) -> None:
+    # The change has committed: a mail server failure must not turn it into an error page.
+    try:
+        send_mail(subject, body, None, recipients)
+    except Exception:
+        logger.exception("Urgent document notice could not be sent")
 
 
 def unit_people(unit_id, roles) -> list:
@@ -49,4 +61,4 @@ def notify_urgent(document, users, *, reason: str) -> None:
         "summary": summary,
         "path": reverse("incoming:detail", args=[pk]),
     }
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
+    transaction.on_commit(lambda: _send(subject, body, recipients))

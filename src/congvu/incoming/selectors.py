@@ -74,12 +74,14 @@ def to_direct(*, actor):
 
 
 def my_open_assignments(*, actor):
-    """Assignments the actor handles (in person or as a member of the unit), still open."""
+    """Assignments the actor handles (in person, or as leader of the unit), still open."""
     a = as_actor(actor)
     return (
         Assignment.objects.restrict(a, "view")
         .filter(status=AssignmentStatus.OPEN, document__status__in=OPEN_STATUSES)
-        .filter(Q(user_id=a.user_id) | Q(user__isnull=True, unit_id__in=a.unit_ids))
+        .filter(
+            Q(user_id=a.user_id) | Q(user__isnull=True, unit_id__in=_desk_units(a, LEADER_ROLES))
+        )
         .exclude(role=AssignmentRole.INFO)
     )
 
@@ -168,10 +170,11 @@ def processing_tree(*, actor, document: IncomingDocument) -> ProcessingTree:
     top_entries = []
     for e in entries:
         node = nodes.get(e.assignment_id)
-        if node is not None and e.action != "assigned":
-            node.entries.append(e)
-        else:
+        if node is None:
             top_entries.append(e)
+        elif e.action != "assigned":
+            # The node itself shows who assigned it and when.
+            node.entries.append(e)
     roots = []
     for a in assignments:
         parent = nodes.get(a.parent_id)

@@ -45,10 +45,14 @@ def is_leader(actor: Actor, unit_id) -> bool:
 
 
 def handles(actor: Actor, assignment: Assignment) -> bool:
-    """The actor is the handler of ``assignment`` (in person, or a member of its unit)."""
+    """The actor handles ``assignment``: the person named, or for a unit, its leaders.
+
+    Other members of an assigned unit see the document but act on it once
+    their head passes it on to them (``assignment_forward``).
+    """
     if assignment.user_id is not None:
         return assignment.user_id == actor.user_id
-    return assignment.unit_id in actor.unit_ids
+    return is_leader(actor, assignment.unit_id)
 
 
 def my_assignments(actor: Actor, document: IncomingDocument, *, roles=None, open_only=True):
@@ -60,7 +64,8 @@ def my_assignments(actor: Actor, document: IncomingDocument, *, roles=None, open
             continue
         if handles(actor, a):
             result.append(a)
-    return result
+    # Personal (passed-on) assignments first: progress is logged on the deepest one.
+    return sorted(result, key=lambda a: (a.user_id is None, -a.pk))
 
 
 def is_main_handler(actor: Actor, document: IncomingDocument) -> bool:

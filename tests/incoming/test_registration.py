@@ -1,0 +1,147 @@
+"""Registration: số đến numbering, secrecy, duplicates, internal delivery."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from congvu.audit.models import AuditRecord
+from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from congvu.incoming import services
+from congvu.incoming.constants import Source, Status
+from congvu.incoming.models import IncomingDocument
+from congvu.registry.models import IssuedNumber
+
+pytestmark = pytest.mark.django_db
+
+
+def test_numbers_are_consecutive_and_shared_per_unit(register_doc):
+    docs = [register_doc() for _ in range(3)]
+    assert [d.arrival_number for d in docs] == [1, 2, 3]
+    assert len({d.register_id for d in docs}) == 1
+    assert docs[0].arrival_number_display == "01"
+    assert docs[0].status == Status.REGISTERED
+    issued = IssuedNumber.objects.get(register=docs[1].register, number=2)
+    assert issued.object_id == str(docs[1].pk)
+    assert AuditRecord.objects.filter(action="congvu.incoming.document.registered").count() == 3
+
+
+def test_numbers_restart_each_year(register_doc):
+    with time_machine.travel(datetime.datetime(2026, 12, 31, 9, tzinfo=datetime.UTC), tick=False):
+        register_doc()
+        last = register_doc()
+    with time_machine.travel(datetime.datetime(2027, 1, 4, 9, tzinfo=datetime.UTC), tick=False):
+        first = register_doc()
+    assert last.arrival_number == 2
+    assert first.arrival_number == 1
+    assert first.register.year == 2027 and last.register.year == 2026
+
+
+def test_secret_documents_use_their_own_register(register_doc):
+    normal = register_doc()
+    secret = register_doc(secrecy=1)
+    normal2 = register_doc()
+    assert secret.arrival_number == 1
+    assert secret.register_id != normal.register_id
+    assert secret.register.secrecy == 1
+    assert normal2.arrival_number == 2
+
+
+@pytest.mark.parametrize("level", [2, 3, "toi_mat", "tuyet_mat"])
+def test_top_secret_is_refused(register_doc, level):
+    with pytest.raises(ServiceError) as exc:
+        register_doc(secrecy=level)
+    assert exc.value.code == "secrecy_not_allowed"
+    assert not IncomingDocument.objects.exists()
+    assert not IssuedNumber.objects.exists()
+
+
+def test_only_a_clerk_of_the_unit_registers(register_doc, leader, outsider):
+    with pytest.raises(PermissionDenied) as exc:
+        register_doc(actor=leader)
+    assert exc.value.code == "not_clerk"
+    with pytest.raises(PermissionDenied):
+        register_doc(actor=outsider)
+
+
+def test_likely_duplicate_is_flagged_before_saving(register_doc, clerk, commune):
+    first = register_doc(number_notation="12/QĐ-UBND")
+    dupes = services.incoming_find_duplicates(
+        actor=clerk,
+        unit=commune,
+        number_notation="12/qđ - ubnd",
+        document_date=first.document_date,
+        issuer_name="SỞ NỘI VỤ TỈNH VĨNH LONG",
+    )
+    assert dupes == [first]
+    with pytest.raises(ServiceError) as exc:
+        register_doc(number_notation="12/QĐ-UBND")
+    assert exc.value.code == "duplicate_suspected"
+    assert exc.value.errors[0].field == "confirm_duplicate"
+    assert IncomingDocument.objects.count() == 1
+    # Another date or issuer is no duplicate; confirming saves it anyway.
+    assert register_doc(number_notation="12/QĐ-UBND", document_date=datetime.date(2026, 3, 3))
+    again = register_doc(number_notation="12/QĐ-UBND", confirm_duplicate=True)
+    assert again.arrival_number == 3
+
+
+def test_missing_issuer_and_subject(register_doc):
+    with pytest.raises(ServiceError) as exc:
+        register_doc(issuer_name="")
+    assert exc.value.errors[0].field == "issuer_name"
+    with pytest.raises(ServiceError) as exc:
+        register_doc(subject="  ")
+    assert exc.value.errors[0].field == "subject"
+
+
+def test_search_text_is_folded(register_doc):
+    doc = register_doc(number_notation="12/QĐ-UBND", subject="Quyết định về việc Đầu tư")
+    assert "12/qd-ubnd" in doc.search_text
+    assert "quyet dinh ve viec dau tu" in doc.search_text
+    assert "so noi vu" in doc.search_text
+
+
+def test_internal_delivery_waits_for_the_clerk(commune, other_commune, clerk, cong_van, leader):
+    doc = services.incoming_receive_internal(
+        outgoing_unit=other_commune,
+        recipient_unit=commune,
+        number_notation="45/UBND-VP",
+        document_date=datetime.date(2026, 3, 2),
+        document_type=cong_van,
+        subject="V/v phối hợp tổ chức hội nghị",
+        signer_name="Lê Văn Cường",
+        urgency=0,
+        secrecy=0,
+        origin_label="45/UBND-VP của UBND xã Bình Thạnh",
+        origin_type="outgoing.outgoingdocument",
+        origin_id=7,
+    )
+    assert doc.status == Status.PENDING
+    assert doc.source == Source.INTERNAL
+    assert doc.arrival_number is None
+    assert doc.issuer_unit == other_commune
+    assert doc.origin_id == "7"
+    with pytest.raises(PermissionDenied):
+        services.incoming_register_pending(actor=leader, document=doc)
+    doc = services.incoming_register_pending(actor=clerk, document=doc)
+    assert doc.status == Status.REGISTERED
+    assert doc.arrival_number == 1
+    with pytest.raises(TransitionNotAllowed):
+        services.incoming_register_pending(actor=clerk, document=doc)
+    assert [e.action for e in doc.entries.all()] == ["received", "registered"]
+
+
+def test_external_org_directory(clerk, specialist):
+    org = services.external_org_create(
+        actor=clerk, name="Sở Tài chính tỉnh Vĩnh Long", code="000.00.15.H62"
+    )
+    assert (
+        services.external_org_create(
+            actor=clerk, name="sở tài chính tỉnh vĩnh long", code="000.00.15.H62"
+        )
+        == org
+    )
+    with pytest.raises(PermissionDenied):
+        services.external_org_create(actor=specialist, name="Sở Y tế")
+    with pytest.raises(ServiceError):
+        services.external_org_create(actor=clerk, name=" ")
