@@ -41,6 +41,7 @@ def test_draft_form_shows_the_secrecy_refusal(client, commune):
         "/app/van-ban-di/soan-thao/",
         {
             "unit": commune.unit.pk,
+            "drafting_unit": commune.office.pk,
             "document_type": doc_type("cong-van").pk,
             "subject": "V/v mật",
             "urgency": 0,
