@@ -115,7 +115,22 @@ class World:
                 unit=self.unit_a,
                 after={"note": self.mark("Nhật ký A")},
             )
+        self._add_registers()
         self._mark_rows()
+
+    def _add_registers(self):
+        """Registry: a register of unit B with a voided number (reason marked)."""
+        from congvu.registry.models import IssuedNumber
+        from tests.registry.factories import IssuedNumberFactory, RegisterFactory
+
+        register_b = RegisterFactory(unit=self.unit_b, name=self.mark("Sổ đi B"))
+        IssuedNumberFactory(
+            register=register_b, number=1, voided=True, void_reason=self.mark("Hủy B")
+        )
+        self.markers.update(
+            {(type(register_b), register_b.pk): register_b.name.split()[-1]}
+            | {(IssuedNumber, n.pk): n.void_reason.split()[-1] for n in register_b.numbers.all()}
+        )
 
     def mark(self, text: str) -> str:
         return f"{text} ZQ{uuid.uuid4().hex[:10]}"
