@@ -1,7 +1,4 @@
-"""Số, ký hiệu of an outgoing document (Decree 30/2020 Art. 15, Appendix I).
-
-NOTE: a private formatter until ``congvu.registry.notation`` (the shared
-parser/formatter) lands; then ``format_notation`` should delegate to it.
+"""Số, ký hiệu of an outgoing document: the shared formatter of ``congvu.registry.notation``.
 
 - typed documents: ``{number:02d}/{abbr}-{agency}``       → ``05/QĐ-UBND``
 - văn bản QPPL:    ``{number:02d}/{year}/{abbr}-{agency}`` → ``01/2026/QĐ-UBND``
@@ -9,6 +6,8 @@ parser/formatter) lands; then ``format_notation`` should delegate to it.
 """
 
 from __future__ import annotations
+
+from congvu.registry.notation import notation_for_issue
 
 
 def unit_short(unit) -> str:
@@ -18,13 +17,12 @@ def unit_short(unit) -> str:
 
 
 def format_notation(*, number: int, document_type, unit, drafting_unit=None, year: int) -> str:
-    agency = unit_short(unit)
-    abbr = (document_type.abbreviation or "").strip()
-    if abbr:
-        symbol = f"{abbr}-{agency}"
-    else:
-        drafting = unit_short(drafting_unit)
-        symbol = f"{agency}-{drafting}" if drafting and drafting != agency else agency
-    if document_type.is_legal_normative:
-        return f"{number:02d}/{year}/{symbol}"
-    return f"{number:02d}/{symbol}"
+    if drafting_unit is not None and drafting_unit.pk == unit.pk:
+        drafting_unit = None  # drafted by the agency itself: "{nn}/{agency}"
+    return notation_for_issue(
+        number=number,
+        document_type=document_type,
+        unit=unit,
+        drafting_unit=drafting_unit,
+        year=year,
+    ).format()
