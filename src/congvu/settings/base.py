@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "UserKindEnum": "congvu.accounts.constants.UserKind",
         "ConfidentialityEnum": "congvu.accounts.constants.Confidentiality",
         "AuditRecordKindEnum": "congvu.audit.models.RecordKind",
+        "IssuedNumberStatusEnum": "congvu.registry.constants.NumberStatus",
     },
 }
 
