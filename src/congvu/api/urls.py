@@ -18,6 +18,7 @@ from congvu.accounts.api import DelegationViewSet, MeView, OfficialViewSet, Posi
 from congvu.audit.api import AuditRecordViewSet
 from congvu.incoming.api import ExternalOrganizationViewSet, IncomingDocumentViewSet
 from congvu.org.api import UnitViewSet
+from congvu.outgoing.api import OutgoingDocumentViewSet
 from congvu.registry.api import (
     DocumentTypeViewSet,
     IssuedNumberViewSet,
@@ -39,6 +40,7 @@ v1.register("document-types", DocumentTypeViewSet, basename="document-type")
 v1.register("registers", RegisterViewSet, basename="register")
 v1.register("issued-numbers", IssuedNumberViewSet, basename="issued-number")
 v1.register("incoming-documents", IncomingDocumentViewSet, basename="incoming-document")
+v1.register("outgoing-documents", OutgoingDocumentViewSet, basename="outgoing-document")
 v1.register(
     "external-organizations", ExternalOrganizationViewSet, basename="external-organization"
 )
