@@ -98,3 +98,11 @@ def test_notation_parse_returns_parts_or_a_field_error(clerk):
     body = bad.json()
     assert body["code"] == "notation_invalid"
     assert body["errors"][0]["field"] == "number_notation"
+
+
+def test_notation_parse_knows_types_added_in_the_admin(clerk):
+    from congvu.registry.models import DocumentType
+
+    DocumentType.objects.create(code="quyet-toan", name="Quyết toán", abbreviation="QT", order=90)
+    resp = client_for(clerk).post("/api/v1/notation/parse/", {"text": "7/QT-UBND"}, format="json")
+    assert resp.json()["type_abbr"] == "QT"

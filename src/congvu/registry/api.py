@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from congvu.api.viewsets import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from congvu.audit.services import log_access
 
-from . import notation, services
+from . import notation, selectors, services
 from .constants import Direction, NumberStatus
 from .models import DocumentType, IssuedNumber, Register
 
@@ -206,7 +206,9 @@ class NotationParseView(APIView):
     def post(self, request):
         data = NotationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        parsed = notation.parse(data.validated_data["text"])
+        parsed = notation.parse(
+            data.validated_data["text"], abbreviations=selectors.type_abbreviations()
+        )
         return Response(
             {
                 "number": parsed.number,

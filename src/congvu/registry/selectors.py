@@ -15,6 +15,14 @@ def document_types(*, actor, active_only: bool = True):
     return types.filter(active=True) if active_only else types
 
 
+def type_abbreviations() -> set[str]:
+    """Type abbreviations to recognise: the shipped data plus types added or edited in the admin."""
+    from . import loaders
+
+    edited = DocumentType.objects.filter(active=True).exclude(abbreviation="")
+    return set(loaders.type_abbreviations()) | set(edited.values_list("abbreviation", flat=True))
+
+
 def registers_for(*, actor, year: int | None = None, unit_id: int | None = None):
     registers = Register.objects.restrict(actor, "view").select_related("unit", "document_type")
     if year:
