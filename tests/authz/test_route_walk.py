@@ -116,7 +116,27 @@ class World:
                 after={"note": self.mark("Nhật ký A")},
             )
         self._add_registers()
+        self._add_incoming()
         self._mark_rows()
+
+    def _add_incoming(self):
+        """Incoming: documents of B and A, and a Mật one of A nobody may see (trích yếu marked)."""
+        from congvu.incoming.models import Assignment, IncomingDocument
+        from tests.incoming.factories import AssignmentFactory, IncomingDocumentFactory
+
+        docs = [
+            IncomingDocumentFactory(unit=self.unit_b, subject=self.mark("Văn bản đến B")),
+            IncomingDocumentFactory(unit=self.unit_a, subject=self.mark("Văn bản đến A")),
+            IncomingDocumentFactory(
+                unit=self.unit_a, secret=True, subject=self.mark("Văn bản mật A")
+            ),
+        ]
+        task = AssignmentFactory(
+            document=docs[0], unit=self.unit_b, instruction=self.mark("Chỉ đạo B")
+        )
+        self.markers[(Assignment, task.pk)] = task.instruction.split()[-1]
+        for doc in docs:
+            self.markers[(IncomingDocument, doc.pk)] = doc.subject.split()[-1]
 
     def _add_registers(self):
         """Registry: a register of unit B with a voided number (reason marked)."""
