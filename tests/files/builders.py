@@ -17,13 +17,15 @@ def upload(name: str, data: bytes, content_type: str = "application/octet-stream
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
-def pdf_bytes(pages: int = 1) -> bytes:
-    """A valid PDF with blank pages (pypdf)."""
+def pdf_bytes(pages: int = 1, title: str = "") -> bytes:
+    """A valid PDF with blank pages (pypdf); ``title`` is stored uncompressed in its metadata."""
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
+    if title:
+        writer.add_metadata({"/Title": title})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -16,6 +16,7 @@ from rest_framework.routers import SimpleRouter
 
 from congvu.accounts.api import DelegationViewSet, MeView, OfficialViewSet, PositionViewSet
 from congvu.audit.api import AuditRecordViewSet
+from congvu.files.api import StoredFileViewSet
 from congvu.incoming.api import ExternalOrganizationViewSet, IncomingDocumentViewSet
 from congvu.org.api import UnitViewSet
 from congvu.outgoing.api import OutgoingDocumentViewSet
@@ -25,6 +26,7 @@ from congvu.registry.api import (
     NotationParseView,
     RegisterViewSet,
 )
+from congvu.workdays.api import CalendarOverrideViewSet, WorkingDaysView
 
 from .errors import not_found_view
 
@@ -36,6 +38,8 @@ v1.register("officials", OfficialViewSet, basename="official")
 v1.register("positions", PositionViewSet, basename="position")
 v1.register("delegations", DelegationViewSet, basename="delegation")
 v1.register("audit-records", AuditRecordViewSet, basename="audit-record")
+v1.register("files", StoredFileViewSet, basename="file")
+v1.register("calendar-overrides", CalendarOverrideViewSet, basename="calendar-override")
 v1.register("document-types", DocumentTypeViewSet, basename="document-type")
 v1.register("registers", RegisterViewSet, basename="register")
 v1.register("issued-numbers", IssuedNumberViewSet, basename="issued-number")
@@ -65,6 +69,7 @@ urlpatterns = [
         name="redoc",
     ),
     path("v1/me/", MeView.as_view(), name="me"),
+    path("v1/working-days/", WorkingDaysView.as_view(), name="working-days"),
     path("v1/notation/parse/", NotationParseView.as_view(), name="notation-parse"),
     path("v1/", include(v1.urls)),
     re_path(r"^.*$", not_found_view, name="not_found"),

@@ -146,6 +146,20 @@ def file_store(
     return stored
 
 
+class ChecksumMismatch(ServiceError):
+    """The stored blob no longer matches the SHA-256 recorded at upload."""
+
+    code = "checksum_mismatch"
+    status = 409
+
+
+class BlobMissing(ServiceError):
+    """The stored blob is not in the storage any more."""
+
+    code = "file_missing"
+    status = 404
+
+
 class VerifiedFile:
     """A read-only file whose bytes were checked against the recorded SHA-256."""
 
@@ -194,8 +208,8 @@ def file_open_verified(stored: StoredFile) -> VerifiedFile:
     try:
         fh = default_storage.open(stored.storage_name, "rb")
     except (FileNotFoundError, OSError) as exc:
-        raise ServiceError(
-            _("Không tìm thấy nội dung tệp trong kho lưu trữ."), code="file_missing", field="file"
+        raise BlobMissing(
+            _("Không tìm thấy nội dung tệp trong kho lưu trữ."), field="file"
         ) from exc
     digest = hashlib.sha256()
     size = 0
@@ -205,9 +219,8 @@ def file_open_verified(stored: StoredFile) -> VerifiedFile:
     if digest.hexdigest() != stored.sha256 or size != stored.size:
         fh.close()
         logger.error("Checksum mismatch for stored file %s (%s)", stored.pk, stored.storage_name)
-        raise ServiceError(
+        raise ChecksumMismatch(
             _("Tệp đã bị thay đổi so với khi lưu (mã kiểm tra không khớp); không thể mở."),
-            code="checksum_mismatch",
             field="file",
         )
     fh.seek(0)

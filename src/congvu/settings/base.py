@@ -200,6 +200,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-delegations": {"task": "congvu.accounts.tasks.expire_delegations", "schedule": 15 * 60},
+    "sweep-orphan-files": {"task": "congvu.files.tasks.sweep_orphan_blobs", "schedule": 6 * 3600},
 }
 
 # --- REST API -------------------------------------------------------------------

@@ -1,0 +1,62 @@
+"""Backstop for blobs without rows (a process killed between writing a blob and committing).
+
+Rolled-back transactions delete their blobs at once (``services._RollbackGuard``);
+this periodic sweep removes what a crash left behind, after a grace period long
+enough for any transaction still running to commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from .models import StoredFile
+
+logger = logging.getLogger(__name__)
+
+ROOT = "files"
+GRACE = datetime.timedelta(hours=6)
+
+
+def _walk(storage, path: str):
+    try:
+        dirs, files = storage.listdir(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    if files:
+        yield path, files
+    for name in dirs:
+        yield from _walk(storage, f"{path}/{name}")
+
+
+def orphan_blobs_sweep(*, older_than: datetime.timedelta = GRACE, now=None, storage=None) -> int:
+    """Delete blobs under ``files/`` that no ``StoredFile`` row names; return how many."""
+    storage = storage or default_storage
+    now = now or timezone.now()
+    deleted = 0
+    for directory, names in _walk(storage, ROOT):
+        paths = [f"{directory}/{name}" for name in names]
+        known = set(
+            StoredFile.objects.filter(storage_name__in=paths).values_list("storage_name", flat=True)
+        )
+        for path in paths:
+            if path in known:
+                continue
+            try:
+                modified = storage.get_modified_time(path)
+            except (NotImplementedError, OSError):
+                continue
+            if timezone.is_naive(modified):
+                modified = timezone.make_aware(modified)
+            if now - modified < older_than:
+                continue
+            # Re-check just before deleting: a row may have committed meanwhile.
+            if StoredFile.objects.filter(storage_name=path).exists():
+                continue
+            storage.delete(path)
+            deleted += 1
+            logger.warning("Deleted orphan blob %s", path)
+    return deleted
