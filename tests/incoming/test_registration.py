@@ -145,3 +145,25 @@ def test_external_org_directory(clerk, specialist):
         services.external_org_create(actor=specialist, name="Sở Y tế")
     with pytest.raises(ServiceError):
         services.external_org_create(actor=clerk, name=" ")
+
+
+def test_recall_by_the_sender_closes_the_copy(
+    commune, other_commune, clerk, cong_van, register_doc
+):
+    doc = services.incoming_receive_internal(
+        outgoing_unit=other_commune,
+        recipient_unit=commune,
+        number_notation="46/UBND-VP",
+        document_date=datetime.date(2026, 3, 2),
+        document_type=cong_van,
+        subject="V/v kiểm tra",
+    )
+    services.incoming_register_pending(actor=clerk, document=doc)
+    doc = services.incoming_mark_recalled(actor=None, incoming_id=doc.pk, reason="Sai nội dung")
+    assert doc.status == Status.RECALLED
+    assert doc.recall_reason == "Sai nội dung"
+    assert doc.entries.last().action == "recalled"
+    # Idempotent; paper documents cannot be recalled this way.
+    assert services.incoming_mark_recalled(actor=None, incoming_id=doc.pk, reason="x") == doc
+    with pytest.raises(ServiceError):
+        services.incoming_mark_recalled(actor=None, incoming_id=register_doc().pk, reason="x")

@@ -79,6 +79,8 @@ class IncomingDocumentSerializer(serializers.ModelSerializer):
             "reply_id",
             "reply_label",
             "return_reason",
+            "recall_reason",
+            "recalled_at",
             "completed_at",
             "created_at",
         ]

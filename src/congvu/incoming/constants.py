@@ -21,6 +21,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Đang xử lý")
     COMPLETED = "completed", _("Đã hoàn thành")
     RETURNED = "returned", _("Đã trả lại nơi gửi")
+    RECALLED = "recalled", _("Đã bị thu hồi")
 
 
 #: States in which the document still waits for someone (not finished).
@@ -58,3 +59,4 @@ class Action(models.TextChoices):
     COMPLETED = "completed", _("Hoàn thành")
     RETURNED = "returned", _("Trả lại nơi gửi")
     REOPENED = "reopened", _("Mở lại")
+    RECALLED = "recalled", _("Bị nơi gửi thu hồi")

@@ -118,6 +118,8 @@ class IncomingDocument(models.Model):
     reply_id = models.CharField(max_length=64, blank=True)
     reply_label = models.CharField(_("văn bản trả lời"), max_length=255, blank=True)
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    recall_reason = models.TextField(_("lý do thu hồi"), blank=True)
+    recalled_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True)
     created_by = models.ForeignKey(

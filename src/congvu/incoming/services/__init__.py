@@ -18,6 +18,7 @@ from .handling import (
 from .registration import (
     external_org_create,
     incoming_find_duplicates,
+    incoming_mark_recalled,
     incoming_receive_internal,
     incoming_register,
     incoming_register_pending,
@@ -31,6 +32,7 @@ __all__ = [
     "incoming_direct",
     "incoming_find_duplicates",
     "incoming_link_reply",
+    "incoming_mark_recalled",
     "incoming_present",
     "incoming_progress",
     "incoming_receive_internal",

@@ -339,3 +339,35 @@ def incoming_register_pending(*, actor, document: IncomingDocument) -> IncomingD
     audit(a, "registered", document, before)
     _notify_leaders(document)
     return document
+
+
+@transaction.atomic
+def incoming_mark_recalled(*, actor, incoming_id: int, reason: str) -> IncomingDocument | None:
+    """The sender recalled the original (thu hồi, Art. 18(4)): cancel the internal copy.
+
+    Called by ``congvu.outgoing`` (which checks the sender's rights) for a
+    document it delivered with ``incoming_receive_internal``. Open
+    assignments close; the document stays readable with its reason.
+    """
+    from ..constants import AssignmentStatus
+
+    document = IncomingDocument.objects.filter(pk=incoming_id).first()
+    if document is None or document.status == Status.RECALLED:
+        return document
+    if document.source != Source.INTERNAL:
+        raise ServiceError(
+            _("Chỉ văn bản liên thông nội bộ mới bị thu hồi theo cách này."),
+            code="not_internal",
+        )
+    document = lock(document)
+    before = before_of(document)
+    document.status = Status.RECALLED
+    document.recall_reason = (reason or "").strip()
+    document.recalled_at = timezone.now()
+    document.save(update_fields=["status", "recall_reason", "recalled_at", "updated_at"])
+    document.assignments.filter(status=AssignmentStatus.OPEN).update(
+        status=AssignmentStatus.DONE, updated_at=timezone.now()
+    )
+    entry(document, actor, Action.RECALLED, note=document.recall_reason)
+    audit(actor, "recalled", document, before)
+    return document
