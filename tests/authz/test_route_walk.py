@@ -116,27 +116,39 @@ class World:
                 after={"note": self.mark("Nhật ký A")},
             )
         self._add_registers()
-        self._add_incoming()
+        self._add_outgoing()
         self._mark_rows()
 
-    def _add_incoming(self):
-        """Incoming: documents of B and A, and a Mật one of A nobody may see (trích yếu marked)."""
-        from congvu.incoming.models import Assignment, IncomingDocument
-        from tests.incoming.factories import AssignmentFactory, IncomingDocumentFactory
-
-        docs = [
-            IncomingDocumentFactory(unit=self.unit_b, subject=self.mark("Văn bản đến B")),
-            IncomingDocumentFactory(unit=self.unit_a, subject=self.mark("Văn bản đến A")),
-            IncomingDocumentFactory(
-                unit=self.unit_a, secret=True, subject=self.mark("Văn bản mật A")
-            ),
-        ]
-        task = AssignmentFactory(
-            document=docs[0], unit=self.unit_b, instruction=self.mark("Chỉ đạo B")
+    def _add_outgoing(self):
+        """Outgoing: a draft of B in review, B's issued công văn to A, a Mật draft of A (marked)."""
+        from congvu.outgoing.models import OutgoingDocument, Recipient, ReviewStep
+        from tests.outgoing.factories import (
+            OutgoingDocumentFactory,
+            RecipientFactory,
+            ReviewStepFactory,
         )
-        self.markers[(Assignment, task.pk)] = task.instruction.split()[-1]
-        for doc in docs:
-            self.markers[(IncomingDocument, doc.pk)] = doc.subject.split()[-1]
+
+        b_people = [p.user for p in Position.objects.filter(unit=self.unit_b)]
+        draft_b = OutgoingDocumentFactory(
+            unit=self.unit_b, in_review=True, subject=self.mark("Dự thảo đi B")
+        )
+        step = ReviewStepFactory(
+            document=draft_b, reviewer=b_people[0], comment=self.mark("Ý kiến B")
+        )
+        issued_b = OutgoingDocumentFactory(
+            unit=self.unit_b, issued=True, subject=self.mark("Văn bản đi B gửi A")
+        )
+        RecipientFactory(document=issued_b, unit=self.unit_a)
+        external = RecipientFactory(
+            document=draft_b, external=True, external_name=self.mark("Nơi nhận ngoài B")
+        )
+        secret_a = OutgoingDocumentFactory(
+            unit=self.unit_a, secret=True, subject=self.mark("Dự thảo mật A")
+        )
+        for doc in (draft_b, issued_b, secret_a):
+            self.markers[(OutgoingDocument, doc.pk)] = doc.subject.split()[-1]
+        self.markers[(ReviewStep, step.pk)] = step.comment.split()[-1]
+        self.markers[(Recipient, external.pk)] = external.external_name.split()[-1]
 
     def _add_registers(self):
         """Registry: a register of unit B with a voided number (reason marked)."""
