@@ -3,6 +3,8 @@
 import pytest
 
 from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from congvu.incoming.constants import Status as IncomingStatus
+from congvu.incoming.models import IncomingDocument
 from congvu.outgoing import services
 from congvu.outgoing.constants import Status
 from congvu.outgoing.models import OutgoingDocument
@@ -26,6 +28,15 @@ def test_recall_needs_a_reason_and_an_issued_document(commune, other):
         services.document_recall(
             actor=commune.clerk, document=drafted(commune), reason="Chưa ban hành"
         )
+
+
+def test_recall_cancels_the_recipients_incoming_copy(commune, other):
+    doc = issued(commune, recipients=[{"unit": other.unit}])
+    incoming_id = doc.recipients.get().incoming_id
+    services.document_recall(actor=commune.clerk, document=doc, reason="Sai đối tượng")
+    copy = IncomingDocument.objects.get(pk=incoming_id)
+    assert copy.status == IncomingStatus.RECALLED
+    assert copy.recall_reason == "Sai đối tượng"
 
 
 def test_replacement_marks_the_old_document_when_issued(commune, other):

@@ -30,16 +30,9 @@ def _recipient_items(document: OutgoingDocument) -> list[dict]:
 
 
 def recall_notify_internal(*, actor, document: OutgoingDocument, recipient) -> bool:
-    """Tell an internal recipient that the document is recalled (Art. 18(4)).
+    """Cancel an internal recipient's copy (Art. 18(4)); True when there was one to cancel."""
+    from congvu.incoming.services import incoming_mark_recalled
 
-    Uses ``congvu.incoming.services.incoming_mark_recalled`` when it exists;
-    otherwise the recall is recorded in the audit trail only. Returns True
-    when the recipient's văn bản đến was flagged.
-    """
-    try:
-        from congvu.incoming.services import incoming_mark_recalled
-    except ImportError:
-        return False
     if recipient.incoming_id is None:
         return False
     incoming_mark_recalled(
