@@ -55,7 +55,7 @@ def deny(message: str) -> None:
 def lock(document: OutgoingDocument) -> OutgoingDocument:
     """Re-read the document under a row lock (the state guard sees the latest state)."""
     return (
-        OutgoingDocument.objects.select_for_update()
+        OutgoingDocument.objects.select_for_update(of=("self",))
         .select_related("unit", "drafting_unit", "document_type")
         .get(pk=document.pk)
     )
