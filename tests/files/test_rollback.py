@@ -77,3 +77,18 @@ def test_rolled_back_savepoint_deletes_only_its_blob(actor, _tmp_storage):
     gc.collect()
     assert [p.name for p in blobs(_tmp_storage)] == [kept.storage_name.rsplit("/", 1)[-1]]
     assert list(StoredFile.objects.values_list("pk", flat=True)) == [kept.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_rollback_runs_only_for_rolled_back_blocks():
+    from congvu.core.transactions import on_rollback
+
+    calls = []
+    on_rollback(lambda: calls.append("outside"))  # no transaction: never called
+    with transaction.atomic():
+        on_rollback(lambda: calls.append("committed"))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        on_rollback(lambda: calls.append("rolled back"))
+        raise RuntimeError
+    gc.collect()
+    assert calls == ["rolled back"]

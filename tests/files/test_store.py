@@ -90,3 +90,49 @@ def test_owner_must_be_saved(admin_user):
     with pytest.raises(ServiceError) as exc:
         file_store(actor=admin_user, upload=b.upload("a.pdf", b.pdf_bytes()), owner=Unit())
     assert exc.value.code == "owner_required"
+
+
+def test_text_is_extracted_from_xlsx_and_odt(admin_user, owner):
+    xlsx = file_store(
+        actor=admin_user,
+        upload=b.upload("ds.xlsx", b.xlsx_bytes("Danh sách hộ nghèo", "Ấp An Điền")),
+        owner=owner,
+    )
+    assert "Danh sách hộ nghèo" in xlsx.text and "Ấp An Điền" in xlsx.text
+    odt = file_store(
+        actor=admin_user, upload=b.upload("bc.odt", b.odt_bytes("Báo cáo quý IV")), owner=owner
+    )
+    assert odt.text == "Báo cáo quý IV"
+
+
+def test_secrecy_and_versions_are_recorded(admin_user):
+    from tests.registry.factories import RegisterFactory
+
+    secret = RegisterFactory(secret=True)
+    first = file_store(
+        actor=admin_user,
+        upload=b.upload("v1.docx", b.docx_bytes("1")),
+        owner=secret,
+        purpose="draft",
+    )
+    second = file_store(
+        actor=admin_user,
+        upload=b.upload("v2.docx", b.docx_bytes("2")),
+        owner=secret,
+        purpose="draft",
+        version=2,
+    )
+    assert first.secrecy == second.secrecy == 1
+    from congvu.files.selectors import latest_version
+
+    assert latest_version(secret, "draft") == second
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [({"purpose": "Bad Purpose"}, "invalid_purpose"), ({"version": 0}, "invalid_version")],
+)
+def test_purpose_and_version_are_checked(admin_user, owner, kwargs, code):
+    with pytest.raises(ServiceError) as exc:
+        file_store(actor=admin_user, upload=b.upload("a.pdf", b.pdf_bytes()), owner=owner, **kwargs)
+    assert exc.value.code == code

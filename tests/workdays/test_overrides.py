@@ -157,3 +157,13 @@ def test_admin_adds_through_the_service_and_cannot_delete(client):
     override.refresh_from_db()
     assert override.revoked_at is not None
     assert is_working_day(D(2026, 12, 31))
+
+
+def test_a_rolled_back_override_is_forgotten_by_the_cache(admin_user):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        override_create(actor=admin_user, date=D(2026, 12, 31), kind="day_off", reason="Thử")
+        assert not is_working_day(D(2026, 12, 31))  # read (and cached) inside the transaction
+        raise RuntimeError
+    assert is_working_day(D(2026, 12, 31))

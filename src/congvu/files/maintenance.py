@@ -1,6 +1,6 @@
 """Backstop for blobs without rows (a process killed between writing a blob and committing).
 
-Rolled-back transactions delete their blobs at once (``services._RollbackGuard``);
+Rolled-back transactions delete their blobs at once (``congvu.core.transactions.on_rollback``);
 this periodic sweep removes what a crash left behind, after a grace period long
 enough for any transaction still running to commit.
 """

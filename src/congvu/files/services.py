@@ -12,7 +12,6 @@ import hashlib
 import logging
 import re
 import uuid
-import weakref
 
 from django.core.files.storage import default_storage
 from django.db import models, transaction
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from congvu.audit.services import log_action, snapshot
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
+from congvu.core.transactions import on_rollback
 
 from .extract import extract_text
 from .models import StoredFile
@@ -40,35 +40,14 @@ def owner_label(owner: models.Model | type[models.Model]) -> str:
     return owner._meta.label_lower
 
 
-class _RollbackGuard:
-    """Deletes a stored blob unless the transaction that recorded it commits.
-
-    Django has no rollback hook, but it drops the ``on_commit`` callbacks of a
-    transaction (or savepoint) that rolls back. The guard's ``committed``
-    method is registered with ``on_commit`` and is the only reference to the
-    guard, so the guard is finalised exactly when the callback runs or is
-    dropped; the finaliser deletes the blob if the callback never ran.
-    """
-
-    def __init__(self, storage, name: str):
-        self.state = {"committed": False}
-        weakref.finalize(self, _delete_unless_committed, storage, name, self.state)
-
-    def committed(self) -> None:
-        self.state["committed"] = True
-
-
-def _delete_unless_committed(storage, name: str, state: dict) -> None:
-    if state["committed"]:
-        return
-    try:
-        storage.delete(name)
-    except Exception:  # the periodic orphan sweep will retry
-        logger.warning("Could not delete the orphan blob %s", name, exc_info=True)
-
-
 def _delete_blob_on_rollback(storage, name: str) -> None:
-    transaction.on_commit(_RollbackGuard(storage, name).committed)
+    def delete() -> None:
+        try:
+            storage.delete(name)
+        except Exception:  # the periodic orphan sweep will retry
+            logger.warning("Could not delete the orphan blob %s", name, exc_info=True)
+
+    on_rollback(delete)
 
 
 def _sha256(upload) -> str:

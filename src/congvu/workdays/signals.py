@@ -4,6 +4,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from congvu.core.transactions import on_rollback
+
 from .calendar import invalidate
 from .models import CalendarOverride
 
@@ -12,6 +14,8 @@ from .models import CalendarOverride
 @receiver(post_delete, sender=CalendarOverride)
 def _override_changed(sender, **kwargs):
     invalidate()
-    # Also after commit: another request may have filled the cache from the
-    # database between the save and the commit.
+    # Also after commit (another request may have filled the cache from the
+    # database between the save and the commit) and after a rollback (this
+    # transaction may have cached rows that never committed).
     transaction.on_commit(invalidate)
+    on_rollback(invalidate)
