@@ -108,3 +108,32 @@ def test_recall_and_replace_pages(client, commune):
     response = client.post(f"/app/van-ban-di/{other_doc.pk}/thay-the/")
     new = OutgoingDocument.objects.get(replaces=other_doc)
     assert response["Location"].endswith(f"/{new.pk}/")
+
+
+def test_reply_draft_links_the_incoming_document(client, commune, other):
+    original = issued(other, recipients=[{"unit": commune.unit}])
+    incoming_id = original.recipients.get().incoming_id
+    client.force_login(commune.leader)
+    page = client.get("/app/van-ban-di/soan-thao/", {"tra_loi": incoming_id}).content.decode()
+    assert original.number_notation in page
+    client.post(
+        f"/app/van-ban-di/soan-thao/?tra_loi={incoming_id}",
+        {
+            "unit": commune.unit.pk,
+            "document_type": doc_type("cong-van").pk,
+            "subject": "V/v trả lời",
+            "urgency": 0,
+            "secrecy": 0,
+            "main_units": [other.unit.pk],
+        },
+    )
+    reply = OutgoingDocument.objects.get(subject="V/v trả lời")
+    assert (reply.reply_to_type, reply.reply_to_id) == (
+        "incoming.incomingdocument",
+        str(incoming_id),
+    )
+    assert "Trả lời văn bản đến" in client.get(f"/app/van-ban-di/{reply.pk}/").content.decode()
+    # Someone who cannot see the văn bản đến cannot link to it.
+    client.force_login(other.specialist)
+    page = client.get("/app/van-ban-di/soan-thao/", {"tra_loi": incoming_id}).content.decode()
+    assert original.number_notation not in page

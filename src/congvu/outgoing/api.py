@@ -13,6 +13,7 @@ from congvu.accounts.models import User
 from congvu.api.fields import ScopedPrimaryKeyRelatedField
 from congvu.api.viewsets import ScopedViewSetMixin
 from congvu.core.text import fold
+from congvu.incoming.models import IncomingDocument
 from congvu.org.models import Unit
 from congvu.registry.constants import Secrecy, Urgency
 from congvu.registry.models import DocumentType
@@ -86,6 +87,8 @@ class OutgoingDocumentSerializer(serializers.ModelSerializer):
             "signer_title",
             "authority_prefix",
             "approved_at",
+            "reply_to_type",
+            "reply_to_id",
             "created_at",
         ]
         read_only_fields = fields
@@ -152,10 +155,18 @@ class DraftInputSerializer(serializers.Serializer):
         help_text=_("0 thường, 1 Mật. Tối mật, Tuyệt mật bị từ chối (mã secrecy_not_allowed)."),
     )
     recipients = RecipientInputSerializer(many=True, required=False, label=_("nơi nhận"))
+    reply_to = ScopedPrimaryKeyRelatedField(
+        model=IncomingDocument,
+        required=False,
+        allow_null=True,
+        label=_("trả lời văn bản đến"),
+        help_text=_("Mã văn bản đến mà văn bản này trả lời."),
+    )
 
 
 class DraftUpdateSerializer(DraftInputSerializer):
     unit = None
+    reply_to = None
 
 
 class SubmitSerializer(serializers.Serializer):

@@ -161,13 +161,30 @@ def drafting_units(*, actor):
 
 def recipient_units(*, actor):
     """Units a document can be sent to inside congvu (every active unit the actor may see)."""
+    from congvu.org.models import Unit
     from congvu.org.selectors import active_units
 
-    return (
-        active_units()
-        .filter(pk__in=active_units().model.objects.restrict(actor, "view").values("pk"))
-        .order_by("path")
-    )
+    visible = Unit.objects.restrict(actor, "view").values("pk")
+    return active_units().filter(pk__in=visible).order_by("path")
+
+
+def reply_target(*, actor, pk) -> object | None:
+    """The văn bản đến a new draft answers (văn bản trả lời), if the actor may see it."""
+    from congvu.incoming.models import IncomingDocument
+
+    try:
+        return IncomingDocument.objects.restrict(actor, "view").filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def reply_of(document):
+    """The văn bản đến this document answers, or None (the link is generic)."""
+    from congvu.incoming.models import IncomingDocument
+
+    if document.reply_to_type != IncomingDocument._meta.label_lower or not document.reply_to_id:
+        return None
+    return IncomingDocument.objects.filter(pk=document.reply_to_id).first()
 
 
 def reviewer_choices(*, document):

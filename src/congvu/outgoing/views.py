@@ -74,13 +74,21 @@ def document_list(request):
 @official_required
 def create(request):
     actor = as_actor(request.user)
-    form = _draft_form(request, actor)
+    reply_to = selectors.reply_target(actor=actor, pk=request.GET.get("tra_loi"))
+    initial = {}
+    if reply_to is not None:
+        initial = {
+            "unit": reply_to.unit_id,
+            "main_units": [reply_to.issuer_unit_id] if reply_to.issuer_unit_id else [],
+        }
+    form = _draft_form(request, actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             doc = services.draft_create(
                 actor=actor,
                 unit=form.cleaned_data["unit"],
                 recipients=form.recipients(),
+                reply_to=reply_to,
                 **form.service_kwargs(),
             )
         except ServiceError as exc:
@@ -88,7 +96,9 @@ def create(request):
         else:
             messages.success(request, _("Đã lưu dự thảo."))
             return redirect("outgoing:detail", pk=doc.pk)
-    return render(request, "outgoing/form.html", {"nav": "outgoing", "form": form})
+    return render(
+        request, "outgoing/form.html", {"nav": "outgoing", "form": form, "reply_to": reply_to}
+    )
 
 
 @official_required
@@ -136,6 +146,7 @@ def detail(request, pk: int):
     context = {
         "nav": "outgoing",
         "doc": doc,
+        "reply_to": selectors.reply_of(doc),
         "actions": selectors.actions_for(actor=actor, document=doc),
         "chain": selectors.review_chain(doc),
         "recipients": doc.recipients.select_related("unit"),
