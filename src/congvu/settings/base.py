@@ -267,6 +267,8 @@ CONGVU_ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 100)
 CONGVU_ARCHIVE_MAX_ENTRIES = env_int("ARCHIVE_MAX_ENTRIES", 2000)
 # Optional virus scanner: dotted path of a callable (fileobj) -> None that raises to refuse.
 CONGVU_VIRUS_SCANNER = env_str("VIRUS_SCANNER", "")
+# Signer plugin of issued documents (congvu.outgoing.signing): "noop" until PAdES lands.
+CONGVU_SIGNER = env_str("DOCUMENT_SIGNER", "noop")
 # Office hours (giờ hành chính), lunch break and the same-day cut-off ("nhận sau 15 giờ").
 CONGVU_WORKDAY_START = env_str("WORKDAY_START", "07:30")
 CONGVU_WORKDAY_END = env_str("WORKDAY_END", "17:00")
