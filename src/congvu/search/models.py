@@ -1,0 +1,57 @@
+"""The search index (chỉ mục tìm kiếm): one row per document, its text folded in Python."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from congvu.core.authz import RestrictedManager
+
+
+class Kind(models.TextChoices):
+    INCOMING = "incoming", _("Văn bản đến")
+    OUTGOING = "outgoing", _("Văn bản đi")
+
+
+class SearchDocument(models.Model):
+    """Chỉ mục tìm kiếm: the searchable copy of one văn bản đến or văn bản đi.
+
+    ``content`` keeps the original text (for snippets); ``body`` is the same
+    text folded by ``congvu.search.text.search_fold`` (lower case, no marks,
+    đ→d, punctuation as spaces). PostgreSQL indexes ``body`` with a GIN
+    tsvector and a pg_trgm index; SQLite with an FTS5 table (migration 0002).
+    Visibility is the document's own (``policies.py``).
+    """
+
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField(_("mã văn bản"))
+    unit_id = models.BigIntegerField(_("đơn vị"), null=True, blank=True)
+    secrecy = models.PositiveSmallIntegerField(_("độ mật"), default=0)
+    urgency = models.PositiveSmallIntegerField(_("độ khẩn"), default=0)
+    date = models.DateField(_("ngày"), null=True, blank=True)
+    document_type_id = models.BigIntegerField(_("loại văn bản"), null=True, blank=True)
+    register_id = models.BigIntegerField(_("sổ đăng ký"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=20, blank=True)
+    number_notation = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    subject = models.TextField(_("trích yếu"), blank=True)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    issuer_folded = models.CharField(max_length=255, blank=True)
+    content = models.TextField(_("nội dung tìm kiếm"), blank=True)
+    body = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("chỉ mục tìm kiếm")
+        verbose_name_plural = _("chỉ mục tìm kiếm")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="search_one_row_per_document"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "date"], name="search_kind_date")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {self.number_notation}"

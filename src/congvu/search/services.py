@@ -1,0 +1,171 @@
+"""Keeping the search index in step with the documents.
+
+:func:`search_index_update` rebuilds one document's row; the incoming and
+outgoing services (or, for now, the ``post_save`` receivers in ``signals.py``)
+call it after their transaction commits. It reads the document itself by
+primary key, so it never indexes rolled-back or stale data. Index rows are
+not audited: they are a derived copy, rebuilt by ``congvu search_reindex``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from .backends import get_backend
+from .models import Kind, SearchDocument
+from .text import search_fold
+
+logger = logging.getLogger(__name__)
+
+#: At most this much attachment text is indexed per document.
+MAX_ATTACHMENT_CHARS = 200_000
+
+
+def _model(kind: str):
+    if kind == Kind.INCOMING:
+        from congvu.incoming.models import IncomingDocument
+
+        return IncomingDocument
+    if kind == Kind.OUTGOING:
+        from congvu.outgoing.models import OutgoingDocument
+
+        return OutgoingDocument
+    raise ValueError(f"Unknown search kind {kind!r}")
+
+
+def _attachment_text(doc) -> str:
+    from congvu.files.models import StoredFile
+
+    texts, seen, size = [], set(), 0
+    rows = (
+        StoredFile.objects.filter(owner_type=doc._meta.label_lower, owner_id=str(doc.pk))
+        .exclude(text="")
+        .order_by("-version", "pk")
+        .values_list("text", flat=True)
+    )
+    for text in rows:
+        if text in seen:
+            continue
+        seen.add(text)
+        texts.append(text[: MAX_ATTACHMENT_CHARS - size])
+        size += len(texts[-1])
+        if size >= MAX_ATTACHMENT_CHARS:
+            break
+    return "\n".join(texts)
+
+
+def _incoming_fields(doc) -> dict:
+    return {
+        "unit_id": doc.unit_id,
+        "secrecy": doc.secrecy,
+        "urgency": doc.urgency,
+        "date": doc.document_date,
+        "document_type_id": doc.document_type_id,
+        "register_id": doc.register_id,
+        "status": doc.status,
+        "number_notation": doc.number_notation,
+        "subject": doc.subject,
+        "issuer": doc.issuer_name,
+        "parts": [
+            doc.number_notation,
+            doc.document_type.name,
+            doc.subject,
+            doc.issuer_name,
+            doc.signer_name,
+        ],
+    }
+
+
+def _outgoing_fields(doc) -> dict:
+    signer = doc.signer.full_name if doc.signer_id else ""
+    date = doc.issued_at or doc.created_at
+    return {
+        "unit_id": doc.unit_id,
+        "secrecy": doc.secrecy,
+        "urgency": doc.urgency,
+        "date": date.date() if date else None,
+        "document_type_id": doc.document_type_id,
+        "register_id": doc.register_id,
+        "status": doc.status,
+        "number_notation": doc.number_notation,
+        "subject": doc.subject,
+        "issuer": doc.unit.name,
+        "parts": [
+            doc.number_notation,
+            doc.document_type.name,
+            doc.subject,
+            doc.unit.name,
+            signer,
+            doc.signer_title,
+            doc.body,
+        ],
+    }
+
+
+def search_index_update(kind: str, obj) -> SearchDocument | None:
+    """(Re)index the document ``obj`` (instance or primary key) of ``kind``; None if it is gone.
+
+    Call it after the change has committed, e.g.
+    ``transaction.on_commit(lambda: search_index_update("incoming", doc.pk))``.
+    """
+    model = _model(kind)
+    pk = getattr(obj, "pk", obj)
+    related = ["document_type", "unit"] + (["signer"] if kind == Kind.OUTGOING else [])
+    doc = model._default_manager.select_related(*related).filter(pk=pk).first()
+    if doc is None:
+        search_index_remove(kind, pk)
+        return None
+    fields = _incoming_fields(doc) if kind == Kind.INCOMING else _outgoing_fields(doc)
+    parts = [p for p in fields.pop("parts") if p]
+    attachments = _attachment_text(doc)
+    if attachments:
+        parts.append(attachments)
+    content = "\n".join(parts)
+    fields.update(
+        content=content,
+        body=search_fold(content),
+        issuer_folded=search_fold(fields["issuer"])[:255],
+    )
+    backend = get_backend()
+    with transaction.atomic():
+        row, _created = SearchDocument.objects.update_or_create(
+            kind=kind, object_id=doc.pk, defaults=fields
+        )
+        backend.index(row)
+    return row
+
+
+def search_index_remove(kind: str, pk) -> None:
+    """Drop the index row of a deleted document."""
+    backend = get_backend()
+    with transaction.atomic():
+        for row_id in SearchDocument.objects.filter(kind=kind, object_id=pk).values_list(
+            "pk", flat=True
+        ):
+            backend.remove(row_id)
+        SearchDocument.objects.filter(kind=kind, object_id=pk).delete()
+
+
+def search_index_update_on_commit(kind: str, pk) -> None:
+    """Schedule :func:`search_index_update` after the current transaction commits.
+
+    ``robust``: a failure to index is logged and never breaks the change itself.
+    """
+    transaction.on_commit(lambda: search_index_update(kind, pk), robust=True)
+
+
+def search_reindex(*, batch_size: int = 500) -> int:
+    """Rebuild the whole index (``congvu search_reindex``); returns the number of documents."""
+    backend = get_backend()
+    with transaction.atomic():
+        backend.reset()
+        SearchDocument.objects.all().delete()
+    count = 0
+    for kind in (Kind.INCOMING, Kind.OUTGOING):
+        ids = _model(kind)._default_manager.order_by("pk").values_list("pk", flat=True)
+        for pk in ids.iterator(chunk_size=batch_size):
+            search_index_update(kind, pk)
+            count += 1
+    return count

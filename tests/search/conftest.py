@@ -1,0 +1,1 @@
+from tests.inbox.conftest import commune, other  # noqa: F401

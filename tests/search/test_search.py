@@ -1,0 +1,167 @@
+"""Search: folding, fields covered, attachments, highlighting, filters and scope."""
+
+import datetime
+
+from django.urls import reverse
+
+import pytest
+
+from congvu.registry.models import DocumentType
+from congvu.search.selectors import search, search_documents
+from congvu.search.services import search_index_update, search_reindex
+from tests.incoming.factories import AssignmentFactory, IncomingDocumentFactory
+from tests.outgoing.factories import OutgoingDocumentFactory
+
+from .factories import TextFileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(actor, query="", **filters):
+    return [
+        (r.kind, r.object_id) for r in search_documents(actor=actor, query=query, filters=filters)
+    ]
+
+
+@pytest.fixture
+def docs(commune, other):
+    qd = DocumentType.objects.get(code="quyet-dinh")
+    decision = IncomingDocumentFactory(
+        unit=commune.unit,
+        number_notation="12/QĐ-UBND",
+        document_type=qd,
+        subject="Về việc phê duyệt kế hoạch phòng, chống thiên tai năm 2026",
+        issuer_name="Ủy ban nhân dân huyện Thạnh Phú",
+        signer_name="Đặng Văn Thành",
+        document_date=datetime.date(2026, 3, 2),
+    )
+    letter = IncomingDocumentFactory(
+        unit=commune.unit,
+        number_notation="45/SNV-VP",
+        subject="V/v báo cáo công tác cải cách hành chính",
+        issuer_name="Sở Nội vụ tỉnh Vĩnh Long",
+        document_date=datetime.date(2026, 5, 20),
+    )
+    foreign = IncomingDocumentFactory(
+        unit=other.unit,
+        number_notation="12/QĐ-UBND",
+        document_type=qd,
+        subject="Về việc phê duyệt kế hoạch phòng, chống thiên tai của xã khác",
+        signer_name="Đặng Văn Thành",
+    )
+    secret = IncomingDocumentFactory(
+        unit=commune.unit,
+        secret=True,
+        subject="Quyết định mật về phòng, chống thiên tai",
+        issuer_name="Bộ Chỉ huy quân sự tỉnh",
+    )
+    draft = OutgoingDocumentFactory(
+        unit=commune.unit,
+        drafted_by=commune.specialist,
+        subject="Kế hoạch phòng, chống thiên tai năm 2026 của xã",
+    )
+    search_reindex()
+    return {
+        "decision": decision,
+        "letter": letter,
+        "foreign": foreign,
+        "secret": secret,
+        "draft": draft,
+    }
+
+
+def test_folding_case_accents_and_d(docs, commune):
+    assert ids(commune.leader, "quyet dinh 12 ubnd") == [("incoming", docs["decision"].pk)]
+    assert ids(commune.leader, "QUYẾT ĐỊNH 12/qđ-ubnd") == [("incoming", docs["decision"].pk)]
+    assert ids(commune.leader, "dang van thanh") == [("incoming", docs["decision"].pk)]
+    assert ids(commune.leader, "so noi vu vinh long") == [("incoming", docs["letter"].pk)]
+
+
+def test_scope_other_commune_and_secret(docs, commune, other):
+    # The leader (clearance Mật) sees the Mật document of his unit, never the other commune's.
+    leader_hits = ids(commune.leader, "phong chong thien tai")
+    assert ("incoming", docs["foreign"].pk) not in leader_hits
+    assert ("incoming", docs["secret"].pk) in leader_hits
+    # A specialist sees only what is assigned to them or what they drafted.
+    assert ids(commune.specialist, "phong chong thien tai") == [("outgoing", docs["draft"].pk)]
+    AssignmentFactory(document=docs["decision"], user=commune.specialist)
+    assert ("incoming", docs["decision"].pk) in ids(commune.specialist, "thien tai")
+    assert ("incoming", docs["secret"].pk) not in ids(commune.specialist, "thien tai")
+    assert ids(other.leader, "phong chong thien tai") == [("incoming", docs["foreign"].pk)]
+
+
+def test_attachment_text(docs, commune):
+    TextFileFactory(
+        owner=docs["letter"], text="Phụ lục: danh sách hộ nghèo được hỗ trợ xây nhà đại đoàn kết"
+    )
+    search_index_update("incoming", docs["letter"])
+    assert ids(commune.leader, "ho ngheo dai doan ket") == [("incoming", docs["letter"].pk)]
+
+
+def test_highlight_escapes_html(commune):
+    doc = IncomingDocumentFactory(
+        unit=commune.unit, subject='<script>alert("x")</script> Quyết định khen thưởng'
+    )
+    search_index_update("incoming", doc)
+    hits, total = search(actor=commune.leader, query="quyet dinh khen thuong")
+    assert total == 1
+    html = str(hits[0].subject)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark>Quyết</mark> <mark>định</mark> <mark>khen</mark> <mark>thưởng</mark>" in html
+    assert "<mark>" in str(hits[0].snippet)
+
+
+def test_filters(docs, commune):
+    qd = DocumentType.objects.get(code="quyet-dinh")
+    leader = commune.leader
+    assert ids(leader, "thien tai", kind="outgoing") == [("outgoing", docs["draft"].pk)]
+    assert ids(leader, "", type=qd.pk) == [("incoming", docs["decision"].pk)]
+    assert ids(leader, "", issuer="huyen thanh phu") == [("incoming", docs["decision"].pk)]
+    assert ids(
+        leader,
+        "",
+        kind="incoming",
+        date_from=datetime.date(2026, 5, 1),
+        date_to=datetime.date(2026, 5, 31),
+    ) == [("incoming", docs["letter"].pk)]
+    assert ids(leader, "thien tai", secrecy=1) == [("incoming", docs["secret"].pk)]
+    assert ids(leader, "", status="draft") == [("outgoing", docs["draft"].pk)]
+    register = docs["letter"].register
+    assert ("incoming", docs["letter"].pk) in ids(leader, "", register=register.pk)
+    assert ("incoming", docs["decision"].pk) not in ids(leader, "bao cao", register=register.pk)
+
+
+def test_empty_search_returns_nothing(docs, commune):
+    assert ids(commune.leader) == []
+
+
+def test_page_shows_highlighted_results_in_scope(client, docs, commune):
+    client.force_login(commune.leader)
+    response = client.get(reverse("search:home"), {"q": "quyet dinh 12 ubnd"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<mark>12</mark>/QĐ-<mark>UBND</mark>" in html
+    assert reverse("incoming:detail", args=[docs["decision"].pk]) in html
+    assert "của xã khác" not in html
+
+
+def test_api(client, docs, commune):
+    client.force_login(commune.leader)
+    response = client.get("/api/v1/search/", {"q": "dang van thanh"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    assert body["results"][0]["id"] == docs["decision"].pk
+    assert body["results"][0]["kind"] == "incoming"
+    assert "<mark>Đặng</mark>" in body["results"][0]["snippet"]
+    filtered = client.get("/api/v1/search/", {"q": "thien tai", "kind": "outgoing"}).json()
+    assert [r["id"] for r in filtered["results"]] == [docs["draft"].pk]
+    assert client.get("/api/v1/search/", {"date_from": "hôm qua"}).status_code == 400
+
+
+def test_api_refuses_citizens_and_anonymous(client, docs):
+    from tests.factories import UserFactory
+
+    assert client.get("/api/v1/search/", {"q": "thien tai"}).status_code in (401, 403)
+    client.force_login(UserFactory(citizen=True))
+    assert client.get("/api/v1/search/", {"q": "thien tai"}).status_code == 403
