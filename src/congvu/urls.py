@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("congvu.portal.urls")),
     path("app/so/", include("congvu.registry.urls")),
     path("app/", include("congvu.web.urls")),
+    path("app/", include("congvu.inbox.urls")),
+    path("app/tim-kiem/", include("congvu.search.urls")),
     path("app/van-ban-den/", include("congvu.incoming.urls")),
     path("app/van-ban-di/", include("congvu.outgoing.urls")),
     path("app/tep/", include("congvu.files.urls")),

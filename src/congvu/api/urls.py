@@ -26,6 +26,7 @@ from congvu.registry.api import (
     NotationParseView,
     RegisterViewSet,
 )
+from congvu.search.api import SearchView
 from congvu.workdays.api import CalendarOverrideViewSet, WorkingDaysView
 
 from .errors import not_found_view
@@ -71,6 +72,7 @@ urlpatterns = [
     path("v1/me/", MeView.as_view(), name="me"),
     path("v1/working-days/", WorkingDaysView.as_view(), name="working-days"),
     path("v1/notation/parse/", NotationParseView.as_view(), name="notation-parse"),
+    path("v1/search/", SearchView.as_view(), name="search"),
     path("v1/", include(v1.urls)),
     re_path(r"^.*$", not_found_view, name="not_found"),
 ]

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "congvu.workdays",
     "congvu.incoming",
     "congvu.outgoing",
+    "congvu.inbox",
+    "congvu.search",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-delegations": {"task": "congvu.accounts.tasks.expire_delegations", "schedule": 15 * 60},
+    "daily-reminders": {"task": "congvu.inbox.tasks.send_daily_reminders", "schedule": 3600},
     "sweep-orphan-files": {"task": "congvu.files.tasks.sweep_orphan_blobs", "schedule": 6 * 3600},
 }
 
