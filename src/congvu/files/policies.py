@@ -6,6 +6,9 @@ as a subquery of the owner's own ``restrict()``. Acceptable for now (a handful
 of owner models); if it grows, replace it with per-owner file relations.
 """
 
+import threading
+import time
+
 from django.apps import apps
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
@@ -16,6 +19,33 @@ from .models import StoredFile
 
 # A file's "change" or "delete" is a change of its owner.
 OWNER_ACTION = {"view": "view", "download": "view"}
+
+# The owner types present in the table, re-read at most every OWNER_TYPES_TTL
+# seconds (a DISTINCT over millions of rows is not free). A type first stored by
+# another process is therefore invisible for up to that long: it fails closed.
+OWNER_TYPES_TTL = 60.0
+_owner_types: dict[str, object] = {"labels": frozenset(), "read_at": None}
+_owner_types_lock = threading.Lock()
+
+
+def known_owner_types() -> frozenset[str]:
+    now = time.monotonic()
+    with _owner_types_lock:
+        read_at = _owner_types["read_at"]
+        if read_at is not None and now - read_at < OWNER_TYPES_TTL:
+            return _owner_types["labels"]
+    labels = frozenset(
+        StoredFile.objects.order_by().values_list("owner_type", flat=True).distinct()
+    )
+    with _owner_types_lock:
+        _owner_types.update(labels=labels, read_at=now)
+    return labels
+
+
+def remember_owner_type(label: str) -> None:
+    """Called when a file is stored, so this process sees a new owner type at once."""
+    with _owner_types_lock:
+        _owner_types["labels"] = _owner_types["labels"] | {label}
 
 
 def owner_model(label: str):
@@ -39,8 +69,7 @@ def stored_file_policy(actor: Actor, action: str):
     if not actor.is_authenticated:
         return NONE
     rule = Q(pk__in=[])
-    labels = StoredFile.objects.order_by().values_list("owner_type", flat=True).distinct()
-    for label in labels:
+    for label in sorted(known_owner_types()):
         model = owner_model(label)
         if model is None:
             continue

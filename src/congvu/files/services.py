@@ -25,6 +25,7 @@ from congvu.core.transactions import on_rollback
 
 from .extract import extract_text
 from .models import StoredFile
+from .policies import remember_owner_type
 from .validation import DetectedFile, file_validate
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ def file_store(
         secrecy=int(getattr(owner, "secrecy", 0) or 0),
         uploaded_by=user,
     )
+    remember_owner_type(stored.owner_type)
     log_action(
         actor=actor,
         action="congvu.files.storedfile.create",
