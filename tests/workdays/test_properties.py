@@ -44,3 +44,25 @@ def test_negative_counts_go_back(day, n):
     start = day if is_working_day(day) else next_working_day(day)
     assert add_working_days(add_working_days(start, n), -n) == start
     assert working_days_between(add_working_days(start, n), start) == -n
+
+
+moments = st.datetimes(
+    min_value=datetime.datetime(2025, 1, 1), max_value=datetime.datetime(2027, 12, 31)
+)
+hours = st.floats(min_value=0.25, max_value=200, allow_nan=False).map(lambda h: round(h * 4) / 4)
+
+
+@settings(max_examples=100, deadline=None)
+@given(start=moments, n=hours, extra=hours)
+def test_added_hours_end_inside_office_hours_and_grow(start, n, extra):
+    from django.utils import timezone
+
+    from congvu.workdays.calendar import add_working_hours
+
+    start = timezone.make_aware(start)
+    end = add_working_hours(start, n)
+    local = timezone.localtime(end)
+    assert is_working_day(local.date())
+    assert datetime.time(7, 30) < local.time() <= datetime.time(17, 0)
+    assert not datetime.time(11, 30) < local.time() <= datetime.time(13, 0)
+    assert add_working_hours(start, n + extra) > end
