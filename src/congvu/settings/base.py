@@ -243,6 +243,11 @@ SPECTACULAR_SETTINGS = {
         "ConfidentialityEnum": "congvu.accounts.constants.Confidentiality",
         "AuditRecordKindEnum": "congvu.audit.models.RecordKind",
         "IssuedNumberStatusEnum": "congvu.registry.constants.NumberStatus",
+        "IncomingStatusEnum": "congvu.incoming.constants.Status",
+        "IncomingSourceEnum": "congvu.incoming.constants.Source",
+        "AssignmentRoleEnum": "congvu.incoming.constants.AssignmentRole",
+        "AssignmentStatusEnum": "congvu.incoming.constants.AssignmentStatus",
+        "ProcessingActionEnum": "congvu.incoming.constants.Action",
     },
 }
 
