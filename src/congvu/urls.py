@@ -12,6 +12,8 @@ urlpatterns = [
     path("app/van-ban-den/", include("congvu.incoming.urls")),
     path("app/van-ban-di/", include("congvu.outgoing.urls")),
     path("app/tep/", include("congvu.files.urls")),
+    path("app/ho-so/", include("congvu.archive.urls")),
+    path("app/so-dang-ky/", include("congvu.registry.exports.urls")),
     path("accounts/", include("congvu.accounts.urls")),
     path("api/", include("congvu.api.urls")),
     path("admin/", admin.site.urls),

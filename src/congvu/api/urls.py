@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from congvu.accounts.api import DelegationViewSet, MeView, OfficialViewSet, PositionViewSet
+from congvu.archive.api import FileCatalogViewSet, WorkFileViewSet
 from congvu.audit.api import AuditRecordViewSet
 from congvu.files.api import StoredFileViewSet
 from congvu.incoming.api import ExternalOrganizationViewSet, IncomingDocumentViewSet
@@ -46,6 +47,8 @@ v1.register("registers", RegisterViewSet, basename="register")
 v1.register("issued-numbers", IssuedNumberViewSet, basename="issued-number")
 v1.register("incoming-documents", IncomingDocumentViewSet, basename="incoming-document")
 v1.register("outgoing-documents", OutgoingDocumentViewSet, basename="outgoing-document")
+v1.register("file-catalogs", FileCatalogViewSet, basename="file-catalog")
+v1.register("work-files", WorkFileViewSet, basename="work-file")
 v1.register(
     "external-organizations", ExternalOrganizationViewSet, basename="external-organization"
 )

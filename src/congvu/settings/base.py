@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "congvu.outgoing",
     "congvu.inbox",
     "congvu.search",
+    "congvu.archive",
 ]
 
 MIDDLEWARE = [
