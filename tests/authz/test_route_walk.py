@@ -116,6 +116,7 @@ class World:
                 after={"note": self.mark("Nhật ký A")},
             )
         self._add_registers()
+        self._add_files()
         self._add_outgoing()
         self._mark_rows()
 
@@ -149,6 +150,12 @@ class World:
             self.markers[(OutgoingDocument, doc.pk)] = doc.subject.split()[-1]
         self.markers[(ReviewStep, step.pk)] = step.comment.split()[-1]
         self.markers[(Recipient, external.pk)] = external.external_name.split()[-1]
+
+    def _add_files(self):
+        """Files: one per unit tree, the marker inside the downloaded bytes."""
+        from tests.files.walk import add_stored_files
+
+        add_stored_files(self)
 
     def _add_registers(self):
         """Registry: a register of unit B with a voided number (reason marked)."""
@@ -265,7 +272,9 @@ def walk(client, world: World, actor_name: str) -> list[str]:
                 if resp.status_code >= 500:
                     problems.append(f"{method.upper()} {url} → {resp.status_code}")
                     continue
-                body = resp.content.decode("utf-8", errors="replace")
+                # Downloads stream their bytes (FileResponse).
+                raw = b"".join(resp.streaming_content) if resp.streaming else resp.content
+                body = raw.decode("utf-8", errors="replace")
                 for marker, label in hidden.items():
                     if marker in body:
                         problems.append(f"{method.upper()} {url} as {actor_name} shows {label}")
