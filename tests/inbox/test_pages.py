@@ -114,3 +114,11 @@ def test_deadlines_page_for_a_specialist_lists_no_unit(client, commune):
     client.force_login(commune.specialist)
     html = client.get(reverse("inbox:deadlines")).content.decode()
     assert "Bạn không phụ trách đơn vị nào." in html
+
+
+def test_home_counters_open_the_inbox_tab(client, commune):
+    IncomingDocumentFactory(unit=commune.unit, pending=True)
+    client.force_login(commune.clerk)
+    html = client.get(reverse("web:home")).content.decode()
+    assert f'href="{reverse("inbox:home")}?tab=register"' in html
+    assert f'href="{reverse("inbox:home")}?tab=issue"' in html

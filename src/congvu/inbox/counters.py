@@ -1,9 +1,10 @@
 """ "Việc của tôi" links of the home page (/app/) to the inbox and the deadlines page."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import Role
-from congvu.web.mywork import register_link
+from congvu.web.mywork import register_counter, register_link, registered_counters
 
 for section, order in (("clerk", 1), ("leader", 1), ("specialist", 1)):
     register_link(
@@ -28,3 +29,43 @@ register_link(
     order=2,
     roles={Role.UNIT_ADMIN},
 )
+
+
+# The document counters of the home page open the matching inbox tab. They are
+# registered by incoming/outgoing (imported before this module: INSTALLED_APPS
+# order); re-registering a key through the public API replaces only its link.
+COUNTER_TABS = {
+    "incoming_to_register": "register",
+    "incoming_to_present": "present",
+    "incoming_to_direct": "direct",
+    "incoming_to_process": "process",
+    "incoming_overdue": "overdue",
+    "outgoing_to_review": "review",
+    "outgoing_to_sign": "sign",
+    "outgoing_to_issue": "issue",
+}
+
+
+def _tab_url(tab: str):
+    def url(actor) -> str:
+        return f"{reverse('inbox:home')}?tab={tab}"
+
+    return url
+
+
+def link_counters_to_inbox() -> None:
+    for provider in registered_counters():
+        tab = COUNTER_TABS.get(provider.key)
+        if tab is None:
+            continue
+        register_counter(
+            provider.key,
+            label=provider.label,
+            roles=provider.roles,
+            order=provider.order,
+            url=_tab_url(tab),
+            description=provider.description,
+        )(provider.fn)
+
+
+link_counters_to_inbox()
