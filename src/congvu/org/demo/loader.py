@@ -25,6 +25,7 @@ from congvu.org.models import Unit
 from congvu.org.services import unit_create, unit_update
 
 from . import data
+from .documents import load_documents
 
 
 @dataclass
@@ -41,6 +42,7 @@ class DemoResult:
     accounts: list[DemoAccount] = field(default_factory=list)
     units_created: int = 0
     users_created: int = 0
+    documents_created: int = 0
 
 
 def _ensure_child(
@@ -253,4 +255,5 @@ def load_demo() -> DemoResult:
     _ensure_delegation(tree)
     _ensure_citizen(result)
     result.accounts.append(DemoAccount(data.CITIZEN_EMAIL, "Công dân", "Cổng dịch vụ công", ""))
+    result.documents_created = load_documents()
     return result

@@ -1,0 +1,785 @@
+"""A year of Thạnh Phú documents (văn bản đến, văn bản đi) in every state, for the demo.
+
+Everything goes through the public services of ``congvu.incoming`` and
+``congvu.outgoing``, acting as the demo officials, so numbers, registers,
+processing history and the audit trail are real. Dates the services accept
+(ngày văn bản, ngày đến, hạn xử lý) are spread over the past months; the
+services stamp their own "now" on the rest (vào sổ lúc, ban hành lúc), and
+numbers come from this year's registers.
+
+District-era documents (UBND huyện Thạnh Phú, until 30/06/2025) are handled
+by the officials as they were then: their actor is built from the positions
+they held on a day of that era (``_era_actor``), since those positions have
+ended. The district's công văn to its 18 commune-level units leaves each of
+them a văn bản đến waiting to be registered.
+
+Idempotent: nothing is created when the marker document already exists.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from congvu.accounts.models import Position, User
+from congvu.core.authz import Actor, as_actor
+from congvu.incoming import services as incoming
+from congvu.incoming.models import IncomingDocument
+from congvu.org.models import Unit
+from congvu.outgoing import services as outgoing
+from congvu.outgoing.models import OutgoingDocument
+from congvu.registry.constants import Secrecy, Urgency
+from congvu.registry.models import DocumentType
+from congvu.workdays.calendar import is_working_day
+
+from . import data
+
+KHAN, THUONG_KHAN, HOA_TOC, MAT = Urgency.URGENT, Urgency.VERY_URGENT, Urgency.FLASH, Secrecy.SECRET
+
+#: The district's công văn to its 18 communes; its existence marks the documents as loaded.
+DISTRICT_CONG_VAN = (
+    "V/v khóa sổ kế toán, quyết toán ngân sách cấp xã và bàn giao hồ sơ, tài liệu "
+    "trước khi kết thúc hoạt động chính quyền cấp huyện"
+)
+#: A day of the district era: officials act with the positions they held then.
+DISTRICT_ERA_DAY = datetime.date(2025, 6, 2)
+
+TINH = "Ủy ban nhân dân tỉnh Vĩnh Long"
+SNV = "Sở Nội vụ tỉnh Vĩnh Long"
+STC = "Sở Tài chính tỉnh Vĩnh Long"
+SNNMT = "Sở Nông nghiệp và Môi trường tỉnh Vĩnh Long"
+CAT = "Công an tỉnh Vĩnh Long"
+BHXH = "Bảo hiểm xã hội tỉnh Vĩnh Long"
+SYT = "Sở Y tế tỉnh Vĩnh Long"
+SVH = "Sở Văn hóa, Thể thao và Du lịch tỉnh Vĩnh Long"
+SXD = "Sở Xây dựng tỉnh Vĩnh Long"
+
+# Incoming documents: (key, issuer, số ký hiệu, type, trích yếu ({year} = year of arrival),
+# signer, urgency, secrecy, final state, days ago it arrived, options).
+# States: registered, presented, directed, in_progress, completed, returned;
+# options: "overdue" (hạn xử lý already past), "reply" (answered by an issued reply),
+# "mat" (handled by the deputy chairwoman, cleared for Mật).
+THANH_PHU_INCOMING = [
+    (
+        "tp-01",
+        TINH,
+        "1250/KH-UBND",
+        "ke-hoach",
+        "Kế hoạch phòng, chống dịch tả lợn châu Phi trên địa bàn tỉnh năm {year}",
+        "Lê Văn Hòa",
+        0,
+        0,
+        "completed",
+        320,
+        (),
+    ),
+    (
+        "tp-02",
+        SVH,
+        "501/GM-SVHTTDL",
+        "giay-moi",
+        "Giấy mời dự Hội nghị tổng kết phong trào “Toàn dân đoàn kết xây dựng đời sống văn hóa”",
+        "Nguyễn Thị Thu Hà",
+        0,
+        0,
+        "completed",
+        290,
+        (),
+    ),
+    (
+        "tp-03",
+        SNV,
+        "845/SNV-CCVC",
+        "cong-van",
+        "V/v rà soát, báo cáo số lượng cán bộ, công chức cấp xã sau sắp xếp đơn vị hành chính",
+        "Trần Minh Khoa",
+        0,
+        0,
+        "completed",
+        240,
+        ("reply",),
+    ),
+    (
+        "tp-04",
+        TINH,
+        "15/{year}/QĐ-UBND",
+        "quyet-dinh-qppl",
+        "Quyết định ban hành Quy định phân cấp quản lý tài sản công trên địa bàn tỉnh Vĩnh Long",
+        "Lê Văn Hòa",
+        0,
+        0,
+        "completed",
+        210,
+        (),
+    ),
+    (
+        "tp-05",
+        STC,
+        "2140/STC-NS",
+        "cong-van",
+        "Về việc báo cáo kết quả thu ngân sách 6 tháng đầu năm {year}",
+        "Phạm Quốc Việt",
+        KHAN,
+        0,
+        "completed",
+        150,
+        ("reply",),
+    ),
+    (
+        "tp-06",
+        SXD,
+        "934/SXD-QLN",
+        "cong-van",
+        "V/v báo cáo tình hình hỗ trợ xóa nhà tạm, nhà dột nát trên địa bàn xã",
+        "Đỗ Thanh Tùng",
+        0,
+        0,
+        "completed",
+        110,
+        ("reply",),
+    ),
+    (
+        "tp-07",
+        BHXH,
+        "725/BHXH-QLT",
+        "cong-van",
+        "V/v đôn đốc thu bảo hiểm xã hội, bảo hiểm y tế, bảo hiểm thất nghiệp quý IV năm {year}",
+        "Huỳnh Văn Bé",
+        0,
+        0,
+        "in_progress",
+        60,
+        ("overdue",),
+    ),
+    (
+        "tp-08",
+        "Ngân hàng Chính sách xã hội tỉnh Vĩnh Long",
+        "388/NHCS-TDSV",
+        "cong-van",
+        "V/v đề nghị xác nhận danh sách hộ vay vốn chương trình nước sạch và vệ sinh môi trường",
+        "Võ Thị Ngọc Lan",
+        0,
+        0,
+        "returned",
+        45,
+        (),
+    ),
+    (
+        "tp-09",
+        SNV,
+        "1020/SNV-TCBC",
+        "cong-van",
+        "V/v thống kê số lượng người làm việc trong đơn vị sự nghiệp công lập cấp xã",
+        "Trần Minh Khoa",
+        0,
+        0,
+        "directed",
+        40,
+        ("overdue",),
+    ),
+    (
+        "tp-10",
+        STC,
+        "2890/STC-QLNS",
+        "huong-dan",
+        "Hướng dẫn xây dựng dự toán ngân sách nhà nước năm {next_year} đối với cấp xã",
+        "Phạm Quốc Việt",
+        THUONG_KHAN,
+        0,
+        "in_progress",
+        30,
+        (),
+    ),
+    (
+        "tp-11",
+        SNNMT,
+        "1532/SNNMT-CNTY",
+        "cong-van",
+        "V/v triển khai kế hoạch phòng, chống dịch tả lợn châu Phi năm {year}",
+        "Nguyễn Hữu Phước",
+        KHAN,
+        0,
+        "in_progress",
+        20,
+        (),
+    ),
+    (
+        "tp-12",
+        CAT,
+        "118/CAT-PV01",
+        "cong-van",
+        "V/v tăng cường bảo đảm an ninh, trật tự trên địa bàn trong dịp cuối năm",
+        "Đại tá Lâm Quang Trí",
+        KHAN,
+        MAT,
+        "in_progress",
+        12,
+        ("mat",),
+    ),
+    (
+        "tp-13",
+        TINH,
+        "3012/QĐ-UBND",
+        "quyet-dinh",
+        "Quyết định phê duyệt danh sách hộ nghèo, hộ cận nghèo năm {year}",
+        "Lê Văn Hòa",
+        0,
+        0,
+        "directed",
+        6,
+        (),
+    ),
+    (
+        "tp-14",
+        "Bộ Chỉ huy Quân sự tỉnh Vĩnh Long",
+        "356/BCH-TM",
+        "cong-van",
+        "V/v chuẩn bị công tác tuyển chọn và gọi công dân nhập ngũ năm {next_year}",
+        "Đại tá Nguyễn Văn Thành",
+        0,
+        0,
+        "presented",
+        3,
+        (),
+    ),
+    (
+        "tp-15",
+        TINH,
+        "45/CĐ-UBND",
+        "cong-dien",
+        "Công điện về việc chủ động ứng phó với triều cường, sạt lở bờ sông, bờ biển",
+        "Lê Văn Hòa",
+        HOA_TOC,
+        0,
+        "directed",
+        2,
+        (),
+    ),
+    (
+        "tp-16",
+        "Sở Tư pháp tỉnh Vĩnh Long",
+        "612/STP-HCTP",
+        "cong-van",
+        "V/v hướng dẫn chứng thực bản sao điện tử từ bản chính",
+        "Lý Thị Kim Phượng",
+        0,
+        0,
+        "presented",
+        2,
+        (),
+    ),
+    (
+        "tp-17",
+        SYT,
+        "2210/SYT-NVY",
+        "cong-van",
+        "V/v tăng cường các biện pháp phòng, chống sốt xuất huyết",
+        "Bùi Văn Lực",
+        0,
+        0,
+        "registered",
+        1,
+        (),
+    ),
+    (
+        "tp-18",
+        "Sở Giáo dục và Đào tạo tỉnh Vĩnh Long",
+        "1876/SGDĐT-GDTrH",
+        "cong-van",
+        "V/v tổ chức Ngày hội đọc sách và văn hóa đọc trong trường học",
+        "Nguyễn Thị Mai",
+        0,
+        0,
+        "registered",
+        0,
+        (),
+    ),
+]
+DAI_DIEN_INCOMING = [
+    (
+        "dd-01",
+        SVH,
+        "1102/SVHTTDL-QLVH",
+        "cong-van",
+        "V/v hướng dẫn tổ chức các hoạt động mừng Đảng, mừng Xuân",
+        "Nguyễn Thị Thu Hà",
+        0,
+        0,
+        "completed",
+        90,
+        (),
+    ),
+    (
+        "dd-02",
+        SYT,
+        "2301/SYT-NVY",
+        "cong-van",
+        "V/v triển khai chiến dịch tiêm vắc xin phòng bệnh sởi",
+        "Bùi Văn Lực",
+        KHAN,
+        0,
+        "in_progress",
+        15,
+        (),
+    ),
+    (
+        "dd-03",
+        TINH,
+        "212/KH-UBND",
+        "ke-hoach",
+        "Kế hoạch thực hiện chuyển đổi số năm {year} trên địa bàn tỉnh",
+        "Lê Văn Hòa",
+        0,
+        0,
+        "presented",
+        4,
+        (),
+    ),
+    (
+        "dd-04",
+        BHXH,
+        "801/BHXH-TST",
+        "cong-van",
+        "V/v cấp thẻ bảo hiểm y tế cho người thuộc hộ cận nghèo",
+        "Huỳnh Văn Bé",
+        0,
+        0,
+        "registered",
+        1,
+        (),
+    ),
+]
+#: District era: arrived in the first half of 2025 (days are dates here).
+DISTRICT_INCOMING = [
+    (
+        "h-01",
+        "Ủy ban nhân dân tỉnh Bến Tre",
+        "1450/UBND-KT",
+        "cong-van",
+        "V/v rà soát, lập danh sách tài sản công khi sắp xếp đơn vị hành chính cấp xã",
+        "Trần Ngọc Tam",
+        KHAN,
+        0,
+        "completed",
+        datetime.date(2025, 4, 14),
+        (),
+    ),
+    (
+        "h-02",
+        "Sở Tài chính tỉnh Bến Tre",
+        "980/STC-QLNS",
+        "cong-van",
+        "V/v hướng dẫn khóa sổ, quyết toán ngân sách cấp huyện, cấp xã năm 2025",
+        "Phan Văn Mến",
+        0,
+        0,
+        "completed",
+        datetime.date(2025, 5, 20),
+        (),
+    ),
+]
+
+# Outgoing documents of xã Thạnh Phú: (type, trích yếu, final state, recipients, option).
+# Recipients: unit admin codes, ("sub", short name) for the commune's own offices, or names.
+THANH_PHU_OUTGOING = [
+    (
+        "ke-hoach",
+        "Kế hoạch tổ chức “Tết trồng cây đời đời nhớ ơn Bác Hồ” năm {year}",
+        "issued",
+        [("sub", "VHXH"), ("sub", "VP")],
+        "",
+    ),
+    (
+        "cong-van",
+        "V/v phối hợp quản lý, bảo vệ rừng phòng hộ ven biển khu vực giáp ranh",
+        "issued",
+        ["w:29194"],
+        "registered_by_recipient",
+    ),
+    (
+        "quyet-dinh",
+        "Quyết định thành lập Tổ công tác rà soát hộ nghèo, hộ cận nghèo năm {year}",
+        "issued",
+        [("sub", "PKT"), ("sub", "VHXH")],
+        "",
+    ),
+    (
+        "thong-bao",
+        "Thông báo lịch tiếp công dân định kỳ của lãnh đạo Ủy ban nhân dân xã",
+        "recalled",
+        [("sub", "VP"), "Các ấp trên địa bàn xã"],
+        "",
+    ),
+    (
+        "bao-cao",
+        "Báo cáo kết quả thực hiện Chương trình mục tiêu quốc gia xây dựng nông thôn "
+        "mới năm {year}",
+        "approved",
+        ["p:86"],
+        "",
+    ),
+    (
+        "to-trinh",
+        "Tờ trình đề nghị phê duyệt dự toán kinh phí sửa chữa nhà văn hóa ấp Giồng Chông",
+        "in_review",
+        [TINH],
+        "",
+    ),
+    (
+        "ke-hoach",
+        "Kế hoạch kiểm tra công tác phòng cháy, chữa cháy tại các cơ sở kinh doanh",
+        "in_review",
+        [("sub", "PKT")],
+        "",
+    ),
+    (
+        "cong-van",
+        "V/v đề nghị hỗ trợ kinh phí nạo vét kênh thủy lợi nội đồng",
+        "returned",
+        [SNNMT],
+        "",
+    ),
+    (
+        "bao-cao",
+        "Báo cáo tình hình kinh tế - xã hội tháng này và phương hướng tháng tới",
+        "draft",
+        [TINH],
+        "",
+    ),
+    (
+        "giay-moi",
+        "Giấy mời họp giao ban công tác chuyển đổi số",
+        "draft",
+        [("sub", "VP"), ("sub", "PKT"), ("sub", "VHXH")],
+        "",
+    ),
+]
+REPLY_SUBJECTS = {
+    "tp-03": "V/v báo cáo số lượng cán bộ, công chức cấp xã sau sắp xếp đơn vị hành chính",
+    "tp-05": "V/v báo cáo kết quả thu ngân sách 6 tháng đầu năm {year}",
+    "tp-06": "V/v báo cáo tình hình hỗ trợ xóa nhà tạm, nhà dột nát trên địa bàn xã",
+}
+
+
+def _user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def _actor(username: str) -> Actor:
+    return as_actor(_user(username))
+
+
+def _era_actor(username: str, day: datetime.date = DISTRICT_ERA_DAY) -> Actor:
+    """The official as they were on ``day``: roles and clearance of the positions held then."""
+    user = _user(username)
+    roles: dict[int, set[str]] = {}
+    clearance = 0
+    for unit_id, role, level in (
+        Position.objects.active(day).filter(user=user).values_list("unit_id", "role", "clearance")
+    ):
+        roles.setdefault(unit_id, set()).add(role)
+        clearance = max(clearance, level)
+    return Actor(user=user, roles=roles, clearance=clearance)
+
+
+def _working_day(day: datetime.date) -> datetime.date:
+    while not is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+class _Office:
+    """The people of one unit who handle its documents."""
+
+    def __init__(self, unit, *, clerk, leader, deputy, specialist, specialist_unit=None, era=False):
+        self.unit, self.clerk, self.leader = unit, clerk, leader
+        self.deputy, self.specialist, self.specialist_unit = deputy, specialist, specialist_unit
+        # District era: the leaders' positions have ended, so documents go to them without
+        # presentation (trình needs a current post) and the signer's title is given.
+        self.era = era
+
+
+def _window_start(today: datetime.date) -> datetime.date:
+    # The registers restart on 1 January: keep the year's documents in the year when it is
+    # old enough, never before the new communes began.
+    start = max(data.NEW_ERA_START, today - datetime.timedelta(days=365))
+    january = datetime.date(today.year, 1, 1)
+    return max(start, january) if (today - january).days >= 90 else start
+
+
+def _arrival(days, today, start) -> datetime.date:
+    if isinstance(days, datetime.date):
+        return _working_day(days)
+    span = (today - start).days
+    # Spread "days ago" (out of a year) over the window.
+    return _working_day(today - datetime.timedelta(days=round(days * span / 365)))
+
+
+def _register(office: _Office, spec, today, start, orgs) -> IncomingDocument:
+    key, issuer, notation, type_code, subject, signer, urgency, secrecy, state, days, opts = spec
+    arrival = _arrival(days, today, start)
+    year = arrival.year
+    deadline = arrival + datetime.timedelta(days=10 if "overdue" in opts else 20)
+    if state in ("directed", "in_progress") and "overdue" not in opts:
+        deadline = max(deadline, today + datetime.timedelta(days=7))
+    org = orgs.get(issuer)
+    if org is None:
+        org = orgs[issuer] = incoming.external_org_create(actor=office.clerk, name=issuer)
+    document = incoming.incoming_register(
+        actor=office.clerk,
+        unit=office.unit,
+        number_notation=notation.format(year=year),
+        document_date=_working_day(arrival - datetime.timedelta(days=2)),
+        document_type=DocumentType.objects.get(code=type_code),
+        subject=subject.format(year=year, next_year=year + 1),
+        issuer_external=org,
+        signer_name=signer,
+        urgency=urgency,
+        secrecy=secrecy,
+        page_count=2 + len(subject) % 4,
+        deadline=deadline if state != "registered" else None,
+        arrival_date=arrival,
+    )
+    _advance(office, document, state, opts)
+    return document
+
+
+def _advance(office: _Office, document, state: str, opts) -> None:
+    if state == "registered":
+        return
+    if state == "returned":
+        incoming.incoming_return(
+            actor=office.clerk,
+            document=document,
+            reason=(
+                "Văn bản gửi nhầm địa chỉ: nội dung thuộc thẩm quyền của Ủy ban nhân dân xã "
+                "Thạnh Phong. Đề nghị quý cơ quan gửi lại đúng nơi nhận."
+            ),
+        )
+        return
+    mat = "mat" in opts
+    if not office.era:
+        incoming.incoming_present(
+            actor=office.clerk, document=document, to_user=office.leader.user, note=""
+        )
+    if state == "presented":
+        return
+    handler = office.deputy if mat else office.specialist
+    incoming.incoming_direct(
+        actor=office.leader,
+        document=document,
+        instruction=(
+            "Giao Phó Chủ tịch trực tiếp chỉ đạo, bảo đảm bí mật theo quy định."
+            if mat
+            else "Giao chuyên viên chủ trì tham mưu, báo cáo kết quả đúng hạn."
+        ),
+        main=handler.user,
+        coordinators=[office.deputy.user] if not mat and office.deputy else [],
+    )
+    if state == "directed":
+        return
+    incoming.incoming_progress(
+        actor=handler,
+        document=document,
+        note="Đã rà soát số liệu, đang tổng hợp và dự thảo văn bản báo cáo.",
+    )
+    if state == "completed" and "reply" not in opts:
+        incoming.incoming_complete(
+            actor=handler, document=document, note="Đã triển khai thực hiện theo chỉ đạo."
+        )
+
+
+def _recipients(items, office: _Office) -> list[dict]:
+    result = []
+    for item in items:
+        if isinstance(item, tuple):
+            unit = Unit.objects.get(parent=office.unit, short_name=item[1])
+            result.append({"unit": unit})
+        elif item.startswith(("w:", "p:", "lw:")):
+            result.append({"unit": Unit.objects.get(admin_code=item)})
+        else:
+            result.append({"external_name": item})
+    return result
+
+
+def _outgoing(
+    office: _Office, *, type_code, subject, state, recipients, reply_to=None, reviewer=True
+) -> OutgoingDocument:
+    """Draft, review, approve and issue (as far as ``state``) one văn bản đi."""
+    document = outgoing.draft_create(
+        actor=office.specialist,
+        unit=office.unit,
+        drafting_unit=office.specialist_unit,
+        document_type=DocumentType.objects.get(code=type_code),
+        subject=subject,
+        body=(
+            "Thực hiện chỉ đạo của cấp trên và tình hình thực tế tại địa phương, "
+            "Ủy ban nhân dân xã triển khai các nội dung sau.\n"
+            "Đề nghị các đơn vị, cá nhân liên quan nghiêm túc thực hiện."
+        ),
+        recipients=recipients,
+        reply_to=reply_to,
+    )
+    if state == "draft":
+        return document
+    reviewers = [office.deputy.user] if reviewer and office.deputy else []
+    outgoing.draft_submit(actor=office.specialist, document=document, reviewers=reviewers)
+    if state == "in_review":
+        return document
+    if state == "returned":
+        outgoing.review_return(
+            actor=office.deputy,
+            document=document,
+            comment="Bổ sung số liệu diện tích, chiều dài kênh và dự toán kinh phí chi tiết.",
+        )
+        return document
+    if reviewers:
+        outgoing.review_approve(actor=office.deputy, document=document, comment="Đồng ý.")
+    document = outgoing.draft_approve_for_signing(
+        actor=office.leader, document=document, signer_title="Chủ tịch" if office.era else ""
+    )
+    if state == "approved":
+        return document
+    document = outgoing.document_issue(actor=office.clerk, document=document)
+    if state == "recalled":
+        document = outgoing.document_recall(
+            actor=office.leader,
+            document=document,
+            reason="Lịch tiếp công dân có sai sót, sẽ ban hành thông báo thay thế.",
+        )
+    return document
+
+
+def _answer(office: _Office, document: IncomingDocument, subject: str) -> OutgoingDocument:
+    """The specialist's reply, issued, linked to the văn bản đến, which is then completed."""
+    reply = _outgoing(
+        office,
+        type_code="cong-van",
+        subject=subject,
+        state="issued",
+        recipients=[{"external_name": document.issuer_name}],
+        reply_to=document,
+        reviewer=False,
+    )
+    incoming.incoming_link_reply(actor=office.specialist, document=document, reply=reply)
+    incoming.incoming_complete(
+        actor=office.specialist,
+        document=document,
+        note=f"Đã có văn bản trả lời {reply.number_notation}.",
+    )
+    return reply
+
+
+def _thanh_phu(today, start, orgs) -> None:
+    unit = Unit.objects.get(admin_code=data.XA_THANH_PHU[1])
+    office = _Office(
+        unit,
+        clerk=_actor("vanthu.thanhphu"),
+        leader=_actor("chutich.thanhphu"),
+        deputy=_actor("phochutich.thanhphu"),
+        specialist=_actor("chuyenvien.thanhphu"),
+        specialist_unit=Unit.objects.get(parent=unit, short_name="PKT"),
+    )
+    specs = sorted(THANH_PHU_INCOMING, key=lambda s: -s[9])
+    registered = {s[0]: _register(office, s, today, start, orgs) for s in specs}
+    for key, subject in REPLY_SUBJECTS.items():
+        document = registered[key]
+        _answer(office, document, subject.format(year=document.arrival_date.year))
+    dai_dien = Unit.objects.get(admin_code=data.XA_DAI_DIEN[1])
+    for type_code, subject, state, recipients, option in THANH_PHU_OUTGOING:
+        document = _outgoing(
+            office,
+            type_code=type_code,
+            subject=subject.format(year=today.year),
+            state=state,
+            recipients=_recipients(recipients, office),
+        )
+        if option == "registered_by_recipient":
+            copy = IncomingDocument.objects.get(
+                unit=dai_dien, origin_type="outgoing.outgoingdocument", origin_id=str(document.pk)
+            )
+            incoming.incoming_register_pending(actor=_actor("vanthu.daidien"), document=copy)
+
+
+def _dai_dien(today, start, orgs) -> None:
+    unit = Unit.objects.get(admin_code=data.XA_DAI_DIEN[1])
+    office = _Office(
+        unit,
+        clerk=_actor("vanthu.daidien"),
+        leader=_actor("chutich.daidien"),
+        deputy=_actor("phochutich.daidien"),
+        specialist=_actor("chuyenvien.daidien"),
+        specialist_unit=Unit.objects.get(parent=unit, short_name="VHXH"),
+    )
+    for spec in sorted(DAI_DIEN_INCOMING, key=lambda s: -s[9]):
+        _register(office, spec, today, start, orgs)
+    # A công văn to xã Thạnh Phú, waiting there to be registered (liên thông nội bộ).
+    _outgoing(
+        office,
+        type_code="cong-van",
+        subject=f"V/v phối hợp tổ chức Giải bóng đá thanh niên liên xã năm {today.year}",
+        state="issued",
+        recipients=[{"unit": Unit.objects.get(admin_code=data.XA_THANH_PHU[1])}],
+    )
+    _outgoing(
+        office,
+        type_code="ke-hoach",
+        subject="Kế hoạch tuyên truyền phòng, chống bạo lực gia đình",
+        state="draft",
+        recipients=[],
+    )
+
+
+def _district(today, orgs) -> None:
+    district = Unit.objects.get(admin_code=data.DISTRICT_ADMIN_CODE)
+    office = _Office(
+        district,
+        clerk=_era_actor("vanthu.thanhphu"),
+        leader=_era_actor("chutich.huyen"),
+        deputy=_era_actor("chutich.thanhphu"),
+        specialist=_era_actor("chuyenvien.thanhphu"),
+        specialist_unit=Unit.objects.get(parent=district, short_name="TCKH"),
+        era=True,
+    )
+    for spec in DISTRICT_INCOMING:
+        _register(office, spec, today, today, orgs)
+    communes = Unit.objects.filter(parent=district, admin_code__startswith="lw:").order_by(
+        "admin_code"
+    )
+    _outgoing(
+        office,
+        type_code="cong-van",
+        subject=DISTRICT_CONG_VAN,
+        state="issued",
+        recipients=[{"unit": c} for c in communes],
+        reviewer=False,
+    )
+
+
+def loaded() -> bool:
+    return OutgoingDocument.objects.filter(
+        unit__admin_code=data.DISTRICT_ADMIN_CODE, subject=DISTRICT_CONG_VAN
+    ).exists()
+
+
+def _count() -> int:
+    return IncomingDocument.objects.count() + OutgoingDocument.objects.count()
+
+
+def load_documents() -> int:
+    """Create the demo documents (inside the caller's transaction); how many were created.
+
+    0 when they are already there (the district's công văn marks them).
+    """
+    if loaded():
+        return 0
+    before = _count()
+    today = timezone.localdate()
+    start = _window_start(today)
+    orgs: dict = {}
+    # Đại Điền first: the công văn xã Thạnh Phú sends it is registered after its paper mail.
+    _district(today, orgs)
+    _dai_dien(today, start, orgs)
+    _thanh_phu(today, start, orgs)
+    return _count() - before
