@@ -249,6 +249,7 @@ SPECTACULAR_SETTINGS = {
         "AssignmentRoleEnum": "congvu.incoming.constants.AssignmentRole",
         "AssignmentStatusEnum": "congvu.incoming.constants.AssignmentStatus",
         "ProcessingActionEnum": "congvu.incoming.constants.Action",
+        "SearchKindEnum": "congvu.search.models.Kind",
     },
 }
 
