@@ -118,6 +118,7 @@ class World:
         self._add_registers()
         self._add_files()
         self._add_outgoing()
+        self._add_archive()
         self._mark_rows()
 
     def _add_outgoing(self):
@@ -156,6 +157,28 @@ class World:
         from tests.files.walk import add_stored_files
 
         add_stored_files(self)
+
+    def _add_archive(self):
+        """Archive: unit B's catalog item and work file (titles marked) holding B's document."""
+        from congvu.archive.models import FileCatalogItem, WorkFile
+        from congvu.incoming.models import IncomingDocument
+        from tests.archive.factories import WorkFileEntryFactory, WorkFileFactory
+        from tests.incoming.factories import IncomingDocumentFactory
+
+        work_file = WorkFileFactory(
+            catalog_item__catalog__unit=self.unit_b,
+            catalog_item__title=self.mark("Mục hồ sơ B"),
+            unit=self.unit_b,
+            title=self.mark("Hồ sơ B"),
+        )
+        doc_b = IncomingDocumentFactory(
+            unit=self.unit_b, subject=self.mark("Văn bản trong hồ sơ B")
+        )
+        WorkFileEntryFactory(work_file=work_file, document_id=doc_b.pk)
+        item = work_file.catalog_item
+        self.markers[(IncomingDocument, doc_b.pk)] = doc_b.subject.split()[-1]
+        self.markers[(WorkFile, work_file.pk)] = work_file.title.split()[-1]
+        self.markers[(FileCatalogItem, item.pk)] = item.title.split()[-1]
 
     def _add_registers(self):
         """Registry: a register of unit B with a voided number (reason marked)."""
