@@ -41,11 +41,11 @@ lint:
 
 test-sqlite:
 	@echo "==> pytest on SQLite"
-	@env -u DATABASE_URL $(PYTEST) -p no:cacheprovider -n 2 --dist loadfile
+	@env -u DATABASE_URL $(PYTEST) -p no:cacheprovider -n 2 --dist worksteal
 
 test-pg:
 	@echo "==> pytest on PostgreSQL"
-	@bin/with-postgres $(PYTEST) -p no:cacheprovider -n 2 --dist loadfile --require-postgres
+	@bin/with-postgres $(PYTEST) -p no:cacheprovider -n 2 --dist worksteal --require-postgres
 
 ## Refresh the catalogues after changing UI text (Vietnamese is the source language).
 messages:
