@@ -122,3 +122,12 @@ def test_handover_list_and_button(client, unit, person):
     client.post(reverse("archive:work_file_hand_over", args=[due.pk]))
     due.refresh_from_db()
     assert due.status == WorkFileStatus.HANDED_OVER
+
+
+def test_home_counts_files_due_for_handover(client, unit, person):
+    WorkFileFactory(catalog_item__catalog__unit=unit, unit=unit, closed=True)
+    client.force_login(person("clerk"))
+    body = client.get(reverse("web:home")).content.decode()
+    assert "Hồ sơ đến hạn nộp lưu" in body
+    assert reverse("archive:handover_list") in body
+    assert reverse("registry_exports:export") in body
