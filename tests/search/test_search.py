@@ -165,3 +165,13 @@ def test_api_refuses_citizens_and_anonymous(client, docs):
     assert client.get("/api/v1/search/", {"q": "thien tai"}).status_code in (401, 403)
     client.force_login(UserFactory(citizen=True))
     assert client.get("/api/v1/search/", {"q": "thien tai"}).status_code == 403
+
+
+def test_typo_falls_back_to_trigrams_on_postgresql(commune):
+    from django.db import connection
+
+    doc = IncomingDocumentFactory(unit=commune.unit, subject="Kế hoạch khen thưởng thành tích")
+    search_index_update("incoming", doc)
+    found = ids(commune.leader, "khen thuongg")
+    # PostgreSQL: pg_trgm word similarity; SQLite FTS5: exact words only.
+    assert found == ([("incoming", doc.pk)] if connection.vendor == "postgresql" else [])

@@ -14,6 +14,7 @@ filters; a backend only adds the text match and the order.
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
 
 
@@ -37,6 +38,7 @@ class Backend:
 
 class PostgresBackend(Backend):
     def match(self, queryset, terms: list[str]):
+        from django.contrib.postgres.lookups import TrigramWordSimilar
         from django.contrib.postgres.search import (
             SearchQuery,
             SearchRank,
@@ -55,9 +57,11 @@ class PostgresBackend(Backend):
         )
         if found.exists():
             return found
-        # ``<%`` (word similarity above pg_trgm.word_similarity_threshold) uses the GIN index.
+        # ``body %> text`` (word similarity above pg_trgm.word_similarity_threshold) uses the
+        # GIN trigram index; the lookup is used as an expression, so django.contrib.postgres
+        # need not be installed.
         return (
-            queryset.filter(body__trigram_word_similar=text)
+            queryset.filter(TrigramWordSimilar(F("body"), Value(text)))
             .annotate(similarity=TrigramWordSimilarity(text, "body"))
             .order_by("-similarity", "-date", "-pk")
         )
