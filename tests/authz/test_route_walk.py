@@ -118,8 +118,29 @@ class World:
         self._add_registers()
         self._add_files()
         self._add_outgoing()
+        self._add_incoming()
         self._add_archive()
+        self._add_notifications()
         self._mark_rows()
+
+    def _add_incoming(self):
+        """Incoming: documents of B and A, and a Mật one of A nobody may see (trích yếu marked)."""
+        from congvu.incoming.models import Assignment, IncomingDocument
+        from tests.incoming.factories import AssignmentFactory, IncomingDocumentFactory
+
+        docs = [
+            IncomingDocumentFactory(unit=self.unit_b, subject=self.mark("Văn bản đến B")),
+            IncomingDocumentFactory(unit=self.unit_a, subject=self.mark("Văn bản đến A")),
+            IncomingDocumentFactory(
+                unit=self.unit_a, secret=True, subject=self.mark("Văn bản mật A")
+            ),
+        ]
+        task = AssignmentFactory(
+            document=docs[0], unit=self.unit_b, instruction=self.mark("Chỉ đạo B")
+        )
+        self.markers[(Assignment, task.pk)] = task.instruction.split()[-1]
+        for doc in docs:
+            self.markers[(IncomingDocument, doc.pk)] = doc.subject.split()[-1]
 
     def _add_outgoing(self):
         """Outgoing: a draft of B in review, B's issued công văn to A, a Mật draft of A (marked)."""
@@ -194,6 +215,14 @@ class World:
             | {(IssuedNumber, n.pk): n.void_reason.split()[-1] for n in register_b.numbers.all()}
         )
 
+    def _add_notifications(self):
+        """Inbox: a notification of B's leader (title marked); only its recipient sees it."""
+        from congvu.inbox.models import Notification
+
+        leader_b = Position.objects.filter(unit=self.unit_b, role="leader_head").first().user
+        note = Notification.objects.create(user=leader_b, title=self.mark("Thông báo B"))
+        self.markers[(Notification, note.pk)] = note.title.split()[-1]
+
     def mark(self, text: str) -> str:
         return f"{text} ZQ{uuid.uuid4().hex[:10]}"
 
@@ -239,12 +268,22 @@ class World:
                 rows[(model, obj.pk)] = model_to_dict(obj)
         return rows
 
-    def id_values(self) -> list[int]:
-        """Every primary key in use by a restricted model, plus one that exists nowhere."""
+    def id_values(self, user) -> list[int]:
+        """The ids a read is tried with: every id of an object hidden from ``user``, the
+        lowest visible id of each restricted model (its page must not leak what it links
+        to), and one id that exists nowhere."""
         ids: set[int] = set()
+        top = 0
         for model in registered_models():
-            ids.update(model.objects.values_list("pk", flat=True))
-        return sorted(ids) + [max(ids, default=0) + 1000]
+            visible = model.objects.restrict(user, "view")
+            first = visible.order_by("pk").values_list("pk", flat=True).first()
+            if first is not None:
+                ids.add(first)
+            ids.update(
+                model.objects.exclude(pk__in=visible.values("pk")).values_list("pk", flat=True)
+            )
+            top = max(top, model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+        return sorted(ids) + [top + 1000]
 
 
 def walkable_routes():
@@ -265,14 +304,20 @@ def walk(client, world: World, actor_name: str) -> list[str]:
     hidden = world.hidden_markers(user)
     before = world.hidden_rows(user)
     hidden_ids = sorted({pk for (_m, pk) in before})
-    all_ids = world.id_values()
+    all_ids = world.id_values(user)
     problems = []
     session = None
     routes = walkable_routes()
     assert routes, "the resolver returned no routes"
     for template, _pattern in routes:
         has_params = "{" in template
-        for method in ("get", "post", "put", "patch", "delete"):
+        # HTML views answer GET and POST only; the API also takes PUT, PATCH and DELETE.
+        methods = (
+            ("get", "post", "put", "patch", "delete")
+            if template.startswith("/api/")
+            else ("get", "post")
+        )
+        for method in methods:
             # Reads try every id; writes try the ids of hidden objects, which must stay untouched.
             values = (all_ids if method == "get" else hidden_ids or [1]) if has_params else [None]
             for value in values:
