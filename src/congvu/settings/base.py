@@ -250,6 +250,8 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "congvu.incoming.constants.AssignmentStatus",
         "ProcessingActionEnum": "congvu.incoming.constants.Action",
         "SearchKindEnum": "congvu.search.models.Kind",
+        "WorkFileStatusEnum": "congvu.archive.constants.WorkFileStatus",
+        "FiledDocumentKindEnum": "congvu.archive.constants.DocumentKind",
     },
 }
 
