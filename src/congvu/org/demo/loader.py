@@ -5,6 +5,8 @@ Stable keys: ``admin_code`` for administrative units, the (demo) agency
 role) for positions. Writes go through the services, acting as the system
 (``actor=None``), so the audit trail shows what the demo created; the bulk
 province import leaves one summary record (see ``congvu.org.importers``).
+The demo documents are then handled by the demo officials themselves
+(``congvu.org.demo.documents``).
 """
 
 from __future__ import annotations
