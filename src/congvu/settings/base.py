@@ -249,9 +249,12 @@ SPECTACULAR_SETTINGS = {
         "AssignmentRoleEnum": "congvu.incoming.constants.AssignmentRole",
         "AssignmentStatusEnum": "congvu.incoming.constants.AssignmentStatus",
         "ProcessingActionEnum": "congvu.incoming.constants.Action",
-        "SearchKindEnum": "congvu.search.models.Kind",
+        # Search and work files share one choice set (incoming/outgoing): one name.
+        "DocumentKindEnum": "congvu.search.models.Kind",
+        "OutgoingStatusEnum": "congvu.outgoing.constants.Status",
+        "RecipientKindEnum": "congvu.outgoing.constants.RecipientKind",
+        "CalendarOverrideKindEnum": "congvu.workdays.models.OverrideKind",
         "WorkFileStatusEnum": "congvu.archive.constants.WorkFileStatus",
-        "FiledDocumentKindEnum": "congvu.archive.constants.DocumentKind",
     },
 }
 
