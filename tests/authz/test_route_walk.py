@@ -121,7 +121,6 @@ class World:
         self._add_incoming()
         self._add_archive()
         self._add_notifications()
-        self._add_notifications()
         self._mark_rows()
 
     def _add_incoming(self):
@@ -215,14 +214,6 @@ class World:
             {(type(register_b), register_b.pk): register_b.name.split()[-1]}
             | {(IssuedNumber, n.pk): n.void_reason.split()[-1] for n in register_b.numbers.all()}
         )
-
-    def _add_notifications(self):
-        """Inbox: a notification of B's leader (title marked); only its recipient sees it."""
-        from congvu.inbox.models import Notification
-
-        leader_b = Position.objects.filter(unit=self.unit_b, role="leader_head").first().user
-        note = Notification.objects.create(user=leader_b, title=self.mark("Thông báo B"))
-        self.markers[(Notification, note.pk)] = note.title.split()[-1]
 
     def _add_notifications(self):
         """Inbox: a notification of B's leader (title marked); only its recipient sees it."""
