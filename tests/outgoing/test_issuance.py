@@ -199,3 +199,25 @@ def test_noi_nhan_ends_with_luu_vt(commune, other):
     assert selectors.addressees(cong_van) == [other.unit.name]
     decision = drafted(commune, type_code="quyet-dinh", recipients=[{"unit": other.unit}])
     assert selectors.recipient_lines(decision) == [f"- {other.unit.name};", "- Lưu: VT, VP."]
+
+
+def test_issuing_a_reply_links_it_to_the_incoming_document(commune):
+    from tests.incoming.factories import IncomingDocumentFactory
+
+    incoming = IncomingDocumentFactory(unit=commune.unit, directed=True)
+    doc = issued(commune, reply_to=incoming)
+    incoming.refresh_from_db()
+    assert (incoming.reply_type, incoming.reply_id) == ("outgoing.outgoingdocument", str(doc.pk))
+    assert incoming.reply_label == doc.number_notation
+
+
+def test_a_reply_to_a_closed_incoming_document_is_issued_without_a_link(commune):
+    from tests.incoming.factories import IncomingDocumentFactory
+
+    incoming = IncomingDocumentFactory(unit=commune.unit, directed=True)
+    doc = approved(commune, reply_to=incoming)
+    IncomingDocument.objects.filter(pk=incoming.pk).update(status=IncomingStatus.RETURNED)
+    doc = services.document_issue(actor=commune.clerk, document=doc)
+    incoming.refresh_from_db()
+    assert doc.status == Status.ISSUED
+    assert incoming.reply_id == ""

@@ -188,6 +188,7 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
     deliveries = _deliver(actor, document, now)
     if document.replaces_id:
         _mark_replaced(actor, document)
+    _link_reply(actor, document)
     audit(
         actor,
         "document.issued",
@@ -196,6 +197,31 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
         after={**snapshot(document), "deliveries": deliveries},
     )
     return document
+
+
+def _link_reply(actor, document: OutgoingDocument) -> None:
+    """Gắn văn bản trả lời: an issued reply is linked back to the incoming document it answers.
+
+    Only when the issuing clerk may link it (usually the same unit) and the
+    incoming document is still being handled; otherwise the handler links it
+    by hand from the incoming page, as before.
+    """
+    if document.reply_to_type != "incoming.incomingdocument" or not document.reply_to_id:
+        return
+    from congvu.incoming.models import IncomingDocument
+    from congvu.incoming.services import incoming_link_reply
+
+    incoming = IncomingDocument.objects.filter(pk=document.reply_to_id).first()
+    if incoming is None or incoming.reply_id:
+        return
+    try:
+        with transaction.atomic():
+            incoming_link_reply(
+                actor=actor, document=incoming, reply=document, reply_label=document.number_notation
+            )
+    except ServiceError:
+        # Not this clerk's to link, or the incoming document is closed: leave it to its handler.
+        return
 
 
 def _mark_replaced(actor, document: OutgoingDocument) -> None:
