@@ -139,15 +139,15 @@ def test_district_cong_van_reaches_its_18_communes(demo):
     cong_van = OutgoingDocument.objects.get(unit=district, subject=DISTRICT_CONG_VAN)
     assert cong_van.status == OutStatus.ISSUED
     assert cong_van.number_notation.endswith("/UBND-TCKH")
-    communes = Unit.objects.filter(
-        parent=district, kind__in=[UnitKind.COMMUNE, UnitKind.TOWNSHIP]
-    )
+    communes = Unit.objects.filter(parent=district, kind__in=[UnitKind.COMMUNE, UnitKind.TOWNSHIP])
     assert communes.count() == 18
     copies = IncomingDocument.objects.filter(
         origin_type="outgoing.outgoingdocument", origin_id=str(cong_van.pk)
     )
     assert copies.count() == 18
-    assert set(copies.values_list("unit_id", flat=True)) == set(communes.values_list("pk", flat=True))
+    assert set(copies.values_list("unit_id", flat=True)) == set(
+        communes.values_list("pk", flat=True)
+    )
     assert set(copies.values_list("status", flat=True)) == {InStatus.PENDING}
     assert all(c.issuer_unit_id == district.pk for c in copies)
     # District-era paper mail too, arrived in the first half of 2025.

@@ -49,9 +49,7 @@ v1.register("incoming-documents", IncomingDocumentViewSet, basename="incoming-do
 v1.register("outgoing-documents", OutgoingDocumentViewSet, basename="outgoing-document")
 v1.register("file-catalogs", FileCatalogViewSet, basename="file-catalog")
 v1.register("work-files", WorkFileViewSet, basename="work-file")
-v1.register(
-    "external-organizations", ExternalOrganizationViewSet, basename="external-organization"
-)
+v1.register("external-organizations", ExternalOrganizationViewSet, basename="external-organization")
 
 # The schema and its docs are public: they describe, they hold no data.
 public = {"permission_classes": [AllowAny], "authentication_classes": []}
