@@ -23,6 +23,39 @@ def _require_postgres(request, django_db_setup, django_db_blocker):
             pytest.exit(f"--require-postgres given but the database is {vendor}", returncode=3)
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default():
+    """Each test starts in Vietnamese: a request with another language must not leak."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
+
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Restore data-migration rows that a transactional test's flush removed.
+
+    ``transaction=True`` tests end by truncating every table, which also empties
+    the rows data migrations load (document types). Tests that use the database
+    get them back before they start.
+    """
+    if not (
+        request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from congvu.registry.loaders import load_document_types
+    from congvu.registry.models import DocumentType
+
+    if not DocumentType.objects.exists():
+        load_document_types(DocumentType)
+
+
 @pytest.fixture
 def actor_factory(db):
     """Make an official holding ``role`` in ``unit`` (a new unit if None)."""

@@ -257,5 +257,11 @@ def load_demo() -> DemoResult:
     _ensure_delegation(tree)
     _ensure_citizen(result)
     result.accounts.append(DemoAccount(data.CITIZEN_EMAIL, "Công dân", "Cổng dịch vụ công", ""))
+    # Reference data normally comes from the registry's data migration; make sure it
+    # is there (a flushed test database, or a database restored without it).
+    from congvu.registry.loaders import load_document_types
+    from congvu.registry.models import DocumentType
+
+    load_document_types(DocumentType)
     result.documents_created = load_documents()
     return result
