@@ -52,5 +52,18 @@ messages:
 	@DJANGO_SETTINGS_MODULE=congvu.settings.test $(CONGVU) sync_catalogues
 	@cd src/congvu && ../../$(CONGVU) compilemessages -v 0
 
+## Benchmarks on PostgreSQL (docs/benchmarks.md): `make bench-data SIZE=small|full SEED=n`, `make bench`.
+## DATABASE_URL selects the database (default postgres://postgres@127.0.0.1:5432/congvu_bench).
+SIZE ?= small
+SEED ?= 1
+.PHONY: bench bench-data
+
+bench-data:
+	@$(VENV)/bin/python -m bench.generate --size $(SIZE) --seed $(SEED)
+
+bench:
+	@$(VENV)/bin/python -m bench.generate --size full --seed $(SEED) --if-absent
+	@$(VENV)/bin/python -m bench.run
+
 clean:
 	rm -rf $(VENV) var staticfiles

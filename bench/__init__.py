@@ -1,0 +1,1 @@
+"""Benchmarks of congvu on PostgreSQL: data generator (``generate``) and measurements (``run``)."""

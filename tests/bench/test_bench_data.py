@@ -1,0 +1,78 @@
+"""The benchmark data generator (``make bench-data``) on a tiny size: consistent and seeded."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db import connection
+
+import pytest
+from bench.generate import Generator, check_numbering
+
+from congvu.incoming.constants import Status as InStatus
+from congvu.incoming.models import Assignment, IncomingDocument
+from congvu.outgoing.constants import Status as OutStatus
+from congvu.outgoing.models import OutgoingDocument, ReviewStep
+from congvu.search.models import SearchDocument
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 28)
+VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
+
+
+def _generator() -> Generator:
+    return Generator(
+        documents=2000, seed=7, units=6, officials=60, today=TODAY, demo=False, out=lambda m: None
+    )
+
+
+def _fingerprint() -> list[tuple]:
+    incoming = IncomingDocument.objects.order_by("arrival_date", "pk").values_list(
+        "unit_id", "arrival_date", "arrival_number", "number_notation", "subject", "status"
+    )
+    outgoing = OutgoingDocument.objects.order_by("created_at", "pk").values_list(
+        "unit_id", "number", "number_notation", "subject", "status"
+    )
+    return list(incoming) + list(outgoing)
+
+
+def test_generator_builds_a_consistent_reproducible_organisation():
+    gen = _generator()
+    if connection.vendor != "postgresql":
+        with pytest.raises(RuntimeError, match="needs PostgreSQL"):
+            gen.run()
+        return
+
+    gen.run()
+
+    assert IncomingDocument.objects.count() == 1400
+    assert OutgoingDocument.objects.count() == 600
+    assert SearchDocument.objects.count() == 2000
+    assert gen.rows_per_second > 0
+    assert check_numbering() == dict.fromkeys(check_numbering(), 0)
+    # Every status, and numbers only where the status implies one.
+    assert set(IncomingDocument.objects.values_list("status", flat=True)) == set(InStatus.values)
+    assert set(OutgoingDocument.objects.values_list("status", flat=True)) == set(OutStatus.values)
+    assert not IncomingDocument.objects.filter(status=InStatus.PENDING, register__isnull=False)
+    assert not OutgoingDocument.objects.filter(status=OutStatus.ISSUED, number__isnull=True)
+    # Deadlines: some open documents are overdue, some not yet.
+    open_docs = IncomingDocument.objects.filter(status__in=["directed", "in_progress"])
+    assert open_docs.filter(deadline__lt=TODAY).exists()
+    assert open_docs.filter(deadline__gte=TODAY).exists()
+    assert Assignment.objects.filter(status="open").exists()
+    assert ReviewStep.objects.filter(decision="pending").exists()
+    # Vietnamese text, no placeholder.
+    subjects = list(IncomingDocument.objects.values_list("subject", flat=True)[:200])
+    assert all(VIETNAMESE.search(s.lower()) for s in subjects)
+    assert not IncomingDocument.objects.filter(subject__icontains="lorem").exists()
+    assert IncomingDocument.objects.filter(subject__startswith="V/v ").exists()
+    # Search rows are searchable text of their documents.
+    row = SearchDocument.objects.filter(kind="incoming").order_by("pk").first()
+    doc = IncomingDocument.objects.get(pk=row.object_id)
+    assert row.subject == doc.subject and row.body == row.body.lower()
+
+    first = _fingerprint()
+    _generator().run()
+    assert _fingerprint() == first
