@@ -110,9 +110,9 @@ def write_report(bench, path: Path) -> None:
         lines += ["", "## Where a target was missed: EXPLAIN ANALYZE of the slowest query", ""]
         for key, text in bench.explains.items():
             lines += [f"### {key}", "", "```", text, "```", ""]
-    notes = getattr(bench, "notes", "")
-    if notes:
-        lines += ["", notes]
+    analysis = Path(__file__).with_name("analysis.md")
+    if analysis.exists():
+        lines += ["", analysis.read_text(encoding="utf-8")]
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 
