@@ -226,7 +226,7 @@ class Generator:
         from congvu.accounts.constants import Role
 
         rng = random.Random(f"{self.seed}:officials")
-        per_unit = max(8, self.n_officials // len(self.units))
+        per_unit, extra = divmod(self.n_officials, len(self.units))
         uid = self._next_id("accounts_user")
         pid = self._next_id("accounts_position")
         users, positions = [], []
@@ -237,7 +237,8 @@ class Generator:
         for unit in self.units:
             roles = [Role.CLERK, Role.LEADER_HEAD, Role.LEADER_DEPUTY, Role.LEADER_DEPUTY]
             roles += [Role.UNIT_ADMIN, Role.ONESTOP_OFFICER]
-            roles += [Role.SPECIALIST] * (per_unit - len(roles))
+            size = max(8, per_unit + (1 if self.units.index(unit) < extra else 0))
+            roles += [Role.SPECIALIST] * (size - len(roles))
             desk = self.staff[unit.pk] = {}
             for role in roles:
                 n += 1

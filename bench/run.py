@@ -375,7 +375,7 @@ class Bench:
             )
             counts["officials"] = cur.fetchone()[0]
         self.facts = {
-            "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M (%Z, TIME_ZONE)"),
             "cpus": os.cpu_count(),
             "cpu": cpu,
             "memory": mem,
