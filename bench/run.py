@@ -341,6 +341,7 @@ class Bench:
         import platform
 
         from django.db import connection
+        from django.utils import timezone
 
         cpu = ""
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -375,7 +376,7 @@ class Bench:
             )
             counts["officials"] = cur.fetchone()[0]
         self.facts = {
-            "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M (%Z, TIME_ZONE)"),
+            "date": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"),
             "cpus": os.cpu_count(),
             "cpu": cpu,
             "memory": mem,
