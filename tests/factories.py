@@ -19,7 +19,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     kind = UnitKind.OFFICE
     name = factory.Sequence(lambda n: f"Phòng Thử nghiệm {n}")
     short_name = factory.Sequence(lambda n: f"P{n}")
-    # Well-formed (XXX.YY.ZZ.Annn) and unique; ".99.H99" keeps clear of demo codes.
+    # Well-formed (000.00.00.H00 shape) and unique; ".99.H99" keeps clear of demo codes.
     code = factory.Sequence(lambda n: f"{n // 100 % 1000:03d}.{n % 100:02d}.99.H99")
     valid_from = datetime.date(2018, 1, 1)
     parent = None

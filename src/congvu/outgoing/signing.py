@@ -19,6 +19,8 @@ the same ``sign`` method registered under its own key, for example::
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -28,15 +30,16 @@ class SigningError(Exception):
     """The signer refused or failed; the issuance must not happen."""
 
 
-class BaseSigner:
+class BaseSigner(ABC):
     """A signing plugin: returns the signed PDF bytes for ``document``."""
 
     key = ""
     verbose_name = ""
     is_demo_plugin = False
 
+    @abstractmethod
     def sign(self, document, pdf_bytes: bytes) -> bytes:
-        raise NotImplementedError
+        """Sign ``pdf_bytes``; raise SigningError to stop the issuance."""
 
 
 _SIGNERS: dict[str, type[BaseSigner]] = {}
