@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "congvu.inbox",
     "congvu.search",
     "congvu.archive",
+    "congvu.procedures",
+    "congvu.onestop",
 ]
 
 MIDDLEWARE = [
@@ -103,6 +105,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation costs 30-400 ms per query once a plan's estimated cost passes
+    # jit_above_cost (docs/benchmarks.md); the short OLTP queries here never recoup it.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------
