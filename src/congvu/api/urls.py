@@ -19,8 +19,11 @@ from congvu.archive.api import FileCatalogViewSet, WorkFileViewSet
 from congvu.audit.api import AuditRecordViewSet
 from congvu.files.api import StoredFileViewSet
 from congvu.incoming.api import ExternalOrganizationViewSet, IncomingDocumentViewSet
+from congvu.onestop import api as onestop_api
 from congvu.org.api import UnitViewSet
 from congvu.outgoing.api import OutgoingDocumentViewSet
+from congvu.payments import api as payments_api
+from congvu.procedures import api as procedures_api
 from congvu.registry.api import (
     DocumentTypeViewSet,
     IssuedNumberViewSet,
@@ -28,6 +31,7 @@ from congvu.registry.api import (
     RegisterViewSet,
 )
 from congvu.search.api import SearchView
+from congvu.stats import api as stats_api
 from congvu.workdays.api import CalendarOverrideViewSet, WorkingDaysView
 
 from .errors import not_found_view
@@ -50,6 +54,12 @@ v1.register("outgoing-documents", OutgoingDocumentViewSet, basename="outgoing-do
 v1.register("file-catalogs", FileCatalogViewSet, basename="file-catalog")
 v1.register("work-files", WorkFileViewSet, basename="work-file")
 v1.register("external-organizations", ExternalOrganizationViewSet, basename="external-organization")
+
+# The one-stop apps list their own routes, so they never edit this module.
+_app_apis = (procedures_api, onestop_api, payments_api, stats_api)
+for _api in _app_apis:
+    for _prefix, _viewset, _basename in _api.ROUTES:
+        v1.register(_prefix, _viewset, basename=_basename)
 
 # The schema and its docs are public: they describe, they hold no data.
 public = {"permission_classes": [AllowAny], "authentication_classes": []}
@@ -74,6 +84,7 @@ urlpatterns = [
     path("v1/working-days/", WorkingDaysView.as_view(), name="working-days"),
     path("v1/notation/parse/", NotationParseView.as_view(), name="notation-parse"),
     path("v1/search/", SearchView.as_view(), name="search"),
+    *(path("v1/", include(a.PATHS)) for a in _app_apis if a.PATHS),
     path("v1/", include(v1.urls)),
     re_path(r"^.*$", not_found_view, name="not_found"),
 ]

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "congvu.archive",
     "congvu.procedures",
     "congvu.onestop",
+    "congvu.payments",
+    "congvu.stats",
 ]
 
 MIDDLEWARE = [

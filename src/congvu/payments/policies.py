@@ -1,0 +1,1 @@
+"""Scope rules of payments (filled in with the models)."""

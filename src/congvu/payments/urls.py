@@ -1,0 +1,4 @@
+"""Payment pages and provider callbacks, mounted at /thanh-toan/."""
+
+app_name = "payments"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Leaders' statistics, mounted at /app/thong-ke/."""
+
+app_name = "stats"
+urlpatterns: list = []
