@@ -299,3 +299,12 @@ CONGVU_WORKDAY_END = env_str("WORKDAY_END", "17:00")
 CONGVU_LUNCH_START = env_str("LUNCH_START", "11:30")
 CONGVU_LUNCH_END = env_str("LUNCH_END", "13:00")
 CONGVU_SAME_DAY_CUTOFF = env_str("SAME_DAY_CUTOFF", "15:00")
+# One working day in working hours: the unit of step budgets (quy trình nội bộ).
+CONGVU_WORKING_HOURS_PER_DAY = env_int("WORKING_HOURS_PER_DAY", 8)
+# Procedure import (docs/onestop.md "Procedure catalogue"): online level given to a
+# procedure whose source lists a "Trực tuyến" channel (not_online | partial | full),
+# and how a bare "N Ngày" processing time is read (working_days | calendar: flag only).
+CONGVU_IMPORT_ONLINE_CHANNEL_LEVEL = env_str("IMPORT_ONLINE_CHANNEL_LEVEL", "partial")
+CONGVU_IMPORT_PLAIN_DAYS_AS_WORKING_DAYS = env_bool("IMPORT_PLAIN_DAYS_AS_WORKING_DAYS", True)
+# A unit without its own internal process uses the nearest ancestor's (True) or the default steps.
+CONGVU_PROCESS_INHERIT_FROM_ANCESTORS = env_bool("PROCESS_INHERIT_FROM_ANCESTORS", True)
