@@ -1,0 +1,116 @@
+"""Sổ theo dõi hồ sơ: A4 PDF and Excel with the book's rows, the versioned columns, scope."""
+
+import datetime
+import io
+
+from django.urls import reverse
+
+import pytest
+from openpyxl import load_workbook
+
+from congvu.onestop.constants import DossierStatus
+from congvu.onestop.printing.layouts import BOOK_LAYOUTS, book_layout
+from tests.factories import PositionFactory, UnitFactory
+
+from .test_print_forms import at, make_dossier, page_size_mm, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+MARCH = {"from": "01/03/2026", "to": "31/03/2026"}
+
+
+@pytest.fixture
+def unit():
+    return UnitFactory(commune=True, name="UBND xã Thạnh Phong", code="000.00.32.H57")
+
+
+@pytest.fixture
+def officer(unit):
+    return PositionFactory(role="onestop_officer", unit=unit).user
+
+
+@pytest.fixture
+def dossiers(unit):
+    first = make_dossier(unit, number=1, outcome="early", finished_at=at(9, 10), status="done")
+    second = make_dossier(
+        unit,
+        number=2,
+        applicant_name="Nguyễn Văn Đạt",
+        status=DossierStatus.REFUSED,
+        received_at=at(20, 14, 5),
+    )
+    outside = make_dossier(
+        unit,
+        number=3,
+        applicant_name="Ngoài Khoảng Thời Gian",
+        received_at=datetime.datetime(2026, 4, 2, 9, tzinfo=at(1).tzinfo),
+    )
+    # Submitted online but not yet entered in the book.
+    make_dossier(unit, number=4, applicant_name="Chưa Vào Sổ", book_number=None)
+    return first, second, outside
+
+
+def get(client, user, **params):
+    client.force_login(user)
+    return client.get(reverse("onestop_print:book"), params)
+
+
+def test_columns_are_a_versioned_layout():
+    layout = book_layout(datetime.date(2026, 3, 1))
+    assert layout in BOOK_LAYOUTS
+    keys = [c.key for c in layout.columns]
+    assert keys[:3] == ["number", "code", "procedure"]
+    assert {"received_at", "due_at", "handed_at", "finished_at", "returned_at", "outcome"} <= set(
+        keys
+    )
+
+
+def test_book_pdf_is_a4_landscape_with_the_rows(client, unit, officer, dossiers):
+    first, second, _ = dossiers
+    response = get(client, officer, unit=unit.pk, format="pdf", **MARCH)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert page_size_mm(response.content) == (297, 210)
+    text = pdf_text(response.content)
+    assert "SỔ THEO DÕI HỒ SƠ" in text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    assert "Lê Thị Hồng Nhung" in text and "Nguyễn Văn Đạt" in text
+    assert "Ngoài Khoảng Thời Gian" not in text
+    assert "Chưa Vào Sổ" not in text
+    assert "Không được tiếp nhận" in text  # the refused one, in Ghi chú
+    assert "Trước hạn" in text
+
+
+def test_book_xlsx_has_the_rows_in_book_order(client, unit, officer, dossiers):
+    first, second, _ = dossiers
+    response = get(client, officer, unit=unit.pk, format="xlsx", **MARCH)
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    rows = list(wb.worksheets[0].iter_rows(values_only=True))
+    layout = book_layout(datetime.date(2026, 3, 1))
+    assert list(rows[0]) == [c.title for c in layout.columns]
+    assert len(rows) == 3
+    header = list(rows[0])
+    code_col = header.index("Mã hồ sơ")
+    received_col = header.index("Ngày, giờ nhận hồ sơ")
+    assert [r[code_col] for r in rows[1:]] == [first.code, second.code]
+    assert rows[2][received_col] == datetime.datetime(2026, 3, 20, 14, 5)
+    assert rows[1][header.index("Số thứ tự")] == 1
+
+
+def test_book_of_another_unit_is_404(client, officer, dossiers):
+    other = UnitFactory(commune=True)
+    assert get(client, officer, unit=other.pk, **MARCH).status_code == 404
+    specialist = PositionFactory(role="specialist", unit=dossiers[0].receiving_unit).user
+    # A specialist does not keep the desk's book.
+    assert get(client, specialist, unit=dossiers[0].receiving_unit.pk, **MARCH).status_code == 404
+
+
+def test_book_form_errors_name_the_field(client, unit, officer):
+    response = get(client, officer, unit=unit.pk, **{"from": "31/03/2026", "to": "01/03/2026"})
+    assert response.status_code == 400
+    assert "Đến ngày: phải sau hoặc bằng Từ ngày." in response.content.decode()
+    response = get(client, officer, unit=unit.pk, **{"from": "hôm qua", "to": "01/03/2026"})
+    assert response.status_code == 400
+    assert "Từ ngày: ngày không hợp lệ" in response.content.decode()
+    assert get(client, officer).status_code == 200
