@@ -46,9 +46,10 @@ class Procedure(models.Model):
         related_name="procedures",
         verbose_name=_("lĩnh vực"),
     )
-    # Denormalised from the current version for listing and search.
-    name = models.CharField(_("tên thủ tục"), max_length=500)
-    name_folded = models.CharField(max_length=500, editable=False, db_index=True)
+    # Denormalised from the current version for listing and search. Real
+    # names reach 900+ characters, hence text fields.
+    name = models.TextField(_("tên thủ tục"))
+    name_folded = models.TextField(editable=False, blank=True)
     active = models.BooleanField(_("đang áp dụng"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -80,7 +81,7 @@ class ProcedureVersion(models.Model):
     number = models.PositiveIntegerField(_("phiên bản"), default=1)
     valid_from = models.DateField(_("hiệu lực từ"))
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    name = models.CharField(_("tên thủ tục"), max_length=500)
+    name = models.TextField(_("tên thủ tục"))
     levels = models.JSONField(_("cấp thực hiện"), default=list, blank=True)
     kind = models.CharField(_("loại thủ tục"), max_length=255, blank=True)
     decision = models.CharField(_("quyết định công bố"), max_length=100, blank=True)
@@ -143,6 +144,8 @@ class ProcedureChannel(models.Model):
         max_length=20, choices=DurationUnit.choices, default=DurationUnit.WORKING_DAYS
     )
     fee_text = models.TextField(_("phí, lệ phí"), blank=True)
+    # Total parsed from ``fee_text`` in đồng ("Miễn phí" = 0); null when not parsed.
+    fee_amount = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), null=True, blank=True)
     description = models.TextField(_("mô tả"), blank=True)
 
     objects = RestrictedManager()
@@ -194,6 +197,10 @@ class Fee(models.Model):
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     name = models.CharField(_("tên khoản thu"), max_length=255)
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    # Blank: the same for every channel; else the fee of that channel only.
+    channel = models.CharField(
+        _("hình thức nộp"), max_length=20, choices=Channel.choices, blank=True
+    )
     collected_at = models.CharField(
         _("thời điểm thu"),
         max_length=20,
