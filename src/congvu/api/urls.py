@@ -4,7 +4,10 @@ Each app keeps its viewsets in ``congvu.<app>.api``; they are registered here.
 Anything else under /api/ answers the JSON 404, never an HTML page.
 """
 
+from django.conf import settings
 from django.urls import include, path, re_path
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 
 from drf_spectacular.views import (
     SpectacularJSONAPIView,
@@ -75,8 +78,11 @@ urlpatterns = [
     ),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(
-            url_name="api:schema", template_name="api/redoc.html", **public
+        # ReDoc's renderer injects <style> elements; its page alone allows them.
+        csp_override({**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]})(
+            SpectacularRedocView.as_view(
+                url_name="api:schema", template_name="api/redoc.html", **public
+            )
         ),
         name="redoc",
     ),
