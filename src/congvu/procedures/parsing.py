@@ -316,19 +316,23 @@ def parse_papers(raw: str, flags: set[str]) -> list[ParsedPaper]:
         return []
     papers: list[ParsedPaper] = []
     section = _section_title(chunks[0])
+    folded = fold(section)
     for index, body in enumerate(chunks[1:], start=1):
         last = index == len(chunks) - 1
         pos = 0
         for match in _COUNT.finditer(body):
             name_text = body[pos : match.start()]
             pos = match.end()
-            papers.append(_paper(len(papers) + 1, name_text, match.group(0), section, flags))
+            papers.append(
+                _paper(len(papers) + 1, name_text, match.group(0), section, folded, flags)
+            )
         tail = body[pos:].strip()
         if pos == 0:
             flags.add(Flag.PAPERS_UNPARSED)
         if last and tail:
             flags.add(Flag.PAPERS_TRAILING_TEXT)
         section = _section_title(tail)
+        folded = fold(section)
     return papers
 
 
@@ -336,10 +340,13 @@ def _section_title(text: str) -> str:
     return " ".join(text.strip(" *-:").split())
 
 
-def _paper(order: int, name_text: str, count_text: str, section: str, flags) -> ParsedPaper:
+_TEMPLATE_ENDINGS = (".doc", ".docx", ".pdf", ".xls", ".xlsx", ".odt", ".rtf")
+
+
+def _paper(order, name_text: str, count_text: str, section: str, folded_section: str, flags):
     name = " ".join(name_text.split())
     template = ""
-    match = _TEMPLATE.search(name)
+    match = _TEMPLATE.search(name) if name.lower().endswith(_TEMPLATE_ENDINGS) else None
     if match:
         template = match.group("tpl")
         name = name[: match.start()]
@@ -352,7 +359,6 @@ def _paper(order: int, name_text: str, count_text: str, section: str, flags) -> 
     # Conservative: only plain, unconditional papers of a "phải nộp" (or untitled)
     # section are required for online submission; the desk can still ask for
     # the others through a supplement request.
-    folded_section = fold(section)
     required = (
         count > 0
         and "xuat trinh" not in folded_section
@@ -399,6 +405,7 @@ _NAME_STARTS = (
 )
 
 
+_NAME_INITIALS = set("SsNnTtQqHhVvBbLlPpCc")
 _BARE_TYPES = {
     "thong tu",
     "thong tu so",
@@ -424,7 +431,9 @@ def _pair_end(text: str, match) -> int | None:
     for cut in range(end, last_segment, -1):
         if cut < end and not text[cut].isupper():
             continue
-        if fold(text[cut : cut + 12]).startswith(_NAME_STARTS):
+        if text[cut : cut + 1] in _NAME_INITIALS and fold(text[cut : cut + 12]).startswith(
+            _NAME_STARTS
+        ):
             return cut
     after = text[end : end + 2]
     if not after:
@@ -463,7 +472,7 @@ def parse_legal_bases(raw: str, flags: set[str]) -> list[dict]:
             continue
         start = _number_start(text, match.start(), pos)
         name = " ".join(text[pos:start].split()).rstrip(" .;,")
-        if not name or fold(name) in _BARE_TYPES:
+        if not name or (len(name) < 16 and fold(name) in _BARE_TYPES):
             # "Thông tư số 66/2023/TT-BCA Sửa đổi…": the number belongs to the name.
             continue
         bases.append({"name": name, "number": text[start:end]})
