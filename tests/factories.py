@@ -101,3 +101,60 @@ class DelegationFactory(factory.django.DjangoModelFactory):
             ),
         )
         revoked = factory.Trait(revoked_at=factory.LazyFunction(timezone.now))
+
+
+# --- One-stop shop (added for payments and statistics; reusable) --------------------
+
+
+class ProcedureFieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "procedures.ProcedureField"
+
+    name = factory.Sequence(lambda n: f"Lĩnh vực thử {n}")
+    name_folded = factory.LazyAttribute(lambda o: o.name.lower())
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "procedures.Procedure"
+
+    code = factory.Sequence(lambda n: f"9.{n:06d}")
+    field = factory.SubFactory(ProcedureFieldFactory)
+    name = factory.Sequence(lambda n: f"Thủ tục thử {n}")
+
+
+class ProcedureVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "procedures.ProcedureVersion"
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    valid_from = datetime.date(2020, 1, 1)
+    name = factory.LazyAttribute(lambda o: o.procedure.name)
+
+
+class FeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "procedures.Fee"
+
+    version = factory.SubFactory(ProcedureVersionFactory)
+    name = "Lệ phí"
+    amount = 50_000
+
+
+class DossierFactory(factory.django.DjangoModelFactory):
+    """A dossier row as the one-stop services would leave it (no services run)."""
+
+    class Meta:
+        model = "onestop.Dossier"
+
+    code = factory.Sequence(lambda n: f"000.99.99.H99-260105-{n:04d}")
+    procedure_version = factory.SubFactory(ProcedureVersionFactory)
+    procedure = factory.LazyAttribute(lambda o: o.procedure_version.procedure)
+    receiving_unit = factory.SubFactory(UnitFactory)
+    competent_unit = factory.LazyAttribute(lambda o: o.receiving_unit)
+    channel = "online"
+    status = "received"
+    applicant_name = factory.Sequence(lambda n: f"Trần Thị Nộp {n}")
+    applicant_phone = factory.Sequence(lambda n: f"09{n:08d}")
+    submitted_at = factory.LazyFunction(timezone.now)
+    received_at = factory.LazyAttribute(lambda o: o.submitted_at)

@@ -98,7 +98,13 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'congvu.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A reused connection is checked before each request, so after a database
+        # restart the workers reconnect by themselves instead of failing once each.
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE makes each transaction take the write lock up front, so numbering
@@ -216,6 +222,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-delegations": {"task": "congvu.accounts.tasks.expire_delegations", "schedule": 15 * 60},
     "daily-reminders": {"task": "congvu.inbox.tasks.send_daily_reminders", "schedule": 3600},
     "sweep-orphan-files": {"task": "congvu.files.tasks.sweep_orphan_blobs", "schedule": 6 * 3600},
+    "expire-payments": {"task": "congvu.payments.tasks.expire_payments", "schedule": 5 * 60},
 }
 
 # --- REST API -------------------------------------------------------------------
@@ -266,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "RecipientKindEnum": "congvu.outgoing.constants.RecipientKind",
         "CalendarOverrideKindEnum": "congvu.workdays.models.OverrideKind",
         "WorkFileStatusEnum": "congvu.archive.constants.WorkFileStatus",
+        "PaymentStatusEnum": "congvu.payments.constants.PaymentStatus",
     },
 }
 
@@ -326,3 +334,12 @@ CONGVU_IMPORT_ONLINE_CHANNEL_LEVEL = env_str("IMPORT_ONLINE_CHANNEL_LEVEL", "par
 CONGVU_IMPORT_PLAIN_DAYS_AS_WORKING_DAYS = env_bool("IMPORT_PLAIN_DAYS_AS_WORKING_DAYS", True)
 # A unit without its own internal process uses the nearest ancestor's (True) or the default steps.
 CONGVU_PROCESS_INHERIT_FROM_ANCESTORS = env_bool("PROCESS_INHERIT_FROM_ANCESTORS", True)
+
+# --- Online payment (thanh toán trực tuyến) ----------------------------------------
+# Provider name ("sandbox") or dotted path of a congvu.payments.providers.PaymentProvider.
+CONGVU_PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "sandbox")
+# HMAC key of the sandbox gateway; empty: derived from SECRET_KEY.
+CONGVU_PAYMENT_SANDBOX_SECRET = env_str("PAYMENT_SANDBOX_SECRET", "")
+# A pending payment expires after this many minutes; a callback older than MAX_AGE seconds is stale.
+CONGVU_PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 15)
+CONGVU_PAYMENT_CALLBACK_MAX_AGE = env_int("PAYMENT_CALLBACK_MAX_AGE", 300)
