@@ -172,6 +172,10 @@ class Dossier(models.Model):
         related_name="dossiers",
         verbose_name=_("văn bản kết quả"),
     )
+    # Nghĩa vụ tài chính: the amount last asked for (đồng) and the reference of the
+    # payment that settled it (payments app), which makes settling idempotent.
+    payment_amount = models.PositiveBigIntegerField(_("số tiền phải nộp"), null=True, blank=True)
+    payment_reference = models.CharField(_("mã giao dịch"), max_length=100, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
