@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import Role
 from congvu.core.authz import RestrictedManager
+from congvu.core.text import fold
 
 from .constants import Channel, DurationUnit, FeeCollectedAt, OnlineLevel, PaperForm, StepKind
 
@@ -34,6 +35,10 @@ class ProcedureField(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
 
 
 class Procedure(models.Model):
@@ -63,6 +68,11 @@ class Procedure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        # The search key always follows the name (bulk writes set it themselves).
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
 
 
 class ProcedureVersion(models.Model):

@@ -1,0 +1,103 @@
+"""Public catalogue pages (/thu-tuc/): browse, search and read a procedure. Anyone may view."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from congvu.core.authz import as_actor
+from congvu.core.errors import ServiceError
+
+from . import selectors
+from .constants import ONLINE_LEVEL_NATIONAL_CODE, Channel, OnlineLevel
+from .forms import CatalogueSearchForm
+from .models import Procedure, RequiredPaper
+
+PAGE_SIZE = 20
+
+
+def submit_url(code: str) -> str:
+    """The portal's online submission page for ``code`` (built by the portal)."""
+    try:
+        return reverse("onestop_portal:submit", args=[code])
+    except NoReverseMatch:
+        return f"/dich-vu-cong/nop/{code}/"
+
+
+@require_GET
+def procedure_list(request):
+    actor = as_actor(request.user)
+    form = CatalogueSearchForm(request.GET or None, actor=actor)
+    query, field_id = form.values()
+    procedures = selectors.catalogue(actor, query, field_id)
+    page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("trang"))
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return render(
+        request,
+        "procedures/public/list.html",
+        {"nav": "catalogue", "form": form, "page": page, "query_string": params.urlencode()},
+    )
+
+
+@require_GET
+def procedure_detail(request, code: str):
+    actor = as_actor(request.user)
+    procedure = get_object_or_404(
+        Procedure.objects.restrict(actor, "view").select_related("field"), code=code, active=True
+    )
+    version = selectors.procedure_detail(procedure)
+    if version is None:
+        raise Http404
+    channels = list(version.channels.all())
+    online = version.online_level != OnlineLevel.NOT_ONLINE and any(
+        c.channel == Channel.ONLINE for c in channels
+    )
+    return render(
+        request,
+        "procedures/public/detail.html",
+        {
+            "nav": "catalogue",
+            "procedure": procedure,
+            "version": version,
+            "channels": channels,
+            "papers": list(version.papers.all()),
+            "fees": list(version.fees.all()),
+            "online": online,
+            "national_level": ONLINE_LEVEL_NATIONAL_CODE.get(version.online_level),
+            "submit_url": submit_url(procedure.code) if online else "",
+        },
+    )
+
+
+@require_GET
+def paper_template(request, code: str, pk: int):
+    """Download the form (mẫu đơn, tờ khai) of a required paper: public like the catalogue."""
+    from congvu.files.services import file_open_verified
+    from congvu.files.views import content_disposition
+
+    paper = get_object_or_404(
+        RequiredPaper.objects.restrict(request.user, "view").select_related("template"),
+        pk=pk,
+        version__procedure__code=code,
+        template__isnull=False,
+    )
+    stored = paper.template
+    try:
+        handle = file_open_verified(stored)
+    except ServiceError as exc:
+        return HttpResponse(
+            exc.message or _("Không mở được tệp."),
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    from django.http import FileResponse
+
+    response = FileResponse(handle, content_type=stored.content_type)
+    response["Content-Disposition"] = content_disposition(stored.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
