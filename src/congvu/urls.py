@@ -27,3 +27,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+# A database outage answers 503 "try again", not 500 (tests/faults).
+handler500 = "congvu.core.faults.server_error"

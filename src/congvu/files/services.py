@@ -8,6 +8,7 @@ caller's), the blob is deleted, so storage never keeps files without a row.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import re
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from congvu.audit.services import log_action, snapshot
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
+from congvu.core.faults import checkpoint
 from congvu.core.transactions import on_rollback
 
 from .extract import extract_text
@@ -64,6 +66,39 @@ def _sha256(upload) -> str:
     return digest.hexdigest()
 
 
+class StorageFull(ServiceError):
+    """The storage refused the write: disk full, quota or file-size limit reached."""
+
+    code = "storage_full"
+    status = 507
+
+
+# A write refused for lack of space (ENOSPC), quota (EDQUOT) or a size limit (EFBIG).
+_NO_SPACE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _save_blob(storage, name: str, upload) -> str:
+    """Save ``upload`` as ``name``; a write that fails leaves no partial blob behind."""
+    try:
+        return storage.save(name, upload)
+    except OSError as exc:
+        # FileSystemStorage keeps what it had written when a write fails half way.
+        try:
+            storage.delete(name)
+        except Exception:  # the periodic orphan sweep will retry
+            logger.warning("Could not delete the partial blob %s", name, exc_info=True)
+        if exc.errno not in _NO_SPACE:
+            raise
+        logger.error("Storage full while writing %s: %s", name, exc)
+        raise StorageFull(
+            _(
+                "Kho lưu trữ tệp đã đầy, tệp chưa được lưu. Vui lòng thử lại sau "
+                "hoặc báo quản trị hệ thống."
+            ),
+            field="file",
+        ) from exc
+
+
 def _storage_name(extension: str) -> str:
     now = timezone.localtime()
     return f"files/{now:%Y/%m}/{uuid.uuid4().hex}.{extension}"
@@ -95,7 +130,7 @@ def file_store(
     detected = file_validate(upload)
     sha256 = _sha256(upload)
     text = extract_text(upload, detected.kind)
-    name = default_storage.save(_storage_name(detected.extension), upload)
+    name = _save_blob(default_storage, _storage_name(detected.extension), upload)
     # From here on the blob exists: it must go if this transaction does not commit.
     _delete_blob_on_rollback(default_storage, name)
     user = as_actor(actor).user
@@ -124,6 +159,7 @@ def file_store(
         unit=getattr(owner, "unit", None),
         confidentiality=stored.secrecy,
     )
+    checkpoint("files.store.after_blob")  # blob written, row not yet committed
     return stored
 
 

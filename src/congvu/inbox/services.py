@@ -13,6 +13,7 @@ from django.utils.translation import override
 
 from congvu.audit.services import log_action, snapshot
 from congvu.core.errors import TransitionNotAllowed
+from congvu.core.faults import checkpoint
 
 from .models import Notification
 
@@ -117,4 +118,5 @@ def daily_reminders_send(*, today: datetime.date | None = None) -> int:
     for user in users.iterator():
         if daily_reminder_send(user=user, today=today) is not None:
             sent += 1
+        checkpoint("inbox.reminders.between_users")  # this user's reminder is committed
     return sent

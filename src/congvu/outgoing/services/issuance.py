@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from congvu.audit.services import snapshot
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
+from congvu.core.faults import checkpoint
 from congvu.files.services import file_store
 from congvu.registry.constants import Direction
 from congvu.registry.services import number_allocate
@@ -135,6 +136,7 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
         when=now,
         obj=document,
     )
+    checkpoint("outgoing.issue.after_number")  # number taken, nothing committed yet
     document.register = issued.register
     document.issued_number = issued
     document.number = issued.number
@@ -196,6 +198,7 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
         before=before,
         after={**snapshot(document), "deliveries": deliveries},
     )
+    checkpoint("outgoing.issue.before_commit")  # number, file and deliveries not yet committed
     return document
 
 
