@@ -22,6 +22,7 @@ from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.audit.services import log_action, snapshot
 from congvu.core.authz import as_actor
 from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from congvu.core.faults import checkpoint
 from congvu.onestop.constants import DossierStatus
 
 from .constants import CASH, CallbackOutcome, PaymentStatus, ProviderResult
@@ -424,6 +425,7 @@ def payment_callback_process(
             transaction_id=result.transaction_id,
             reason=str(result.raw.get("message", "")) or _("Ngân hàng từ chối giao dịch"),
         )
+    checkpoint("payments.callback.before_commit")  # status and receipt number not yet committed
     return _log_callback(
         **common,
         **ids,
