@@ -274,6 +274,12 @@ SPECTACULAR_SETTINGS = {
         "CalendarOverrideKindEnum": "congvu.workdays.models.OverrideKind",
         "WorkFileStatusEnum": "congvu.archive.constants.WorkFileStatus",
         "PaymentStatusEnum": "congvu.payments.constants.PaymentStatus",
+        "DossierStatusEnum": "congvu.onestop.constants.DossierStatus",
+        "PauseReasonEnum": "congvu.onestop.constants.PauseReason",
+        "StepOutcomeEnum": "congvu.onestop.constants.StepOutcome",
+        "FormCodeEnum": "congvu.onestop.constants.FormCode",
+        "ResultDeliveryEnum": "congvu.onestop.constants.ResultDelivery",
+        "ApplicantTypeEnum": "congvu.accounts.constants.ApplicantType",
     },
 }
 
@@ -327,6 +333,13 @@ CONGVU_LUNCH_END = env_str("LUNCH_END", "13:00")
 CONGVU_SAME_DAY_CUTOFF = env_str("SAME_DAY_CUTOFF", "15:00")
 # One working day in working hours: the unit of step budgets (quy trình nội bộ).
 CONGVU_WORKING_HOURS_PER_DAY = env_int("WORKING_HOURS_PER_DAY", 8)
+# One-stop deadlines (docs/onestop.md "Deadlines"): "hours" = N days x hours per day
+# from reception; "end_of_day" = end of office hours of the N-th working day.
+CONGVU_DEADLINE_DAY_MODE = env_str("DEADLINE_DAY_MODE", "hours")
+# SMS to citizens: "console" (logs to congvu.sms), "memory" (tests) or a provider class path.
+CONGVU_SMS_PROVIDER = env_str("SMS_PROVIDER", "console")
+# Satisfaction rating scale 1..N (official scale UNCONFIRMED).
+CONGVU_RATING_SCALE = env_int("RATING_SCALE", 5)
 # Procedure import (docs/onestop.md "Procedure catalogue"): online level given to a
 # procedure whose source lists a "Trực tuyến" channel (not_online | partial | full),
 # and how a bare "N Ngày" processing time is read (working_days | calendar: flag only).
