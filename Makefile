@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DJANGO_SETTINGS_MODULE=congvu.settings.demo
 
-.PHONY: demo bootstrap bootstrap-test demo-setup serve test lint test-sqlite test-pg test-e2e messages clean
+.PHONY: demo bootstrap bootstrap-test demo-setup serve test lint test-sqlite test-pg test-faults test-e2e messages clean
 
 bootstrap:
 	@bin/bootstrap
@@ -29,7 +29,7 @@ serve:
 		--workers 2 --threads 4 --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 ## Lint, Django checks, and the whole suite on SQLite and on PostgreSQL.
-test: bootstrap-test lint test-sqlite test-pg
+test: bootstrap-test lint test-sqlite test-pg test-faults
 
 lint:
 	@$(VENV)/bin/ruff check src tests $(wildcard bench)
@@ -41,11 +41,16 @@ lint:
 
 test-sqlite:
 	@echo "==> pytest on SQLite"
-	@env -u DATABASE_URL $(PYTEST) -p no:cacheprovider -n 2 --dist worksteal
+	@env -u DATABASE_URL $(PYTEST) -p no:cacheprovider -n 2 --dist worksteal -m "not faults"
 
 test-pg:
 	@echo "==> pytest on PostgreSQL"
-	@bin/with-postgres $(PYTEST) -p no:cacheprovider -n 2 --dist worksteal --require-postgres
+	@bin/with-postgres $(PYTEST) -p no:cacheprovider -n 2 --dist worksteal --require-postgres -m "not faults"
+
+## Kill the app, the worker and PostgreSQL mid-operation (tests/faults, own throwaway cluster).
+test-faults:
+	@echo "==> fault tests (real gunicorn, Celery and PostgreSQL processes)"
+	@tests/faults/run $(PYTEST) -p no:cacheprovider --require-postgres -m faults tests/faults
 
 ## Refresh the catalogues after changing UI text (Vietnamese is the source language).
 messages:
