@@ -499,23 +499,28 @@ class Generator:
                     (self._take("incoming_processingentry"), "registered", "", registered_at)
                     + (clerk, None, doc_id)
                 )
+            access = {f"~d{unit.pk}"}  # congvu.search.access.row_tokens
             if status in ("directed", "in_progress", "completed", "recalled"):
                 specialists = staff.get("specialist") or [head]
                 done = "open" if status in ("directed", "in_progress") else "done"
                 a_deadline = self._date(deadline) if deadline else None
                 main = self._take("incoming_assignment")
                 ts = self._ts(day + 1, 60)
+                handler = rng.choice(specialists)
+                access.add(f"~u{handler}")
                 assignments.append(
                     (main, "main", a_deadline, "Đề nghị chủ trì tham mưu xử lý.", done, ts, ts)
-                    + (head, None, None, rng.choice(specialists), doc_id)
+                    + (head, None, None, handler, doc_id)
                 )
                 entries.append(
                     (self._take("incoming_processingentry"), "assigned", "", ts, head, main, doc_id)
                 )
                 if rng.random() < 0.3:
+                    helper = rng.choice(specialists)
+                    access.add(f"~u{helper}")
                     assignments.append(
                         (self._take("incoming_assignment"), "coordinate", a_deadline, "Phối hợp.")
-                        + (done, ts, ts, head, None, None, rng.choice(specialists), doc_id)
+                        + (done, ts, ts, head, None, None, helper, doc_id)
                     )
             content = "\n".join(p for p in (notation, dtype.name, subject, issuer_name, signer))
             search.append(
@@ -537,6 +542,7 @@ class Generator:
                     content,
                     join_fold((notation, dtype.name, subject, issuer_name, signer), sfold),
                     self._ts(day, 2),
+                    " ".join(sorted(access)),
                 )
             )
         self._copy("incoming_incomingdocument", INCOMING_COLUMNS, docs)
@@ -609,6 +615,11 @@ class Generator:
                         (self._take("outgoing_reviewstep"), 1, 2, "approved", "", created)
                         + (doc_id, head)
                     )
+            access = {f"~d{unit.pk}", f"~u{drafter}"}  # congvu.search.access.row_tokens
+            if approved:
+                access.update((f"~u{signer}", f"~u{head}"))
+            if status != "draft":
+                access.add(f"~u{deputy}")
             signer_name = self.names.get(signer, "") if approved else ""
             date = self._date(day) if issued else created[:10]
             parts = (notation, dtype.name, subject, unit.name, signer_name, title * approved)
@@ -616,7 +627,7 @@ class Generator:
                 (self._take("search_searchdocument"), "outgoing", doc_id, unit.pk, secrecy)
                 + (urgency, date, dtype.pk, reg, status, notation, subject, unit.name)
                 + (sfold(unit.name)[:255], "\n".join(p for p in parts if p))
-                + (join_fold(parts, sfold), issued_at or created)
+                + (join_fold(parts, sfold), issued_at or created, " ".join(sorted(access)))
             )
         self._copy("outgoing_outgoingdocument", OUTGOING_COLUMNS, docs)
         self._copy("registry_issuednumber", NUMBER_COLUMNS, numbers)
@@ -861,6 +872,7 @@ SEARCH_COLUMNS = [
     "content",
     "body",
     "updated_at",
+    "access",
 ]
 
 

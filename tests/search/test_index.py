@@ -79,7 +79,12 @@ def test_migration_created_the_vendor_index():
                 "SELECT indexname FROM pg_indexes WHERE tablename = 'search_searchdocument'"
             )
             names = {r[0] for r in cursor.fetchall()}
-            assert {"search_body_tsv", "search_body_trgm"} <= names
+            assert {"search_body_tsv_stored", "search_body_trgm"} <= names
+            cursor.execute(
+                "SELECT is_generated FROM information_schema.columns "
+                "WHERE table_name = 'search_searchdocument' AND column_name = 'body_tsv'"
+            )
+            assert cursor.fetchone() == ("ALWAYS",)
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE name = 'search_fts'")
             assert cursor.fetchone() is not None

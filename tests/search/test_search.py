@@ -77,14 +77,15 @@ def test_folding_case_accents_and_d(docs, commune):
     assert ids(commune.leader, "so noi vu vinh long") == [("incoming", docs["letter"].pk)]
 
 
-def test_scope_other_commune_and_secret(docs, commune, other):
+def test_scope_other_commune_and_secret(docs, commune, other, django_capture_on_commit_callbacks):
     # The leader (clearance Mật) sees the Mật document of his unit, never the other commune's.
     leader_hits = ids(commune.leader, "phong chong thien tai")
     assert ("incoming", docs["foreign"].pk) not in leader_hits
     assert ("incoming", docs["secret"].pk) in leader_hits
     # A specialist sees only what is assigned to them or what they drafted.
     assert ids(commune.specialist, "phong chong thien tai") == [("outgoing", docs["draft"].pk)]
-    AssignmentFactory(document=docs["decision"], user=commune.specialist)
+    with django_capture_on_commit_callbacks(execute=True):  # reindexed when it commits
+        AssignmentFactory(document=docs["decision"], user=commune.specialist)
     assert ("incoming", docs["decision"].pk) in ids(commune.specialist, "thien tai")
     assert ("incoming", docs["secret"].pk) not in ids(commune.specialist, "thien tai")
     assert ids(other.leader, "phong chong thien tai") == [("incoming", docs["foreign"].pk)]

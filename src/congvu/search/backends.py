@@ -1,8 +1,9 @@
 """Search backends: how the folded ``body`` of ``SearchDocument`` is indexed and matched.
 
-- PostgreSQL: ``to_tsvector('simple', body)`` with a GIN index, queried with
-  ``SearchQuery(..., search_type="plain", config="simple")`` and ranked; when
-  that finds nothing, pg_trgm word similarity (typos) over a GIN trigram index.
+- PostgreSQL: the stored ``to_tsvector('simple', body)`` column ``body_tsv``
+  (migration 0004) with a GIN index, matched with ``plainto_tsquery('simple', …)``
+  and ranked with ``ts_rank``; when that finds nothing (:meth:`Backend.fallback`),
+  pg_trgm word similarity (typos) over a GIN trigram index.
 - SQLite: an FTS5 table ``search_fts`` (rowid = ``SearchDocument.id``) over the
   same folded body (FTS5 does not fold đ, so folding happens in Python).
 - Anything else: ``body`` contains every word (slow, correct).
@@ -14,7 +15,7 @@ filters; a backend only adds the text match and the order.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import F, Value
+from django.db.models import BooleanField, F, FloatField, Value
 from django.db.models.expressions import RawSQL
 
 
@@ -35,31 +36,38 @@ class Backend:
             queryset = queryset.filter(body__contains=term)
         return queryset.order_by("-date", "-pk")
 
+    def fallback(self, queryset, terms: list[str]):
+        """A looser match to use when :meth:`match` finds nothing, or None."""
+        return None
+
+
+#: The stored ``to_tsvector('simple', body)`` of migration 0004 (not a model field).
+_TSV = '"search_searchdocument"."body_tsv"'
+_TSQUERY = "plainto_tsquery('simple'::regconfig, %s)"
+
 
 class PostgresBackend(Backend):
     def match(self, queryset, terms: list[str]):
-        from django.contrib.postgres.lookups import TrigramWordSimilar
-        from django.contrib.postgres.search import (
-            SearchQuery,
-            SearchRank,
-            SearchVector,
-            TrigramWordSimilarity,
-        )
-
+        # The same tsquery and ts_rank as Django's SearchQuery(search_type="plain",
+        # config="simple") / SearchRank(SearchVector("body", config="simple")), but over the
+        # stored vector: nothing is re-parsed per row.
         text = " ".join(terms)
-        query = SearchQuery(text, search_type="plain", config="simple")
-        vector = SearchVector("body", config="simple")
-        found = (
-            queryset.annotate(search=vector)
-            .filter(search=query)
-            .annotate(rank=SearchRank(vector, query))
+        return (
+            queryset.filter(RawSQL(f"{_TSV} @@ {_TSQUERY}", [text], output_field=BooleanField()))
+            .annotate(
+                rank=RawSQL(f"ts_rank({_TSV}, {_TSQUERY})", [text], output_field=FloatField())
+            )
             .order_by("-rank", "-date", "-pk")
         )
-        if found.exists():
-            return found
+
+    def fallback(self, queryset, terms: list[str]):
+        from django.contrib.postgres.lookups import TrigramWordSimilar
+        from django.contrib.postgres.search import TrigramWordSimilarity
+
         # ``body %> text`` (word similarity above pg_trgm.word_similarity_threshold) uses the
         # GIN trigram index; the lookup is used as an expression, so django.contrib.postgres
         # need not be installed.
+        text = " ".join(terms)
         return (
             queryset.filter(TrigramWordSimilar(F("body"), Value(text)))
             .annotate(similarity=TrigramWordSimilarity(text, "body"))

@@ -18,9 +18,11 @@ class SearchDocument(models.Model):
 
     ``content`` keeps the original text (for snippets); ``body`` is the same
     text folded by ``congvu.search.text.search_fold`` (lower case, no marks,
-    đ→d, punctuation as spaces). PostgreSQL indexes ``body`` with a GIN
-    tsvector and a pg_trgm index; SQLite with an FTS5 table (migration 0002).
-    Visibility is the document's own (``policies.py``).
+    đ→d, punctuation as spaces). PostgreSQL keeps ``to_tsvector('simple', body)``
+    in a stored generated column ``body_tsv`` (migration 0004; not a model field,
+    so it is never loaded) with a GIN index, plus a pg_trgm index on ``body``;
+    SQLite an FTS5 table (migration 0002). Visibility is the document's own,
+    restated over ``unit_id``, ``secrecy`` and ``status`` (``policies.py``).
     """
 
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
@@ -38,6 +40,11 @@ class SearchDocument(models.Model):
     issuer_folded = models.CharField(max_length=255, blank=True)
     content = models.TextField(_("nội dung tìm kiếm"), blank=True)
     body = models.TextField(blank=True)
+    #: Who may be concerned, as tokens (``congvu.search.access``): a superset of the people
+    #: and units that see the document, indexed with the text so PostgreSQL narrows a
+    #: search to the actor's documents inside the one GIN scan. Never the authority:
+    #: ``policies.py`` still checks the exact rule on every candidate.
+    access = models.TextField(blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = RestrictedManager()

@@ -61,7 +61,12 @@ def search_documents(*, actor, query: str = "", filters: dict | None = None):
     qs = _apply_filters(SearchDocument.objects.restrict(a, "view"), active)
     if not terms:
         return qs.order_by("-date", "-pk")
-    return get_backend().match(qs, terms)
+    backend = get_backend()
+    found = backend.match(qs, terms)
+    loose = backend.fallback(qs, terms)
+    if loose is not None and not found.exists():
+        return loose
+    return found
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,18 @@ def to_hits(rows, query: str) -> list[SearchHit]:
 
 def search(*, actor, query: str = "", filters: dict | None = None, limit=20, offset=0):
     """``(hits, total)`` of one page of results."""
-    qs = search_documents(actor=actor, query=query, filters=filters)
-    total = qs.count()
-    rows = list(qs[offset : offset + limit])
+    terms = query_terms(query)
+    if not terms:
+        qs = search_documents(actor=actor, query=query, filters=filters)
+        total = qs.count()
+    else:
+        # As search_documents, but the count decides on the fallback: no extra exists().
+        backend = get_backend()
+        qs = _apply_filters(SearchDocument.objects.restrict(actor, "view"), filters)
+        loose = backend.fallback(qs, terms)
+        qs = backend.match(qs, terms)
+        total = qs.count()
+        if not total and loose is not None:
+            qs, total = loose, loose.count()
+    rows = list(qs[offset : offset + limit]) if total else []
     return to_hits(rows, query), total

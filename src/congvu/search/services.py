@@ -13,6 +13,7 @@ import logging
 
 from django.db import transaction
 
+from .access import row_tokens
 from .backends import get_backend
 from .models import Kind, SearchDocument
 from .text import search_fold
@@ -127,6 +128,7 @@ def search_index_update(kind: str, obj) -> SearchDocument | None:
         content=content,
         body=search_fold(content),
         issuer_folded=search_fold(fields["issuer"])[:255],
+        access=row_tokens(kind, doc),
     )
     backend = get_backend()
     with transaction.atomic():
@@ -151,9 +153,26 @@ def search_index_remove(kind: str, pk) -> None:
 def search_index_update_on_commit(kind: str, pk) -> None:
     """Schedule :func:`search_index_update` after the current transaction commits.
 
+    Once per document and transaction: a service that saves a document several times
+    (or its assignments, review steps, recipients) reindexes it once, with the last
+    request. An earlier pending request is dropped only when the new one is at the
+    same or an outer savepoint level, so a savepoint rollback never loses the update.
     ``robust``: a failure to index is logged and never breaks the change itself.
     """
-    transaction.on_commit(lambda: search_index_update(kind, pk), robust=True)
+    key = (kind, pk)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        current = set(connection.savepoint_ids)
+        for sids, func, _robust in connection.run_on_commit:
+            if getattr(func, "search_key", None) == key and current <= sids:
+                func.superseded = True
+
+    def update():
+        if not update.superseded:
+            search_index_update(kind, pk)
+
+    update.search_key, update.superseded = key, False
+    transaction.on_commit(update, robust=True)
 
 
 def search_reindex(*, batch_size: int = 500) -> int:

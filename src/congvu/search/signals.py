@@ -1,8 +1,10 @@
 """Keep the index in step until the document services call the indexer themselves.
 
 A deliberate, documented side effect: ``post_save``/``post_delete`` of
-``IncomingDocument`` and ``OutgoingDocument`` schedule an index update after
-the transaction commits (nothing runs if it rolls back). Attachments added
+``IncomingDocument`` and ``OutgoingDocument``, and of the assignments, review
+steps and recipients that decide who sees them (the row's access tokens),
+schedule an index update after the transaction commits (nothing runs if it
+rolls back; once per document and transaction). Attachments added
 without saving their document are picked up by the service hook or by
 ``congvu search_reindex``.
 """
@@ -23,6 +25,16 @@ def _on_save(kind):
     return receiver
 
 
+def _on_related(kind):
+    # Assignments, review steps and recipients change who may see the document: its
+    # row's access tokens (access.py) are rebuilt with it.
+    def receiver(sender, instance, raw=False, **kwargs):
+        if not raw and instance.document_id is not None:
+            search_index_update_on_commit(kind, instance.document_id)
+
+    return receiver
+
+
 _RECEIVERS = {}
 
 
@@ -34,3 +46,15 @@ def connect() -> None:
         receiver = _RECEIVERS.setdefault(kind, _on_save(kind))
         post_save.connect(receiver, sender=model, dispatch_uid=f"congvu.search.save.{kind}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"congvu.search.delete.{kind}")
+    from congvu.incoming.models import Assignment
+    from congvu.outgoing.models import Recipient, ReviewStep
+
+    for model, kind in (
+        (Assignment, Kind.INCOMING),
+        (ReviewStep, Kind.OUTGOING),
+        (Recipient, Kind.OUTGOING),
+    ):
+        receiver = _RECEIVERS.setdefault(f"{kind}.{model.__name__}", _on_related(kind))
+        uid = f"congvu.search.{model._meta.model_name}"
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete")
