@@ -121,6 +121,7 @@ class World:
         self._add_incoming()
         self._add_archive()
         self._add_notifications()
+        self._add_onestop()
         self._mark_rows()
 
     def _add_incoming(self):
@@ -222,6 +223,48 @@ class World:
         leader_b = Position.objects.filter(unit=self.unit_b, role="leader_head").first().user
         note = Notification.objects.create(user=leader_b, title=self.mark("Thông báo B"))
         self.markers[(Notification, note.pk)] = note.title.split()[-1]
+
+    def _add_onestop(self):
+        """One-stop: a walk-in dossier at A's desk, one at B's, and the citizen's online one at B
+        (applicant names marked). A's desk never sees B's dossiers; the citizen sees only theirs."""
+        import datetime
+
+        from congvu.onestop import services
+        from congvu.onestop.models import Dossier
+        from congvu.procedures.models import Procedure, ProcedureField, ProcedureVersion
+
+        field = ProcedureField.objects.create(name="Chứng thực (walk)")
+        procedure = Procedure.objects.create(code="9.999001", field=field, name="Chứng thực")
+        ProcedureVersion.objects.create(
+            procedure=procedure,
+            number=1,
+            valid_from=datetime.date(2025, 1, 1),
+            name="Chứng thực",
+            online_level="full",
+            duration_value=1,
+        )
+        officer_b = PositionFactory(role="onestop_officer", unit=self.unit_b).user
+        for unit, officer, label in (
+            (self.unit_a, self.actors["onestop_officer"], "Người nộp A"),
+            (self.unit_b, officer_b, "Người nộp B"),
+        ):
+            services.dossier_register_direct(
+                actor=officer,
+                procedure=procedure,
+                receiving_unit=unit,
+                channel="direct",
+                applicant={"name": self.mark(label), "phone": "0912000000"},
+                papers=[],
+            )
+        services.dossier_submit_online(
+            actor=self.actors["citizen"],
+            procedure=procedure,
+            receiving_unit=self.unit_b,
+            applicant={"name": self.mark("Công dân nộp B"), "phone": "0912000001"},
+            papers=[],
+        )
+        for dossier in Dossier.objects.all():
+            self.markers[(Dossier, dossier.pk)] = dossier.applicant_name.split()[-1]
 
     def mark(self, text: str) -> str:
         return f"{text} ZQ{uuid.uuid4().hex[:10]}"
