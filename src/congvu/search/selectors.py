@@ -63,7 +63,7 @@ def search_documents(*, actor, query: str = "", filters: dict | None = None):
         return qs.order_by("-date", "-pk")
     backend = get_backend()
     found = backend.match(qs, terms)
-    loose = backend.fallback(qs, terms)
+    loose = backend.fallback(qs, terms, narrowed=not a.is_system_admin)
     if loose is not None and not found.exists():
         return loose
     return found
@@ -141,9 +141,9 @@ def search(*, actor, query: str = "", filters: dict | None = None, limit=20, off
         total = qs.count()
     else:
         # As search_documents, but the count decides on the fallback: no extra exists().
-        backend = get_backend()
-        qs = _apply_filters(SearchDocument.objects.restrict(actor, "view"), filters)
-        loose = backend.fallback(qs, terms)
+        backend, a = get_backend(), as_actor(actor)
+        qs = _apply_filters(SearchDocument.objects.restrict(a, "view"), filters)
+        loose = backend.fallback(qs, terms, narrowed=not a.is_system_admin)
         qs = backend.match(qs, terms)
         total = qs.count()
         if not total and loose is not None:
