@@ -73,7 +73,11 @@ def server_error(request, *args, **kwargs):
         status, code = 500, "server_error"
         message = _("Đã xảy ra lỗi hệ thống. Lỗi đã được ghi lại, vui lòng thử lại sau.")
     if request.path.startswith("/api/"):
-        response = JsonResponse({"code": code, "message": message, "errors": []}, status=status)
+        response = JsonResponse(
+            {"code": code, "message": message, "errors": []},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},  # as DRF renders the other errors
+        )
     else:
         page = (
             '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
