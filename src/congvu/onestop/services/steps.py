@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from congvu.accounts.constants import Role
 from congvu.core.errors import ServiceError
+from congvu.procedures import selectors as catalogue
 from congvu.workdays import deadlines
 
 from ..models import DossierStep
@@ -29,26 +30,8 @@ class PlannedStep:
 
 
 def version_in_force(procedure, day: datetime.date):
-    """The procedure version in force on ``day`` (the catalogue's selector when it exists)."""
-    try:
-        from congvu.procedures.selectors import version_in_force as catalogue_version
-    except ImportError:
-        catalogue_version = None
-    version = None
-    if catalogue_version is not None:
-        try:
-            version = catalogue_version(procedure, day)
-        except TypeError:
-            version = catalogue_version(procedure=procedure, day=day)
-    else:
-        from django.db.models import Q
-
-        version = (
-            procedure.versions.filter(valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .order_by("-valid_from", "-number")
-            .first()
-        )
+    """The procedure version in force on ``day``; an error naming the procedure if none is."""
+    version = catalogue.version_in_force(procedure, day)
     if version is None:
         raise ServiceError(
             _("Thủ tục “%(name)s” không có phiên bản đang có hiệu lực.") % {"name": procedure.name},
@@ -60,24 +43,7 @@ def version_in_force(procedure, day: datetime.date):
 
 def process_in_force(procedure, unit, day: datetime.date):
     """The internal process (quy trình nội bộ) of ``procedure`` at ``unit`` on ``day``, or None."""
-    try:
-        from congvu.procedures.selectors import process_in_force as catalogue_process
-    except ImportError:
-        catalogue_process = None
-    if catalogue_process is not None:
-        try:
-            return catalogue_process(procedure, unit, day)
-        except TypeError:
-            return catalogue_process(procedure=procedure, unit=unit, day=day)
-    from congvu.procedures.models import ProcessDefinition
-
-    return (
-        ProcessDefinition.objects.filter(
-            procedure=procedure, unit=unit, active=True, valid_from__lte=day
-        )
-        .order_by("-valid_from")
-        .first()
-    )
+    return catalogue.process_in_force(procedure, unit, day)
 
 
 def legal_hours_of(version, clock_start, unit) -> Decimal:
@@ -94,26 +60,24 @@ DEFAULT_SHARES = [Decimal("0.1"), Decimal("0.5"), Decimal("0.3"), Decimal("0.1")
 
 
 def default_steps(version, total_hours: Decimal) -> list[PlannedStep]:
-    try:
-        from congvu.procedures.selectors import default_steps as catalogue_default
-    except ImportError:
-        catalogue_default = None
-    if catalogue_default is not None:
-        try:
-            rows = catalogue_default(version)
-            return [
-                PlannedStep(
-                    order=getattr(r, "order", i + 1),
-                    name=r.name,
-                    kind=r.kind,
-                    unit=getattr(r, "unit", None),
-                    role=r.role,
-                    budget_hours=Decimal(str(r.budget_hours)),
-                )
-                for i, r in enumerate(rows)
-            ]
-        except Exception:  # an incompatible catalogue helper must not block reception
-            pass
+    """The catalogue's standard four steps when it has them, else the same split here.
+
+    Same-day procedures use this module's split of ``total_hours`` (the office
+    time up to the same-day due moment), which the catalogue cannot know.
+    """
+    if deadlines.legal_hours(version) is not None:
+        rows = catalogue.default_steps(version)
+        return [
+            PlannedStep(
+                order=r["order"],
+                name=r["name"],
+                kind=r["kind"],
+                unit=r.get("unit"),
+                role=r["role"],
+                budget_hours=Decimal(str(r["budget_hours"])),
+            )
+            for r in rows
+        ]
     budgets = split_hours(total_hours, DEFAULT_SHARES)
     names = [
         ("reception", _("Tiếp nhận hồ sơ"), Role.ONESTOP_OFFICER),
