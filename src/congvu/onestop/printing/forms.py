@@ -9,11 +9,13 @@ given. Mẫu 05 is drawn from the handover records (``DossierStep``) at print ti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
 from django.utils import timezone
 
 from congvu.core.pdf import render_pdf
-from congvu.onestop.constants import FormCode, StepOutcome
+from congvu.onestop.constants import FormCode, ResultDelivery
 from congvu.onestop.models import Dossier, DossierForm
 from congvu.procedures.constants import PaperForm
 
@@ -33,13 +35,43 @@ def _lines(value) -> list[str]:
     return [str(item.get("name", item) if isinstance(item, dict) else item) for item in value]
 
 
-def _papers(dossier: Dossier) -> list[dict]:
+def _paper_rows(papers) -> list[dict]:
+    """Papers as printed: the form's label (bản chính, bản sao, bản chụp), not its code."""
     labels = dict(PaperForm.choices)
     return [
-        {"name": p.name, "form": str(labels.get(p.form, p.form)), "count": p.count}
+        {
+            "name": p.get("name", ""),
+            "form": str(labels.get(p.get("form"), p.get("form") or "")),
+            "count": p.get("count", 1),
+        }
+        for p in papers
+    ]
+
+
+def _papers(dossier: Dossier) -> list[dict]:
+    return _paper_rows(
+        {"name": p.name, "form": p.form, "count": p.count}
         for p in dossier.papers.all()
         if p.round == 0
-    ]
+    )
+
+
+def _duration(content: dict, version) -> str:
+    if content.get("duration"):
+        return content["duration"]
+    if content.get("duration_unit"):
+        # The time stated when the form was issued, as the service recorded it.
+        try:
+            value = Decimal(content["duration_value"]) if content.get("duration_value") else None
+        except InvalidOperation:
+            value = None
+        snapshot = SimpleNamespace(
+            duration_value=value,
+            duration_unit=content["duration_unit"],
+            same_day_cutoff=version.same_day_cutoff,
+        )
+        return text.duration_text(snapshot)
+    return text.duration_text(version)
 
 
 def _applicant(dossier: Dossier) -> dict:
@@ -70,13 +102,15 @@ def _base_context(dossier: Dossier, layout, issued_at, *, agency_unit=None, desk
 
 def _receipt(form: DossierForm, context: dict) -> None:
     dossier, content = form.dossier, form.content or {}
+    delivery = content.get("result_delivery") or dossier.result_delivery
+    due = content.get("appointment") or content.get("due_at") or dossier.due_at
     context.update(
-        papers=content.get("papers") or _papers(dossier),
+        papers=_paper_rows(content["papers"]) if content.get("papers") else _papers(dossier),
         copies=content.get("copies") or dossier.copies,
-        duration=content.get("duration") or text.duration_text(dossier.procedure_version),
+        duration=_duration(content, dossier.procedure_version),
         received=text.time_and_date(content.get("received_at") or dossier.received_at),
-        due=text.time_and_date(content.get("due_at") or dossier.due_at),
-        delivery=dossier.get_result_delivery_display(),
+        due=text.time_and_date(due),
+        delivery=str(dict(ResultDelivery.choices).get(delivery, delivery)),
         book_volume=content.get("book_year") or dossier.book_year or text.BLANK,
         book_number=content.get("book_number") or dossier.book_number or text.BLANK,
         receiver=str(form.issued_by or dossier.received_by or ""),
@@ -107,7 +141,9 @@ def _apology(form: DossierForm, context: dict) -> None:
     dossier, content = form.dossier, form.content or {}
     context.update(
         received_on=text.date_words(dossier.received_at or dossier.submitted_at),
-        old_due=text.time_and_date(content.get("old_due_at") or dossier.due_at),
+        old_due=text.time_and_date(
+            content.get("previous_due_at") or content.get("old_due_at") or dossier.due_at
+        ),
         new_due=text.date_words(content.get("new_due_at") or dossier.extended_due_at),
         reason=content.get("reason", ""),
     )
@@ -164,29 +200,22 @@ def _person(user) -> str:
 
 
 def control_rows(dossier: Dossier) -> list[ControlRow]:
-    """Rows of Mẫu 05 from the dossier's steps, in order."""
-    outcomes = dict(StepOutcome.choices)
-    rows = []
-    previous = None
-    steps = dossier.steps.select_related("unit", "assignee", "handed_by", "finished_by")
-    for step in steps.order_by("order", "pk"):
-        giver = _person(step.handed_by) or (
-            _person(previous.finished_by or previous.assignee) if previous else ""
+    """Rows of Mẫu 05 from the handover records (``selectors.control_sheet_rows``), in order."""
+    from congvu.onestop.selectors import control_sheet_rows
+
+    return [
+        ControlRow(
+            order=row["order"],
+            unit=row["unit"].name,
+            step=row["step"],
+            handed_at=text.time_and_date(row["handed_at"]) if row["handed_at"] else "",
+            giver=_person(row["handed_by"]),
+            receiver=_person(row["received_by"]),
+            outcome=str(row["outcome_label"]),
+            note=row["note"],
         )
-        rows.append(
-            ControlRow(
-                order=step.order,
-                unit=step.unit.name,
-                step=step.name,
-                handed_at=text.time_and_date(step.started_at) if step.started_at else "",
-                giver=giver,
-                receiver=_person(step.assignee),
-                outcome=str(outcomes.get(step.outcome, "")),
-                note=step.note,
-            )
-        )
-        previous = step
-    return rows
+        for row in control_sheet_rows(dossier)
+    ]
 
 
 def control_sheet_context(dossier: Dossier, *, issued_at=None) -> dict:
