@@ -48,7 +48,7 @@ def counts():
 
 def test_command_reports_documents(demo):
     created = IncomingDocument.objects.count() + OutgoingDocument.objects.count()
-    assert f"tài khoản, {created} văn bản." in demo
+    assert f"tài khoản, {created} văn bản," in demo
     assert created > 60
 
 
@@ -187,7 +187,7 @@ def test_second_run_adds_nothing(demo):
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert counts() == before
-    assert "tạo mới 0 đơn vị, 0 tài khoản, 0 văn bản." in out.getvalue()
+    assert "tạo mới 0 đơn vị, 0 tài khoản, 0 văn bản, 0 hồ sơ một cửa." in out.getvalue()
 
 
 def test_audit_chain_verifies(demo):

@@ -146,6 +146,18 @@ OFFICIALS: list[tuple[str, str, list[tuple[tuple, str, str, str]]]] = [
         ],
     ),
     (
+        "tuphap.thanhphu",
+        "Lý Thị Thanh Thảo",
+        [
+            (
+                ("sub", 29182, "VP"),
+                Role.SPECIALIST,
+                "Công chức Tư pháp - Hộ tịch",
+                "current",
+            )
+        ],
+    ),
+    (
         "motcua.thanhphu",
         "Huỳnh Thị Kim Ngân",
         [

@@ -28,6 +28,7 @@ from congvu.org.services import unit_create, unit_update
 
 from . import data
 from .documents import load_documents
+from .dossiers import load_dossiers
 
 
 @dataclass
@@ -45,6 +46,7 @@ class DemoResult:
     units_created: int = 0
     users_created: int = 0
     documents_created: int = 0
+    dossiers_created: int = 0
 
 
 def _ensure_child(
@@ -264,4 +266,5 @@ def load_demo() -> DemoResult:
 
     load_document_types(DocumentType)
     result.documents_created = load_documents()
+    result.dossiers_created = load_dossiers()
     return result

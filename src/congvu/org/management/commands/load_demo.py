@@ -15,7 +15,7 @@ class Command(BaseCommand):
         result = load_demo()
         self.stdout.write(
             f"Dữ liệu mẫu: tạo mới {result.units_created} đơn vị, {result.users_created} tài khoản, "
-            f"{result.documents_created} văn bản."
+            f"{result.documents_created} văn bản, {result.dossiers_created} hồ sơ một cửa."
         )
         headers = ("Tên đăng nhập", "Vai trò", "Đơn vị", "Thời gian", "Mật khẩu")
         rows = [(a.username, a.role, a.unit, a.period, a.password) for a in result.accounts]
