@@ -115,3 +115,14 @@ def test_failing_sms_provider_does_not_raise(settings):
 class BrokenProvider(sms.SmsProvider):
     def send(self, phone, text):
         raise ConnectionError("gateway down")
+
+
+def test_overdue_step_notice_once_a_day(received, officer):
+    from congvu.inbox.models import Notification
+    from congvu.onestop.tasks import notify_overdue_steps
+
+    # The reception step (assigned to the officer at acceptance) is long overdue.
+    assert notify_overdue_steps() == 1
+    assert notify_overdue_steps() == 0
+    note = Notification.objects.get(user=officer, kind="onestop_overdue")
+    assert note.title.startswith("1 hồ sơ")

@@ -71,3 +71,51 @@ def notify_step_assigned(step, assignee) -> None:
         body=dossier.procedure.name,
         url=dossier_url(dossier),
     )
+
+
+def overdue_step_notices(now=None) -> int:
+    """One in-app notice a day to each official holding an overdue step (nhắc hồ sơ quá hạn).
+
+    Idempotent per user and day (the Notification's ``kind``/``day`` constraint).
+    """
+    from django.db import IntegrityError
+    from django.db.models import Count, F
+    from django.utils import timezone
+
+    from congvu.inbox.models import Notification
+
+    from .constants import DossierStatus
+    from .models import DossierStep
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    rows = (
+        DossierStep.objects.filter(
+            assignee__isnull=False,
+            finished_at__isnull=True,
+            due_at__lt=now,
+            dossier__current_step=F("pk"),
+            dossier__status__in=[DossierStatus.RECEIVED, DossierStatus.PROCESSING],
+        )
+        .values("assignee_id")
+        .annotate(n=Count("pk"))
+    )
+    try:
+        url = reverse("onestop:my_steps")
+    except NoReverseMatch:
+        url = ""
+    sent = 0
+    for row in rows:
+        try:
+            with transaction.atomic():
+                Notification.objects.create(
+                    user_id=row["assignee_id"],
+                    kind="onestop_overdue",
+                    day=today,
+                    title=_("%(n)s hồ sơ một cửa quá hạn ở bước bạn xử lý") % {"n": row["n"]},
+                    url=url,
+                )
+        except IntegrityError:
+            continue  # already told today
+        sent += 1
+    return sent

@@ -223,6 +223,7 @@ CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "congvu.inbox.tasks.send_daily_reminders", "schedule": 3600},
     "sweep-orphan-files": {"task": "congvu.files.tasks.sweep_orphan_blobs", "schedule": 6 * 3600},
     "expire-payments": {"task": "congvu.payments.tasks.expire_payments", "schedule": 5 * 60},
+    "onestop-overdue": {"task": "congvu.onestop.tasks.notify_overdue_steps", "schedule": 3600},
 }
 
 # --- REST API -------------------------------------------------------------------
