@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 
 from .access import row_tokens
 from .backends import get_backend
@@ -131,10 +132,18 @@ def search_index_update(kind: str, obj) -> SearchDocument | None:
         access=row_tokens(kind, doc),
     )
     backend = get_backend()
+    # One INSERT … ON CONFLICT DO UPDATE (…RETURNING id) where update_or_create needs a
+    # SELECT … FOR UPDATE, a write and two savepoints; this runs once per saved document.
+    row = SearchDocument(kind=kind, object_id=doc.pk, updated_at=timezone.now(), **fields)
     with transaction.atomic():
-        row, _created = SearchDocument.objects.update_or_create(
-            kind=kind, object_id=doc.pk, defaults=fields
+        SearchDocument.objects.bulk_create(
+            [row],
+            update_conflicts=True,
+            unique_fields=["kind", "object_id"],
+            update_fields=[*fields, "updated_at"],
         )
+        if row.pk is None:  # a database that does not return ids from an upsert
+            row.pk = SearchDocument.objects.get(kind=kind, object_id=doc.pk).pk
         backend.index(row)
     return row
 

@@ -89,18 +89,24 @@ def incoming_find_duplicates(
     )
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
-    found = []
-    for doc in candidates.exclude(status=Status.RETURNED):
-        if notation_key(doc.number_notation) != key:
-            continue
-        same_issuer = (
-            (issuer_unit is not None and doc.issuer_unit_id == issuer_unit.pk)
-            or (issuer_external is not None and doc.issuer_external_id == issuer_external.pk)
-            or fold(doc.issuer_name) == name
+    # Compare on four columns (the unit's documents of that date can be many), then load
+    # the few matches whole.
+    rows = candidates.exclude(status=Status.RETURNED).values_list(
+        "pk", "number_notation", "issuer_unit_id", "issuer_external_id", "issuer_name"
+    )
+    found = [
+        pk
+        for pk, notation, unit_id, external_id, issuer in rows
+        if notation_key(notation) == key
+        and (
+            (issuer_unit is not None and unit_id == issuer_unit.pk)
+            or (issuer_external is not None and external_id == issuer_external.pk)
+            or fold(issuer) == name
         )
-        if same_issuer:
-            found.append(doc)
-    return found
+    ]
+    if not found:
+        return []
+    return list(candidates.filter(pk__in=found))
 
 
 def _validate_issuer(issuer_unit, issuer_external, issuer_name):
@@ -137,6 +143,8 @@ def _assign_number(actor, document, when) -> None:
 
 
 def _notify_leaders(document) -> None:
+    if not document.is_urgent:
+        return  # nothing to send: skip looking the leaders up (inside the numbering lock)
     notify_urgent(
         document,
         unit_people(document.unit_id, LEADER_ROLES),
