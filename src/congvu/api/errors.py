@@ -22,6 +22,7 @@ from django.http import Http404, JsonResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 
 from rest_framework import exceptions, fields, serializers
 from rest_framework.response import Response
@@ -336,8 +337,13 @@ def _detail_code(exc: exceptions.APIException, default: str) -> str:
     return getattr(exc.detail, "code", None) or default
 
 
+@csrf_exempt
 def not_found_view(request, *args, **kwargs):
-    """JSON 404 for any address under /api/ that matches no route."""
+    """JSON 404 for any address under /api/ that matches no route.
+
+    Exempt from CSRF: it changes nothing, and a POST to an unknown address
+    must get the JSON 404 too, not Django's HTML CSRF page.
+    """
     return JsonResponse(
         error_body("not_found", _("Không có địa chỉ API này.")),
         status=404,

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+# The largest value a database integer column holds (64-bit signed). A number
+# beyond it matches no row, and SQLite raises OverflowError instead of saying so.
+DB_INT_MAX = 2**63 - 1
+
 
 class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
     """A foreign key chosen by id, among the objects the requester may see.

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny
 
 from .errors import ErrorSerializer
@@ -19,6 +21,7 @@ ERROR_DESCRIPTIONS = {
     "403": _("Không có quyền (code: permission_denied)."),
     "404": _("Không tìm thấy hoặc nằm ngoài phạm vi được xem (code: not_found)."),
     "409": _("Trạng thái hiện tại không cho phép thao tác (code: transition_not_allowed…)."),
+    "415": _("Kiểu nội dung (Content-Type) không được hỗ trợ (code: unsupported_media_type)."),
 }
 
 
@@ -45,7 +48,7 @@ class AutoSchema(openapi.AutoSchema):
     def _error_statuses(self) -> list[str]:
         statuses = []
         writes = self.method in ("POST", "PUT", "PATCH", "DELETE")
-        if writes or self._get_filter_parameters() or self._has_query_serializer():
+        if writes or self._get_filter_parameters() or self._has_query_parameters():
             statuses.append("400")
         public = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
         if not public:
@@ -54,10 +57,25 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append("404")
         if writes and "{" in self.path:
             statuses.append("409")
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses.append("415")  # a body in a Content-Type the parsers do not read
         return statuses
 
     def _has_query_serializer(self) -> bool:
         return self._filter_serializer() is not None
+
+    def _has_query_parameters(self) -> bool:
+        """Whether the operation reads query parameters (a filter serializer or declared ones):
+        a bad value in one is answered 400, so the 400 must be documented."""
+        if self._has_query_serializer():
+            return True
+        for parameter in self.get_override_parameters():
+            if isinstance(parameter, OpenApiParameter):
+                if parameter.location == OpenApiParameter.QUERY:
+                    return True
+            else:
+                return True  # a serializer (class or instance) of query parameters
+        return False
 
     def _filter_serializer(self):
         """Query parameters of list actions come from the view's ``filter_serializer_class``."""
@@ -69,3 +87,21 @@ class AutoSchema(openapi.AutoSchema):
         parameters = super().get_override_parameters()
         filters = self._filter_serializer()
         return [filters, *parameters] if filters is not None else parameters
+
+
+class EmailFieldExtension(OpenApiSerializerFieldExtension):
+    """E-mail fields whose model allows blank: "" is a valid value, though not an email format.
+
+    DRF drops ``allow_blank`` from read-only fields, so drf-spectacular cannot
+    tell; every read-only e-mail is documented as possibly empty.
+    """
+
+    target_class = "rest_framework.fields.EmailField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        if self.target.read_only:
+            return {
+                "oneOf": [{"type": "string", "format": "email"}, {"type": "string", "maxLength": 0}]
+            }
+        # Writable: drf-spectacular adds the empty alternative itself when allow_blank.
+        return {"type": "string", "format": "email"}

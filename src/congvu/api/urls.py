@@ -92,5 +92,6 @@ urlpatterns = [
     path("v1/search/", SearchView.as_view(), name="search"),
     *(path("v1/", include(a.PATHS)) for a in _app_apis if a.PATHS),
     path("v1/", include(v1.urls)),
-    re_path(r"^.*$", not_found_view, name="not_found"),
+    # No "$": a regex "$" route is matched whole, and "." stops at a newline.
+    re_path(r"^.*", not_found_view, name="not_found"),
 ]

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import serializers, viewsets
+from django.utils.translation import gettext as _
+
+from rest_framework import exceptions, serializers, viewsets
 
 from congvu.core.text import fold
+
+from .fields import DB_INT_MAX
 
 
 class ScopedViewSetMixin:
@@ -48,7 +52,20 @@ class ScopedViewSetMixin:
             return {}
         serializer = self.filter_serializer_class(data=self.request.query_params)
         serializer.is_valid(raise_exception=True)
-        return {k: v for k, v in serializer.validated_data.items() if v not in (None, "")}
+        values = {k: v for k, v in serializer.validated_data.items() if v not in (None, "")}
+        # Filters are compared with database columns: a number outside their range
+        # is a bad request, not a crash of the query (OverflowError on SQLite).
+        too_large = [
+            name
+            for name, value in values.items()
+            if isinstance(value, int) and not isinstance(value, bool) and abs(value) > DB_INT_MAX
+        ]
+        if too_large:
+            message = _("Giá trị số quá lớn.")
+            raise exceptions.ValidationError(
+                {name: [exceptions.ErrorDetail(message, code="max_value")] for name in too_large}
+            )
+        return values
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

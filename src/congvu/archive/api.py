@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from congvu.accounts.models import User
-from congvu.api.fields import ScopedPrimaryKeyRelatedField
+from congvu.api.fields import DB_INT_MAX, ScopedPrimaryKeyRelatedField
 from congvu.api.viewsets import ScopedViewSetMixin
 from congvu.org.models import Unit
 
@@ -147,11 +147,11 @@ class WorkFileOpenSerializer(serializers.Serializer):
 
 class DocumentInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices, label=_("loại"))
-    document_id = serializers.IntegerField(min_value=1, label=_("mã văn bản"))
+    document_id = serializers.IntegerField(min_value=1, max_value=DB_INT_MAX, label=_("mã văn bản"))
 
 
 class EntryInputSerializer(serializers.Serializer):
-    entry = serializers.IntegerField(min_value=1, label=_("mã mục"))
+    entry = serializers.IntegerField(min_value=1, max_value=DB_INT_MAX, label=_("mã mục"))
 
 
 class WorkFileFilterSerializer(serializers.Serializer):

@@ -14,11 +14,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers
 from rest_framework.decorators import action
 
+from congvu.api.errors import ErrorSerializer
 from congvu.api.viewsets import ScopedReadOnlyViewSet
 from congvu.audit.services import log_access
 
 from .models import StoredFile
 from .services import file_open_verified
+from .validation import CONTENT_TYPES
 from .views import content_disposition
 
 
@@ -62,7 +64,15 @@ class StoredFileFilterSerializer(serializers.Serializer):
             "Trả nội dung tệp sau khi kiểm tra mã băm SHA-256; tệp bị thay đổi trả lỗi "
             "checksum_mismatch (409)."
         ),
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        responses={
+            **{
+                (200, content_type): OpenApiResponse(OpenApiTypes.BINARY)
+                for content_type in sorted(set(CONTENT_TYPES.values()))
+            },
+            409: OpenApiResponse(
+                ErrorSerializer, description=_("Tệp đã bị thay đổi (code: checksum_mismatch).")
+            ),
+        },
     ),
 )
 class StoredFileViewSet(ScopedReadOnlyViewSet):

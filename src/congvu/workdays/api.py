@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congvu.api.fields import ScopedPrimaryKeyRelatedField
+from congvu.api.fields import DB_INT_MAX, ScopedPrimaryKeyRelatedField
 from congvu.api.viewsets import ScopedViewSetMixin
 from congvu.org.models import Unit
 
@@ -57,7 +57,7 @@ class RevokeSerializer(serializers.Serializer):
 
 
 class OverrideFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, label=_("năm"))
+    year = serializers.IntegerField(required=False, min_value=1900, max_value=2999, label=_("năm"))
     active = serializers.BooleanField(
         required=False, allow_null=True, default=None, label=_("đang hiệu lực")
     )
@@ -124,7 +124,9 @@ class CalendarOverrideViewSet(
 class WorkingDaysQuerySerializer(serializers.Serializer):
     start = serializers.DateField(label=_("từ ngày"))
     end = serializers.DateField(label=_("đến ngày"))
-    unit = serializers.IntegerField(required=False, label=_("đơn vị"))
+    unit = serializers.IntegerField(
+        required=False, min_value=1, max_value=DB_INT_MAX, label=_("đơn vị")
+    )
 
     def validate(self, attrs):
         if attrs["end"] < attrs["start"]:
