@@ -70,5 +70,12 @@ bench:
 	@$(VENV)/bin/python -m bench.generate --size full --seed $(SEED) --if-absent
 	@$(VENV)/bin/python -m bench.run
 
+## Load test (docs/load.md): Locust, headless and bounded, on loopback, against gunicorn,
+## PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/congvu_load) and Celery.
+## `make load LOAD_ARGS="--users 60 --user-rps 4 --duration 60 --workers 4"`.
+.PHONY: load
+load:
+	@$(VENV)/bin/python -m bench.load.run $(LOAD_ARGS)
+
 clean:
 	rm -rf $(VENV) var staticfiles
