@@ -150,6 +150,7 @@ def world(db):
         Payment.objects.create(
             dossier=d[number],
             unit=d[number].receiving_unit,
+            procedure=d[number].procedure,
             amount=50_000,
             provider=provider,
             status=status,

@@ -61,6 +61,10 @@ class Payment(models.Model):
     unit = models.ForeignKey(
         "org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị thu")
     )
+    # Copied from the dossier so statistics by field or procedure never join the dossiers.
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
     fees = models.JSONField(_("các khoản thu"), default=list, blank=True)
     provider = models.CharField(_("cổng thanh toán"), max_length=30)

@@ -180,6 +180,7 @@ def payment_start(*, actor, dossier, provider: PaymentProvider | None = None, wh
     payment = Payment.objects.create(
         dossier=dossier,
         unit=dossier.receiving_unit,
+        procedure_id=dossier.procedure_id,
         amount=amount,
         fees=fees,
         provider=provider.name,
@@ -227,6 +228,7 @@ def payment_record_cash(
     payment = Payment.objects.create(
         dossier=dossier,
         unit=dossier.receiving_unit,
+        procedure_id=dossier.procedure_id,
         amount=amount,
         fees=fees,
         provider=CASH,

@@ -30,7 +30,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Q
+from django.db import connection
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 from congvu.accounts.constants import LEADER_ROLES
 from congvu.core.authz import as_actor
 from congvu.onestop.constants import FINISHED_STATUSES, PAUSED_STATUSES, DossierStatus
-from congvu.onestop.models import Dossier, Rating
+from congvu.onestop.models import Dossier
 from congvu.org.models import Unit
 from congvu.procedures.constants import Channel
 from congvu.procedures.models import Procedure, ProcedureField
@@ -185,68 +186,128 @@ def _filtered(queryset, prefix: str, unit_ids, field_id, procedure_id):
     return queryset
 
 
+# The cells a dossier falls in, coded as small integers for the GROUP BY.
+STATE_CELLS = [
+    "processed_early",
+    "processed_on_time",
+    "processed_late",
+    "in_progress_on_time",
+    "in_progress_overdue",
+    "paused_on_time",
+    "paused_overdue",
+]
+ARRIVAL_CELLS = ["carried_over", "new_online", "new_direct", "new_postal"]
+
+
+def _code(name: str) -> Value:
+    cells = STATE_CELLS if name in STATE_CELLS else ARRIVAL_CELLS
+    return Value(cells.index(name))
+
+
+def _state(stop, ref):
+    """Where the dossier stands at the end of the period, as one nested CASE."""
+    overdue = Q(due__lt=ref)
+    processed = Q(status__in=FINISHED_STATUSES, closed_at__lt=stop)
+    return Case(
+        When(
+            processed,
+            then=Case(
+                When(outcome="early", then=_code("processed_early")),
+                When(outcome="on_time", then=_code("processed_on_time")),
+                When(outcome="late", then=_code("processed_late")),
+                # No outcome (a withdrawal): late if it closed after the due moment.
+                When(closed_at__gt=F("due"), then=_code("processed_late")),
+                default=_code("processed_on_time"),
+            ),
+        ),
+        When(
+            status__in=PAUSED_STATUSES,
+            then=Case(When(overdue, then=_code("paused_overdue")), default=_code("paused_on_time")),
+        ),
+        When(overdue, then=_code("in_progress_overdue")),
+        default=_code("in_progress_on_time"),
+        output_field=IntegerField(),
+    )
+
+
 def _dossier_counts(group: str, begin, stop, ref, unit_ids, field_id, procedure_id) -> dict:
+    """One pass over the dossiers: the 766 cells and the ratings, per group.
+
+    The inner query (built by the ORM, so filters stay portable) codes each
+    row's state and arrival as small integers with one CASE each; the outer
+    query counts per (group, state, arrival) — at most a few thousand groups
+    — and Python pivots them. The ``OFFSET 0`` fence keeps PostgreSQL from
+    planning the CASE expressions as grouping keys it cannot estimate (which
+    made it sort half a million rows instead of hashing them).
+    """
     base = Dossier.objects.filter(received_at__lt=stop).filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=begin)
     )
     base = base.exclude(status__in=[DossierStatus.SUBMITTED, DossierStatus.REFUSED])
     base = _filtered(base, "", unit_ids, field_id, procedure_id)
-    base = base.annotate(due=Coalesce("extended_due_at", "due_at"))
-    new = Q(received_at__gte=begin)
-    processed = Q(status__in=FINISHED_STATUSES, closed_at__lt=stop)
-    no_outcome = Q(outcome="") | Q(outcome__isnull=True)
-    closed_late = Q(closed_at__gt=F("due"))
-    running = ~Q(status__in=FINISHED_STATUSES) | Q(closed_at__gte=stop) | Q(closed_at__isnull=True)
-    paused = Q(status__in=PAUSED_STATUSES) & running
-    in_progress = ~Q(status__in=PAUSED_STATUSES) & running
-    on_time = Q(due__gte=ref) | Q(due__isnull=True)
-    overdue = Q(due__lt=ref)
-    aggregates = {
-        "carried_over": Count("pk", filter=Q(received_at__lt=begin)),
-        "new_online": Count("pk", filter=new & Q(channel=Channel.ONLINE)),
-        "new_direct": Count("pk", filter=new & Q(channel=Channel.DIRECT)),
-        "new_postal": Count("pk", filter=new & Q(channel=Channel.POSTAL)),
-        "processed_early": Count("pk", filter=processed & Q(outcome="early")),
-        "processed_on_time": Count(
-            "pk",
-            filter=processed & (Q(outcome="on_time") | (no_outcome & ~closed_late)),
-        ),
-        "processed_late": Count(
-            "pk", filter=processed & (Q(outcome="late") | (no_outcome & closed_late))
-        ),
-        "in_progress_on_time": Count("pk", filter=in_progress & on_time),
-        "in_progress_overdue": Count("pk", filter=in_progress & overdue),
-        "paused_on_time": Count("pk", filter=paused & on_time),
-        "paused_overdue": Count("pk", filter=paused & overdue),
-    }
-    rows = base.values(GROUPS[group]).annotate(**aggregates).order_by()
-    return {row.pop(GROUPS[group]): row for row in rows}
+    arrival = Case(
+        When(received_at__lt=begin, then=_code("carried_over")),
+        When(channel=Channel.ONLINE, then=_code("new_online")),
+        When(channel=Channel.POSTAL, then=_code("new_postal")),
+        default=_code("new_direct"),
+        output_field=IntegerField(),
+    )
+    inner = (
+        base.annotate(
+            rated=FilteredRelation(
+                "rating", condition=Q(rating__rated_at__gte=begin, rating__rated_at__lt=stop)
+            ),
+            due=Coalesce("extended_due_at", "due_at"),
+        )
+        .annotate(
+            group_key=F(GROUPS[group]),
+            state=_state(stop, ref),
+            arrival=arrival,
+            score=F("rated__score"),
+        )
+        .values("group_key", "state", "arrival", "score")
+        .order_by()
+    )
+    sql, params = inner.query.sql_with_params()
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else "LIMIT -1 OFFSET 0"
+    outer = (
+        "SELECT t.group_key, t.state, t.arrival, COUNT(*), COUNT(t.score), SUM(t.score) "
+        f"FROM ({sql} {fence}) t GROUP BY t.group_key, t.state, t.arrival"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(outer, params)
+        rows = cursor.fetchall()
+    result: dict = {}
+    for key, state, arrival, n, rated, score_sum in rows:
+        values = result.setdefault(key, {"rating_count": 0, "rating_sum": 0})
+        for name in (STATE_CELLS[state], ARRIVAL_CELLS[arrival]):
+            values[name] = values.get(name, 0) + n
+        values["rating_count"] += rated
+        values["rating_sum"] += score_sum or 0
+    for values in result.values():
+        count = values["rating_count"]
+        values["rating_average"] = values.pop("rating_sum") / count if count else None
+    return result
 
 
 def _payment_counts(group: str, begin, stop, unit_ids, field_id, procedure_id) -> dict:
     from congvu.payments.constants import CASH, PaymentStatus
     from congvu.payments.models import Payment
 
-    key = "dossier__" + GROUPS[group]
+    # Payments carry their unit and procedure: no join with the dossiers.
+    key = {"unit": "unit_id", "field": "procedure__field_id", "procedure": "procedure_id"}[group]
     payments = Payment.objects.filter(
         status=PaymentStatus.SUCCEEDED, paid_at__gte=begin, paid_at__lt=stop
     )
-    payments = _filtered(payments, "dossier__", unit_ids, field_id, procedure_id)
+    if unit_ids is not None:
+        payments = payments.filter(unit_id__in=unit_ids)
+    if field_id:
+        payments = payments.filter(procedure__field_id=field_id)
+    if procedure_id:
+        payments = payments.filter(procedure_id=procedure_id)
     rows = (
         payments.values(key)
         .annotate(payments=Count("pk"), payments_online=Count("pk", filter=~Q(provider=CASH)))
-        .order_by()
-    )
-    return {row.pop(key): row for row in rows}
-
-
-def _rating_counts(group: str, begin, stop, unit_ids, field_id, procedure_id) -> dict:
-    key = "dossier__" + GROUPS[group]
-    ratings = Rating.objects.filter(rated_at__gte=begin, rated_at__lt=stop)
-    ratings = _filtered(ratings, "dossier__", unit_ids, field_id, procedure_id)
-    rows = (
-        ratings.values(key)
-        .annotate(rating_count=Count("pk"), rating_average=Avg("score"))
         .order_by()
     )
     return {row.pop(key): row for row in rows}
@@ -279,7 +340,6 @@ def dossier_statistics(
     for part in (
         _dossier_counts(*args, ref, *filters),
         _payment_counts(*args, *filters),
-        _rating_counts(*args, *filters),
     ):
         for key, values in part.items():
             merged.setdefault(key, {}).update(values)
