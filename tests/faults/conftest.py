@@ -149,8 +149,20 @@ class Env:
     def marker(self) -> Path:
         return self.tmp / f"checkpoint-{uuid.uuid4().hex[:8]}"
 
-    def app(self, *, pause_at: str = "", workers: int = 1, fsize_limit: int | None = None):
-        """gunicorn serving congvu on a free loopback port; returns once it answers."""
+    def app(
+        self,
+        *,
+        pause_at: str = "",
+        workers: int = 1,
+        fsize_limit: int | None = None,
+        wait: bool = True,
+    ):
+        """gunicorn serving congvu on a free loopback port; returns once it answers.
+
+        With ``wait=False`` it returns at once (call ``wait_ready``), so a test can
+        boot the process that replaces a killed one while the first is still
+        booting: the two Django start-ups overlap instead of adding up.
+        """
         port = free_port()
         marker = self.marker()
         extra = {}
@@ -163,7 +175,8 @@ class Env:
         process = Process(command, env=self.base_env(**extra), log=log, fsize_limit=fsize_limit)
         self.processes.append(process)
         app = App(url=f"http://127.0.0.1:{port}", process=process, marker=marker)
-        app.wait_ready()
+        if wait:
+            app.wait_ready()
         return app
 
     def worker(self, *, broker_url: str, queue: str, pause_at: str = ""):

@@ -70,10 +70,10 @@ def test_database_restart_under_load(faults_env, cluster):
         connections.close_all()
         stopping_at = time.monotonic()
         cluster.stop()
-        time.sleep(3)
+        time.sleep(2)
         cluster.start()
         up_at = time.monotonic()
-        time.sleep(8)
+        time.sleep(5)
     finally:
         load.stop()
 

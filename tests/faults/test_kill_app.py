@@ -43,7 +43,7 @@ from .invariants import assert_files_consistent, assert_numbers_contiguous, rest
 REGISTER_URL = "/app/van-ban-den/vao-so/"
 
 
-def _register(app, clerk, unit, number: str):
+def _register(app, clerk, unit, number: str, *, with_file: bool = True):
     """Post the paper-registration form (vào sổ văn bản đến) with a scanned PDF."""
     http = app.session(clerk)
     token = csrf_token(http, app.url + REGISTER_URL)
@@ -60,19 +60,33 @@ def _register(app, clerk, unit, number: str):
     }
     pdf = pdf_with_text(f"Công văn {number} về chứng thực bản sao điện tử")
     files = {"files": (f"{number.replace('/', '-')}.pdf", pdf, "application/pdf")}
+    if not with_file:
+        files = {"files": ("", b"", "application/octet-stream")}
     return lambda: http.post(
         app.url + REGISTER_URL, data=data, files=files, timeout=120, allow_redirects=False
     )
 
 
+def _pair(faults_env, point: str):
+    """The app to kill at ``point`` and the one that replaces it after the kill.
+
+    The replacement boots alongside (start-ups overlap) but serves nothing
+    before the kill, so for the data it is a restart.
+    """
+    doomed = faults_env.app(pause_at=point, wait=False)
+    restarted = faults_env.app(wait=False)
+    doomed.wait_ready()
+    restarted.wait_ready()
+    return doomed, restarted
+
+
 def test_kill_during_upload(faults_env):
     commune = make_commune("Thạnh Phú")
-    app = faults_env.app()
-    first = _register(app, commune.clerk, commune.unit, "101/STP-HCTP")()
+    app, restarted = _pair(faults_env, "files.store.after_blob")
+    first = _register(app, commune.clerk, commune.unit, "101/STP-HCTP", with_file=False)()
     assert first.status_code == 302, first.text[:2000]
-    app.process.stop()
+    assert not app.marker.exists(), "a document without a file stores nothing"
 
-    app = faults_env.app(pause_at="files.store.after_blob")
     send = _register(app, commune.clerk, commune.unit, "102/STP-HCTP")
     cut = InFlight(send)
     wait_for_marker(app.marker, app.process)
@@ -89,8 +103,7 @@ def test_kill_during_upload(faults_env):
     assert_numbers_contiguous()
 
     # After the restart the clerk submits again and gets the next number.
-    app = faults_env.app()
-    again = _register(app, commune.clerk, commune.unit, "102/STP-HCTP")()
+    again = _register(restarted, commune.clerk, commune.unit, "102/STP-HCTP")()
     assert again.status_code == 302, again.text[:2000]
     numbers = dict(IncomingDocument.objects.values_list("number_notation", "arrival_number"))
     assert numbers == {"101/STP-HCTP": 1, "102/STP-HCTP": 2}
@@ -102,7 +115,7 @@ def test_kill_during_upload(faults_env):
 def test_kill_during_issuance(faults_env, point):
     commune = make_commune("Thạnh Phú")
     first, second = approved(commune), approved(commune)
-    app = faults_env.app(pause_at=point)
+    app, restarted = _pair(faults_env, point)
     api = app.api(commune.clerk)
     issue = f"{app.url}/api/v1/outgoing-documents/{first.pk}/issue/"
 
@@ -120,10 +133,10 @@ def test_kill_during_issuance(faults_env, point):
     assert_files_consistent(faults_env.media)
     assert_numbers_contiguous()
 
-    app = faults_env.app()
-    api = app.api(commune.clerk)
+    api = restarted.api(commune.clerk)
     for doc in (first, second):
-        response = api.post(f"{app.url}/api/v1/outgoing-documents/{doc.pk}/issue/", timeout=120)
+        url = f"{restarted.url}/api/v1/outgoing-documents/{doc.pk}/issue/"
+        response = api.post(url, timeout=120)
         assert response.status_code == 200, response.text[:2000]
     numbers = dict(OutgoingDocument.objects.values_list("pk", "number"))
     assert numbers == {first.pk: 1, second.pk: 2}
@@ -155,7 +168,7 @@ def payment(settings):
 
 def test_kill_during_payment_callback(faults_env, payment):
     body, headers = sandbox.build_callback(payment, "success", when=timezone.now())
-    app = faults_env.app(pause_at="payments.callback.before_commit")
+    app, restarted = _pair(faults_env, "payments.callback.before_commit")
     url = f"{app.url}/thanh-toan/callback/sandbox/"
     headers = {**headers, "Content-Type": "application/json"}
 
@@ -176,8 +189,7 @@ def test_kill_during_payment_callback(faults_env, payment):
     assert payment.dossier.status == DossierStatus.AWAITING_PAYMENT
 
     # The bank retries the same notification after the restart: applied once, then a duplicate.
-    app = faults_env.app()
-    url = f"{app.url}/thanh-toan/callback/sandbox/"
+    url = f"{restarted.url}/thanh-toan/callback/sandbox/"
     replies = [requests.post(url, data=body, headers=headers, timeout=60) for _ in range(2)]
     assert [r.json()["outcome"] for r in replies] == [
         CallbackOutcome.APPLIED,
