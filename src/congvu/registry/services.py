@@ -145,10 +145,14 @@ def number_allocate(
     secrecy: int = 0,
     when: datetime.datetime | None = None,
     obj=None,
+    audit: bool = True,
 ) -> IssuedNumber:
     """Give the next number of the right register. Must run inside the caller's transaction.
 
-    ``when`` decides the year (1 January restarts every sequence).
+    ``when`` decides the year (1 January restarts every sequence). ``audit=False``: the
+    caller records the issue with :func:`number_audit` later in the same transaction;
+    the audit chain is one row lock for the whole database, so a caller that still has
+    work to do keeps it for less time (``incoming_register``).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("number_allocate() must run inside the transaction that uses the number")
@@ -186,15 +190,22 @@ def number_allocate(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
     )
+    if audit:
+        number_audit(actor=actor, issued=issued, unit=unit)
+    return issued
+
+
+def number_audit(*, actor, issued: IssuedNumber, unit) -> None:
+    """The audit record of an issued number (see ``number_allocate(audit=False)``)."""
+    register = issued.register
     log_action(
         actor=actor,
         action="congvu.registry.number.issued",
         obj=issued,
         unit=unit,
-        after={"register": register.pk, "number": issued.number, "year": year},
-        confidentiality=secrecy,
+        after={"register": register.pk, "number": issued.number, "year": register.year},
+        confidentiality=register.secrecy,
     )
-    return issued
 
 
 def number_attach(*, issued: IssuedNumber, obj) -> None:

@@ -13,7 +13,12 @@ from congvu.audit.services import log_action, snapshot
 from congvu.core.errors import ServiceError
 from congvu.core.text import fold
 from congvu.registry.constants import Direction, Urgency
-from congvu.registry.services import number_allocate, number_attach, secrecy_validate
+from congvu.registry.services import (
+    number_allocate,
+    number_attach,
+    number_audit,
+    secrecy_validate,
+)
 
 from ..constants import Action, Source, Status
 from ..models import ExternalOrganization, IncomingDocument
@@ -239,8 +244,10 @@ def incoming_register(
         created_by=user_of(a),
     )
     document.search_text = search_text_for(document)
+    # The audit records come last: the audit chain is one row lock for every unit, held
+    # from the first record to the commit, so the other writes happen before it.
     issued = number_allocate(
-        actor=a, unit=unit, direction=Direction.INCOMING, secrecy=secrecy, when=now
+        actor=a, unit=unit, direction=Direction.INCOMING, secrecy=secrecy, when=now, audit=False
     )
     document.register = issued.register
     document.arrival_number = issued.number
@@ -249,6 +256,7 @@ def incoming_register(
     number_attach(issued=issued, obj=document)
     attach_files(actor=a, document=document, files=files)
     entry(document, a, Action.REGISTERED)
+    number_audit(actor=a, issued=issued, unit=unit)
     audit(a, "registered", document, after=snapshot(document))
     _notify_leaders(document)
     return document
