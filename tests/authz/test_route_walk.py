@@ -265,6 +265,22 @@ class World:
         )
         for dossier in Dossier.objects.all():
             self.markers[(Dossier, dossier.pk)] = dossier.applicant_name.split()[-1]
+        # B's internal process (officials only), made after the dossiers so none copies it.
+        from congvu.procedures.models import ProcessDefinition, ProcessStep
+
+        definition = ProcessDefinition.objects.create(
+            procedure=procedure, unit=self.unit_b, valid_from=datetime.date(2025, 1, 1)
+        )
+        step = ProcessStep.objects.create(
+            definition=definition,
+            order=1,
+            name=self.mark("Bước quy trình B"),
+            kind="appraisal",
+            role="specialist",
+            budget_hours=8,
+        )
+        self.markers[(ProcessDefinition, definition.pk)] = step.name.split()[-1]
+        self.markers[(ProcessStep, step.pk)] = step.name.split()[-1]
 
     def mark(self, text: str) -> str:
         return f"{text} ZQ{uuid.uuid4().hex[:10]}"
