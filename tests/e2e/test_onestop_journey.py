@@ -253,7 +253,7 @@ def pdf_text(content: bytes) -> str:
 
 def test_citizen_files_online_desk_accepts_processed_returned_rated(shop, users):
     papers = shop["papers"]
-    assert papers, "the khai sinh record lists its required papers"
+    assert any(p.required for p in papers), "the khai sinh record lists its required papers"
 
     # 1. The citizen logs in, finds khai sinh typed without accents, and opens it.
     citizen = users.citizen(CITIZEN_EMAIL)
@@ -275,16 +275,24 @@ def test_citizen_files_online_desk_accepts_processed_returned_rated(shop, users)
     citizen.get_by_label("Địa chỉ").fill("Ấp An Thuận, xã An Thạnh, tỉnh Vĩnh Long")
     citizen.get_by_label("Số điện thoại").fill(PHONE)
     citizen.get_by_label("Nội dung yêu cầu giải quyết").fill("Đăng ký khai sinh cho con gái.")
-    uploads = citizen.locator("input[type=file][name^=paper_]")
-    assert uploads.count() == len(papers)
-    for i in range(uploads.count()):
+    assert citizen.locator("input[type=file][name^=paper_]").count() == len(papers)
+    # Without the required papers the form comes back, naming each missing one.
+    citizen.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
+    citizen.get_by_text("Thông tin chưa hợp lệ.").wait_for()
+    missing = citizen.locator(".errorlist").all_inner_texts()
+    for paper in (p for p in papers if p.required):
+        assert any(f"{paper.name}: phải tải lên tệp giấy tờ này." in m for m in missing)
+    assert Dossier.objects.count() == 0
+    # Every required paper, and one optional paper too; PDFs and scans (PNG) alternate.
+    chosen = [p for p in papers if p.required] + [next(p for p in papers if not p.required)]
+    for i, paper in enumerate(chosen):
         if i % 2 == 0:
             payload = {"name": f"giay-to-{i + 1}.pdf", "mimeType": "application/pdf"}
             payload["buffer"] = pdf_bytes(title=f"Giấy tờ {i + 1}")
         else:
             payload = {"name": f"giay-to-{i + 1}.png", "mimeType": "image/png"}
             payload["buffer"] = image_bytes("PNG")
-        uploads.nth(i).set_input_files(payload)
+        citizen.locator(f"input[type=file][name=paper_{paper.pk}]").set_input_files(payload)
     citizen.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
     citizen.wait_for_url(re.compile(r"/dich-vu-cong/ho-so/[^/]+/$"))
     message = citizen.locator("body").inner_text()
@@ -297,7 +305,10 @@ def test_citizen_files_online_desk_accepts_processed_returned_rated(shop, users)
     # {mã định danh of the desk}-{yymmdd}-{nnnn}, the first of the day.
     assert code == f"000.01.41.H62-{timezone.localtime(dossier.submitted_at):%y%m%d}-0001"
     assert dossier.applicant_id == shop["citizen"].pk
-    assert dossier.papers.filter(file__isnull=False).count() == len(papers)
+    stored = dossier.papers.filter(file__isnull=False)
+    assert sorted(stored.values_list("required_paper_id", flat=True)) == sorted(
+        p.pk for p in chosen
+    )
     citizen_url = citizen.url
 
     # 3. The desk finds it in its queue and accepts it: Mẫu 01, with the code, as a PDF.
