@@ -7,9 +7,11 @@ bad file goes the whole way a clerk's upload goes (multipart POST to
 afterwards there must be no document, no StoredFile row, no audit record of a
 stored file and no blob in the storage.
 
-The page re-renders the form with the Vietnamese message of the refusal (the
-same message the API gives with the stable code, checked by matching the
-message of ``file_validate`` for the same bytes).
+The page re-renders the form with the Vietnamese message of the refusal
+(checked by matching the message of ``file_validate`` for the same bytes). The
+API (a one-stop officer handing in a supplement, multipart POST to
+/api/v1/dossiers/<id>/supplement-answer/) answers 400 with the stable code on
+field ``file``, and the dossier's earlier files stay as they were.
 """
 
 from __future__ import annotations
@@ -29,6 +31,17 @@ from congvu.files.validation import file_validate
 from congvu.incoming.models import IncomingDocument
 from congvu.registry.models import DocumentType
 from tests.factories import PositionFactory, UnitFactory
+from tests.onestop.conftest import (  # noqa: F401 - fixtures of a received dossier
+    _memory_sms,
+    applicant,
+    citizen,
+    commune,
+    officer,
+    procedure,
+    received,
+    submit,
+    version,
+)
 
 from . import builders as b
 
@@ -70,18 +83,34 @@ CASES = [
         "application/pdf",
         "pdf_malformed",
     ),
-    ("zip-bomb-docx", "bom.docx", lambda: b.zip_bomb_docx(40), "application/zip", "archive_too_large"),
+    (
+        "zip-bomb-docx",
+        "bom.docx",
+        lambda: b.zip_bomb_docx(40),
+        "application/zip",
+        "archive_too_large",
+    ),
     ("zip-bomb-xlsx", "bom.xlsx", lambda: xlsx_bomb(40), "application/zip", "archive_too_large"),
-    ("broken-zip-docx", "hong.docx", lambda: b"PK\x03\x04" + b"\xff" * 300, "application/zip", None),
+    (
+        "broken-zip-docx",
+        "hong.docx",
+        lambda: b"PK\x03\x04" + b"\xff" * 300,
+        "application/zip",
+        None,
+    ),
     ("name-is-only-an-extension", ".pdf", b.pdf_bytes, "application/pdf", "name_required"),
 ]
 
 
 @pytest.fixture
 def scene():
-    commune = UnitFactory(commune=True, name="Ủy ban nhân dân xã An Thạnh")
-    clerk = PositionFactory(clerk=True, unit=commune, clearance=1).user
-    return {"commune": commune, "clerk": clerk, "cong_van": DocumentType.objects.get(code="cong-van")}
+    town = UnitFactory(commune=True, name="Ủy ban nhân dân xã An Thạnh")
+    clerk = PositionFactory(clerk=True, unit=town, clearance=1).user
+    return {
+        "commune": town,
+        "clerk": clerk,
+        "cong_van": DocumentType.objects.get(code="cong-van"),
+    }
 
 
 def form_data(scene, **extra) -> dict:
@@ -184,7 +213,9 @@ def test_path_tricks_and_control_characters_never_reach_the_storage(
     assert blob.name.endswith(".pdf") and shown.split(".")[0] not in blob.name
     download = client.get(f"/app/tep/{stored.pk}/")
     assert download.status_code == 200
-    assert "\n" not in download["Content-Disposition"] and "\r" not in download["Content-Disposition"]
+    assert (
+        "\n" not in download["Content-Disposition"] and "\r" not in download["Content-Disposition"]
+    )
 
 
 def test_a_name_that_splits_the_part_header_is_refused(client, scene, _tmp_storage):
@@ -197,10 +228,56 @@ def test_a_name_that_splits_the_part_header_is_refused(client, scene, _tmp_stora
     assert_nothing_left(_tmp_storage)
 
 
+@pytest.fixture
+def awaiting_supplement(received, officer):  # noqa: F811 - fixtures imported above
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_login(officer)
+    response = api.post(
+        f"/api/v1/dossiers/{received.pk}/request-supplement/",
+        {"items": ["Giấy chứng sinh bản chính"], "reason": "Bản chụp không rõ"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content[:500]
+    return received, api
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "build", "content_type", "code"), CASES, ids=[c[0] for c in CASES]
+)
+def test_bad_upload_through_the_api_is_a_400_with_its_code(
+    awaiting_supplement, _tmp_storage, case, name, build, content_type, code
+):
+    dossier, api = awaiting_supplement
+    files_before = list(StoredFile.objects.values_list("pk", "sha256"))
+    blobs_before = sorted(blobs(_tmp_storage))
+    data = build()
+    refusal = expected_refusal(name, data)
+    response = api.post(
+        f"/api/v1/dossiers/{dossier.pk}/supplement-answer/",
+        {
+            "name": "Giấy chứng sinh bản chính",
+            "file": SimpleUploadedFile(name, data, content_type=content_type),
+        },
+        format="multipart",
+    )
+    assert response.status_code == 400, response.content[:500]
+    body = response.json()
+    assert body["code"] == refusal.code
+    assert code is None or body["code"] == code
+    assert body["message"] == refusal.message
+    assert [e["field"] for e in body["errors"]] == ["file"]
+    assert list(StoredFile.objects.values_list("pk", "sha256")) == files_before
+    assert sorted(blobs(_tmp_storage)) == blobs_before
+
+
 def test_every_refusal_code_has_a_vietnamese_message():
     """Each refusal tested above names the file field and speaks Vietnamese."""
     for _case, name, build, _ct, code in CASES:
         refusal = expected_refusal(name, build())
         assert refusal.errors[0].field == "file"
         assert refusal.code and (code is None or refusal.code == code)
-        assert any(ch in refusal.message for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ")
+        assert any(
+            ch in refusal.message for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"
+        )

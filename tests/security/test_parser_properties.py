@@ -160,7 +160,9 @@ def unit_with_overrides(db):
     calendar.invalidate()
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(day=days, n=st.integers(min_value=0, max_value=40))
 def test_going_forward_then_back_returns_to_the_working_day(unit_with_overrides, day, n):
     unit = unit_with_overrides
@@ -185,7 +187,9 @@ moments = st.datetimes(
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(received=moments)
 def test_same_day_deadline_is_the_day_or_the_next_working_day(unit_with_overrides, received):
     unit = unit_with_overrides

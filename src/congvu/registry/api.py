@@ -194,6 +194,9 @@ class IssuedNumberViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Ge
 class NotationParseView(APIView):
     """Parse a "số, ký hiệu" as written on a document into its parts."""
 
+    # Named for the error handler: field errors get their Vietnamese label and message.
+    input_serializer_class = NotationInputSerializer
+
     @extend_schema(
         summary=_("Phân tích số, ký hiệu"),
         description=_(

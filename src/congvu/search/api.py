@@ -45,6 +45,8 @@ class SearchView(APIView):
     """Tìm kiếm văn bản đến và văn bản đi trong phạm vi của người dùng."""
 
     pagination_class = LimitOffsetPagination
+    # Named for the error handler: field errors get their Vietnamese label and message.
+    filter_serializer_class = SearchFilterSerializer
 
     @extend_schema(
         summary=_("Tìm kiếm văn bản"),

@@ -144,6 +144,9 @@ class WorkingDaySerializer(serializers.Serializer):
 class WorkingDaysView(APIView):
     """Which days of a range are working days (for one unit, or everywhere)."""
 
+    # Named for the error handler: field errors get their Vietnamese label and message.
+    filter_serializer_class = WorkingDaysQuerySerializer
+
     @extend_schema(
         summary=_("Lịch ngày làm việc"),
         description=_(
