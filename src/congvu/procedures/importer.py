@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from congvu.audit.services import log_action
@@ -239,7 +239,7 @@ def _write(batch, fields_cache, actor, effective_date) -> list[tuple[str, Parsed
     versions = [
         _version(procedure, parsed, number, effective_date) for procedure, parsed, number in pending
     ]
-    ProcedureVersion.objects.bulk_create(versions)
+    _bulk_insert(ProcedureVersion, versions)
     channels, papers, fees = [], [], []
     for version, (_proc, parsed, _num) in zip(versions, pending, strict=True):
         channels += [
@@ -267,9 +267,9 @@ def _write(batch, fields_cache, actor, effective_date) -> list[tuple[str, Parsed
             for p in parsed.papers
         ]
         fees += _fees(version, parsed)
-    ProcedureChannel.objects.bulk_create(channels)
-    RequiredPaper.objects.bulk_create(papers)
-    Fee.objects.bulk_create(fees)
+    _bulk_insert(ProcedureChannel, channels)
+    _bulk_insert(RequiredPaper, papers)
+    _bulk_insert(Fee, fees)
     created = [p.code for s, p in outcome if s == "created"]
     updated = [p.code for s, p in outcome if s == "updated"]
     if created or updated:
@@ -280,6 +280,43 @@ def _write(batch, fields_cache, actor, effective_date) -> list[tuple[str, Parsed
             after={"created": created, "updated": updated, "valid_from": effective_date},
         )
     return outcome
+
+
+def _bulk_insert(model, objs: list) -> None:
+    """Insert new rows, setting their primary keys.
+
+    On PostgreSQL through COPY, with keys drawn from the table's sequence
+    first: the versions carry the whole raw record, and COPY moves those
+    megabytes several times faster than INSERT with client-side quoting.
+    """
+    if not objs:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    from psycopg import sql
+
+    table = model._meta.db_table
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk.column, len(objs)],
+        )
+        for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
+            obj.pk = value
+        fields = model._meta.concrete_fields
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(f.column) for f in fields)
+        )
+        with cursor.cursor.copy(statement) as copy:
+            for obj in objs:
+                copy.write_row(
+                    [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+                )
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
 
 
 def _version(procedure, parsed: ParsedRecord, number: int, effective_date) -> ProcedureVersion:
