@@ -126,3 +126,29 @@ def test_overdue_step_notice_once_a_day(received, officer):
     assert notify_overdue_steps() == 0
     note = Notification.objects.get(user=officer, kind="onestop_overdue")
     assert note.title.startswith("1 hồ sơ")
+
+
+def test_the_approving_unit_is_the_competent_one(submit, procedure, commune, officer):
+    """Thẩm định by an office of the commune, phê duyệt by the commune: the commune decides."""
+    office = UnitFactory(name="Văn phòng HĐND và UBND xã", code="000.21.31.H57", parent=commune)
+    process = ProcessDefinition.objects.create(
+        procedure=procedure, unit=commune, valid_from=datetime.date(2025, 1, 1)
+    )
+    for order, kind, unit, role, hours in [
+        (1, "reception", None, Role.ONESTOP_OFFICER, "4"),
+        (2, "appraisal", office, Role.SPECIALIST, "12"),
+        (3, "approval", commune, Role.LEADER_HEAD, "4"),
+        (4, "result", None, Role.ONESTOP_OFFICER, "4"),
+    ]:
+        ProcessStep.objects.create(
+            definition=process,
+            order=order,
+            name=f"Bước {order}",
+            kind=kind,
+            unit=unit,
+            role=role,
+            budget_hours=Decimal(hours),
+        )
+    d = services.dossier_accept(actor=officer, dossier=submit(), when=at(3, 2, 9, 30))
+    assert d.competent_unit == commune
+    assert [s.unit for s in d.steps.order_by("order")] == [commune, office, commune, commune]

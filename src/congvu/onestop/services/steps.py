@@ -113,10 +113,17 @@ def planned_steps(procedure, version, receiving_unit, day, clock_start) -> tuple
 
 
 def competent_unit_of(steps: list[PlannedStep], receiving_unit):
-    """The unit that decides: the unit of the first appraisal/approval step that names one."""
-    for s in steps:
-        if s.unit is not None and s.kind not in ("reception", "result"):
-            return s.unit
+    """The unit that decides (cơ quan có thẩm quyền): the unit of the approval step.
+
+    The office that appraises prepares the decision; the body whose leader
+    approves it is the competent one (UBND xã for a commune's procedures).
+    Without an approval step naming a unit, the first appraisal step's unit;
+    otherwise the receiving unit.
+    """
+    for kinds in (("approval",), ("appraisal", "other")):
+        for s in steps:
+            if s.unit is not None and s.kind in kinds:
+                return s.unit
     return receiving_unit
 
 
