@@ -32,7 +32,6 @@ from congvu.core.errors import ServiceError
 from congvu.files.models import StoredFile
 from congvu.files.services import file_open_verified, owner_label
 from congvu.files.views import content_disposition
-from congvu.org.constants import UnitKind
 from congvu.org.models import Unit
 from congvu.procedures.constants import OnlineLevel
 from congvu.procedures.models import Procedure
@@ -53,7 +52,6 @@ WITHDRAWABLE = {
     DossierStatus.STOPPED,
 }
 RESULT_READY = {DossierStatus.DONE, DossierStatus.RETURNED}
-LOCAL_KINDS = {UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP, UnitKind.SPECIAL_ZONE}
 
 
 def _setting(name: str, default):
@@ -145,12 +143,8 @@ def index(request):
 
 
 def _offering_units(procedure) -> list[Unit]:
-    try:
-        from congvu.procedures.selectors import units_offering
-    except ImportError:  # the catalogue's selector is not there: every local government
-        return list(
-            Unit.objects.filter(kind__in=LOCAL_KINDS, valid_to__isnull=True).order_by("path")
-        )
+    from congvu.procedures.selectors import units_offering
+
     return list(units_offering(procedure))
 
 

@@ -65,6 +65,7 @@ def send_sms(phone: str, text: str) -> bool:
     try:
         get_provider().send(phone, text)
     except Exception:
-        logger.exception("SMS to %s could not be sent", phone)
+        # Personal data stays out of the log: the last digits are enough to find it.
+        logger.exception("SMS to …%s could not be sent", phone[-3:])
         return False
     return True
