@@ -10,6 +10,9 @@ from tests.api.operations import api_operations, fill_path
 from tests.factories import UnitFactory
 
 OPERATIONS = api_operations()
+# Public operations (AllowAny: the procedure catalogue) list {} among their security
+# requirements; every other operation refuses anonymous callers and citizens.
+PROTECTED = [op for op in OPERATIONS if {} not in op[2].get("security", [])]
 
 
 def assert_error_shape(body: dict, code: str) -> None:
@@ -21,7 +24,7 @@ def assert_error_shape(body: dict, code: str) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(("method", "path", "operation"), PROTECTED, ids=lambda v: str(v)[:40])
 def test_anonymous_gets_401_on_every_operation(api, method, path, operation):
     response = api().generic(method, fill_path(path), data="{}", content_type="application/json")
     assert response.status_code == 401
@@ -30,7 +33,7 @@ def test_anonymous_gets_401_on_every_operation(api, method, path, operation):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=lambda v: str(v)[:40])
+@pytest.mark.parametrize(("method", "path", "operation"), PROTECTED, ids=lambda v: str(v)[:40])
 def test_citizen_gets_403_on_every_operation(api, citizen, method, path, operation):
     unit = UnitFactory()
     response = api(citizen).generic(
@@ -40,6 +43,11 @@ def test_citizen_gets_403_on_every_operation(api, citizen, method, path, operati
     body = response.json()
     assert_error_shape(body, "permission_denied")
     assert body["message"] == "Bạn không có quyền thực hiện thao tác này."
+
+
+def test_public_operations_are_read_only():
+    public = [(m, p) for m, p, op in OPERATIONS if {} in op.get("security", [])]
+    assert public and all(m == "GET" for m, _p in public)
 
 
 @pytest.mark.django_db
