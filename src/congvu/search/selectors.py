@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -133,20 +134,28 @@ def to_hits(rows, query: str) -> list[SearchHit]:
     ]
 
 
+def _page(qs, offset: int, limit: int) -> tuple[list, int]:
+    """One page and the total in one query: ``COUNT(*) OVER ()`` is computed over every
+    matching row before the LIMIT, so the text match and the scope run once, not twice
+    (a separate ``count()``). Past the last page there is no row to carry it: count then."""
+    rows = list(qs.annotate(total_matches=Window(Count("pk")))[offset : offset + limit])
+    if rows:
+        return rows, rows[0].total_matches
+    return [], (qs.count() if offset else 0)
+
+
 def search(*, actor, query: str = "", filters: dict | None = None, limit=20, offset=0):
     """``(hits, total)`` of one page of results."""
     terms = query_terms(query)
     if not terms:
         qs = search_documents(actor=actor, query=query, filters=filters)
-        total = qs.count()
+        rows, total = _page(qs, offset, limit)
     else:
-        # As search_documents, but the count decides on the fallback: no extra exists().
+        # As search_documents, but the page's total decides on the fallback: no exists().
         backend, a = get_backend(), as_actor(actor)
         qs = _apply_filters(SearchDocument.objects.restrict(a, "view"), filters)
         loose = backend.fallback(qs, terms, narrowed=not a.is_system_admin)
-        qs = backend.match(qs, terms)
-        total = qs.count()
+        rows, total = _page(backend.match(qs, terms), offset, limit)
         if not total and loose is not None:
-            qs, total = loose, loose.count()
-    rows = list(qs[offset : offset + limit]) if total else []
+            rows, total = _page(loose, offset, limit)
     return to_hits(rows, query), total
