@@ -216,6 +216,8 @@ class Assignment(models.Model):
         verbose_name = _("phân công xử lý")
         verbose_name_plural = _("phân công xử lý")
         ordering = ["document", "pk"]
+        # "Cần xử lý"/"Quá hạn": a person's open assignments, without reading all of theirs.
+        indexes = [models.Index(fields=["user", "status"], name="incoming_assignment_user_open")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(unit__isnull=False) | Q(user__isnull=False),

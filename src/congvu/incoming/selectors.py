@@ -73,12 +73,13 @@ def to_direct(*, actor):
     return documents(actor=a).filter(status=Status.PRESENTED, presented_to_id=a.user_id)
 
 
-def my_open_assignments(*, actor):
-    """Assignments the actor handles (in person, or as leader of the unit), still open."""
-    a = as_actor(actor)
+def _open_assignments_of(a, base=None):
+    """Open assignments the actor handles, from ``base`` (default: NOT scoped, only for use
+    inside a query that is itself scoped to visible documents: an assignment is visible
+    exactly when its document is, so scoping both only makes the SQL bigger)."""
+    base = Assignment.objects.all() if base is None else base
     return (
-        Assignment.objects.restrict(a, "view")
-        .filter(status=AssignmentStatus.OPEN, document__status__in=OPEN_STATUSES)
+        base.filter(status=AssignmentStatus.OPEN, document__status__in=OPEN_STATUSES)
         .filter(
             Q(user_id=a.user_id) | Q(user__isnull=True, unit_id__in=_desk_units(a, LEADER_ROLES))
         )
@@ -86,16 +87,22 @@ def my_open_assignments(*, actor):
     )
 
 
+def my_open_assignments(*, actor):
+    """Assignments the actor handles (in person, or as leader of the unit), still open."""
+    a = as_actor(actor)
+    return _open_assignments_of(a, Assignment.objects.restrict(a, "view"))
+
+
 def to_process(*, actor):
-    ids = my_open_assignments(actor=actor).values("document_id")
-    return documents(actor=actor).filter(pk__in=ids)
+    a = as_actor(actor)
+    return documents(actor=a).filter(pk__in=_open_assignments_of(a).values("document_id"))
 
 
 def overdue(*, actor, today: datetime.date | None = None):
     """Handling past its deadline, for documents the actor handles or directs."""
     today = today or timezone.localdate()
     a = as_actor(actor)
-    mine = my_open_assignments(actor=a).values("document_id")
+    mine = _open_assignments_of(a).values("document_id")
     return documents(actor=a).filter(
         Q(pk__in=mine) | Q(unit_id__in=_desk_units(a, LEADER_ROLES)),
         status__in=[Status.DIRECTED, Status.IN_PROGRESS],

@@ -246,6 +246,8 @@ class ReviewStep(models.Model):
                 fields=["document", "round", "order"], name="outgoing_step_unique"
             )
         ]
+        # "Chờ tôi cho ý kiến": a reviewer's pending steps, without reading all their steps.
+        indexes = [models.Index(fields=["reviewer", "decision"], name="outgoing_step_reviewer")]
 
     def __str__(self) -> str:
         return f"{self.reviewer} ({self.get_decision_display()})"

@@ -7,7 +7,7 @@
   everyone else also needs the clearance.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.core.authz import ALL, NONE, Actor, policy
@@ -34,7 +34,9 @@ def document_rule(actor: Actor, action: str):
     named = (
         Q(drafted_by_id=uid)
         | Q(signer_id=uid)
-        | Q(pk__in=ReviewStep.objects.filter(reviewer_id=uid).values("document_id"))
+        # EXISTS by document (see incoming.policies): a probe per candidate row, or a hash
+        # when the query is wide, at the planner's choice; same rows.
+        | Q(Exists(ReviewStep.objects.filter(document_id=OuterRef("pk"), reviewer_id=uid)))
     )
     unit_wide = units_with(actor, UNIT_WIDE_ROLES)
     by_unit = Q(unit_id__in=unit_wide | set(actor.admin_unit_ids))
