@@ -333,7 +333,13 @@ def parse_papers(raw: str, flags: set[str]) -> list[ParsedPaper]:
             flags.add(Flag.PAPERS_TRAILING_TEXT)
         section = _section_title(tail)
         folded = fold(section)
-    return papers
+    # "0 bản chính" rows are the source's notes and exceptions ("Trường hợp…",
+    # "Người tiếp nhận có trách nhiệm…"), not papers to hand in: the raw text keeps
+    # them, the checklist (and the citizen's upload form) does not.
+    kept = [paper for paper in papers if paper.count > 0]
+    for order, paper in enumerate(kept, start=1):
+        paper.order = order
+    return kept
 
 
 def _section_title(text: str) -> str:
