@@ -192,3 +192,48 @@ def _fuzz_operation(
 def test_every_operation_survives_fuzzing(api_schema, world, actor_name):
     problems = fuzz(api_schema, world, actor_name)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_objects_outside_scope_answer_like_objects_that_do_not_exist(world):
+    """For the specialist, every operation on an object of the other unit (or a secret one)
+    gives the same status and code as on an id that exists nowhere: never data, never a hint."""
+    from django.urls import resolve
+
+    from rest_framework.test import APIClient
+
+    from tests.api.operations import api_operations, fill_path
+
+    user = world.actors["specialist"]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=token_headers(user)["Authorization"])
+    missing = world.id_values(user)[-1]
+    problems, checked = [], 0
+    for method, path, _operation in api_operations():
+        if "{id}" not in path:
+            continue
+        model = getattr(getattr(resolve(fill_path(path, 1)).func, "cls", None), "model", None)
+        if model is None:
+            continue
+        visible = model.objects.restrict(user, "view").values("pk")
+        hidden = list(model.objects.exclude(pk__in=visible).values_list("pk", flat=True)[:3])
+
+        def answer(pk, method=method, path=path):
+            with transaction.atomic():
+                response = client.generic(
+                    method, fill_path(path, pk), "{}", content_type="application/json"
+                )
+                transaction.set_rollback(True)
+            code = response.json().get("code") if response.status_code >= 400 else None
+            return response.status_code, code
+
+        expected = answer(missing)
+        for pk in hidden:
+            checked += 1
+            got = answer(pk)
+            if got != expected or got[0] < 400:
+                problems.append(
+                    f"{method} {fill_path(path, pk)}: {got}, unknown id gives {expected}"
+                )
+    assert checked > 20, "the world has too few hidden objects to prove anything"
+    assert not problems, "\n".join(problems)
