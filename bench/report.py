@@ -15,7 +15,13 @@ Issue 3 §9 sets the targets: the inbox p95 ≤ 50 ms, search p95 ≤ 100 ms, re
 ```sh
 make bench-data SIZE=full SEED=1   # 1,000,000 documents, COPY, ~3–5 min on 2 cores
 make bench                         # generates the data first if it is absent
+.venv/bin/python -m bench.run --only search --report ""   # a subset, no report written
 ```
+
+An existing benchmark database needs `congvu migrate` after an upgrade (the search
+migration computes the access tokens and the stored vector of every row: a few minutes
+for 1,000,000 rows). Run on an otherwise idle machine: the report records the load
+average, and the floors show how much other work slowed the run.
 
 `DATABASE_URL` selects the database (default
 `postgres://postgres@127.0.0.1:5432/congvu_bench`). `make bench-data SIZE=small` (50,000
@@ -52,6 +58,10 @@ def _fmt(v, digits=1):
     return f"{v:,.{digits}f}"
 
 
+def _load(values) -> str:
+    return " / ".join(f"{v:.2f}" for v in values) if values else "–"
+
+
 def write_report(bench, path: Path) -> None:
     f = bench.facts
     c = f.get("counts", {})
@@ -68,6 +78,9 @@ def write_report(bench, path: Path) -> None:
         f"{c.get('registry_issuednumber', 0):,} issued numbers) across {c.get('units')} units "
         f"and {c.get('officials'):,} generated officials",
         f"- Peak RSS of the benchmark process: {_fmt(f.get('max_rss_mib'))} MiB",
+        f"- Load average (1, 5, 15 min) at the start: {_load(f.get('load_start'))}; at the end: "
+        f"{_load(f.get('load_end'))} (the machine is shared: above {f.get('cpus')} means "
+        "other work competed for the CPUs during the run)",
         "",
         "## Results",
         "",

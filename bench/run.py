@@ -377,6 +377,7 @@ class Bench:
             )
             counts["officials"] = cur.fetchone()[0]
         self.facts = {
+            "load_start": os.getloadavg(),
             "date": timezone.localtime().strftime("%Y-%m-%d %H:%M %Z"),
             "cpus": os.cpu_count(),
             "cpu": cpu,
@@ -387,6 +388,8 @@ class Bench:
         }
 
     def run(self, *, http: bool, registration: bool, only: set[str] | None = None) -> None:
+        import os
+
         self.machine()
         self.pick_actors()
         parts = only or set(PARTS)
@@ -399,6 +402,7 @@ class Bench:
         if "search" in parts:
             self.run_search()
         self.facts["max_rss_mib"] = max_rss_mib()
+        self.facts["load_end"] = os.getloadavg()
 
 
 def main(argv=None) -> int:
@@ -423,17 +427,18 @@ def main(argv=None) -> int:
     setup_django()
     from django.core.management import call_command
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    only = {p.strip() for p in args.only.split(",") if p.strip()}
+    unknown = only - set(PARTS)
+    if unknown:
+        parser.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}")
+    if not args.no_http and (not only or "http" in only):
+        call_command("collectstatic", interactive=False, verbosity=0)  # the served pages
     bench = Bench(
         iterations=args.iterations,
         warmup=args.warmup,
         clerks=args.clerks,
         per_clerk=args.per_clerk,
     )
-    only = {p.strip() for p in args.only.split(",") if p.strip()}
-    unknown = only - set(PARTS)
-    if unknown:
-        parser.error(f"--only: unknown part(s) {', '.join(sorted(unknown))}")
     bench.run(http=not args.no_http, registration=not args.no_registration, only=only or None)
     from bench.report import write_report
 
