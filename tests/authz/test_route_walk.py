@@ -265,6 +265,23 @@ class World:
         )
         for dossier in Dossier.objects.all():
             self.markers[(Dossier, dossier.pk)] = dossier.applicant_name.split()[-1]
+        # A pending payment of B's walk-in dossier, its payer marked.
+        from django.utils import timezone
+
+        from congvu.payments.models import Payment
+
+        walk_in_b = Dossier.objects.get(receiving_unit=self.unit_b, channel="direct")
+        payment = Payment.objects.create(
+            dossier=walk_in_b,
+            unit=self.unit_b,
+            procedure=procedure,
+            amount=8000,
+            provider="sandbox",
+            reference=f"walk{uuid.uuid4().hex}",
+            payer_name=self.mark("Người nộp tiền B"),
+            created_at=timezone.now(),
+        )
+        self.markers[(Payment, payment.pk)] = payment.payer_name.split()[-1]
         # B's internal process (officials only), made after the dossiers so none copies it.
         from congvu.procedures.models import ProcessDefinition, ProcessStep
 
@@ -327,6 +344,18 @@ class World:
                 rows[(model, obj.pk)] = model_to_dict(obj)
         return rows
 
+    def string_values(self) -> list[str]:
+        """What citizens' and payment URLs take instead of ids: every dossier's public token
+        and code, every payment reference."""
+        from congvu.onestop.models import Dossier
+        from congvu.payments.models import Payment
+
+        values = []
+        for token, code in Dossier.objects.values_list("public_token", "code"):
+            values += [token, code]
+        values += list(Payment.objects.values_list("reference", flat=True))
+        return values
+
     def id_values(self, user) -> list[int]:
         """The ids a read is tried with: every id of an object hidden from ``user``, the
         lowest visible id of each restricted model (its page must not leak what it links
@@ -364,6 +393,7 @@ def walk(client, world: World, actor_name: str) -> list[str]:
     before = world.hidden_rows(user)
     hidden_ids = sorted({pk for (_m, pk) in before})
     all_ids = world.id_values(user)
+    strings = world.string_values()
     problems = []
     session = None
     routes = walkable_routes()
@@ -379,14 +409,19 @@ def walk(client, world: World, actor_name: str) -> list[str]:
         for method in methods:
             # Reads try every id; writes try the ids of hidden objects, which must stay untouched.
             values = (all_ids if method == "get" else hidden_ids or [1]) if has_params else [None]
+            if "{str:" in template or "{slug:" in template:
+                # Tokens, codes and references, every one of them: the route's own check
+                # must hold whoever's token is in the URL.
+                values = [*values, *strings]
             for value in values:
+                number = value if isinstance(value, int) or value is None else 0
                 url = fill(
                     template,
                     {
-                        "int": str(value),
+                        "int": str(number),
                         "str": str(value),
-                        "slug": f"x{value}",
-                        "uuid": str(uuid.UUID(int=value or 0)),
+                        "slug": f"x{value}" if isinstance(value, int) else str(value),
+                        "uuid": str(uuid.UUID(int=number or 0)),
                         "path": str(value),
                     },
                 )
