@@ -105,3 +105,32 @@ class EmailFieldExtension(OpenApiSerializerFieldExtension):
             }
         # Writable: drf-spectacular adds the empty alternative itself when allow_blank.
         return {"type": "string", "format": "email"}
+
+
+class BlankChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    """Read-only choice fields whose model column may be blank or null.
+
+    DRF drops ``allow_blank`` from read-only fields of a ModelSerializer, so the
+    generated enum would leave out the "" a row may hold (a step without an
+    outcome yet). The model field says what the column can hold.
+    """
+
+    target_class = "rest_framework.fields.ChoiceField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        model_field = _model_field(field) if field.read_only else None
+        if model_field is not None:
+            field.allow_blank = field.allow_blank or bool(getattr(model_field, "blank", False))
+            field.allow_null = field.allow_null or bool(getattr(model_field, "null", False))
+        return auto_schema._map_serializer_field(field, direction, bypass_extensions=True)
+
+
+def _model_field(field):
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source or field.source == "*":
+        return None
+    try:
+        return model._meta.get_field(field.source)
+    except Exception:  # noqa: BLE001 - a property or method, not a column
+        return None
