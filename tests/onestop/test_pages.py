@@ -1,5 +1,7 @@
 """The officials' one-stop pages: queues, registration at the desk, detail, actions, scope."""
 
+import datetime
+
 from django.urls import reverse
 
 import pytest
@@ -140,3 +142,35 @@ def test_overdue_list(client, received, leader, submit):
     # Due in March 2026, long past; a dossier not yet received has no due moment.
     assert received.code in page
     assert waiting.code not in page
+
+
+def test_walk_in_beyond_boundary(client, procedure, version, commune, other_commune, officer):
+    """The desk receives a dossier for another commune (phi địa giới) and routes it there."""
+    from congvu.procedures.models import ProcessDefinition
+
+    ProcessDefinition.objects.create(
+        procedure=procedure, unit=other_commune, valid_from=datetime.date(2025, 1, 1)
+    )
+    client.force_login(officer)
+    url = reverse("onestop:register")
+    chosen = client.get(url, {"procedure": procedure.pk}).content.decode()
+    assert "phi địa giới" in chosen and other_commune.name in chosen
+    papers = {f"paper_{p.pk}": "on" for p in version.papers.filter(required=True)}
+    response = client.post(
+        url,
+        {
+            "procedure": procedure.pk,
+            "receiving_unit": commune.pk,
+            "competent_unit": other_commune.pk,
+            "channel": "direct",
+            "name": "Trần Thị E",
+            "type": "person",
+            "phone": "0987654322",
+            "result_delivery": "office",
+            **papers,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dossier = Dossier.objects.get(applicant_name="Trần Thị E")
+    assert dossier.beyond_boundary and dossier.competent_unit == other_commune
+    assert dossier.receiving_unit == commune

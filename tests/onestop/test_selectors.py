@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from congvu.accounts.constants import Role
+from congvu.core.errors import ServiceError
 from congvu.onestop import services, sms
 from congvu.onestop.models import Dossier
 from congvu.onestop.selectors import (
@@ -152,3 +153,53 @@ def test_the_approving_unit_is_the_competent_one(submit, procedure, commune, off
     d = services.dossier_accept(actor=officer, dossier=submit(), when=at(3, 2, 9, 30))
     assert d.competent_unit == commune
     assert [s.unit for s in d.steps.order_by("order")] == [commune, office, commune, commune]
+
+
+def test_beyond_boundary_reception_follows_the_competent_units_process(
+    submit, procedure, commune, other_commune, officer
+):
+    """Phi địa giới: received at An Thạnh's desk, decided by Bình Thạnh, returned at An Thạnh."""
+    process = ProcessDefinition.objects.create(
+        procedure=procedure, unit=other_commune, valid_from=datetime.date(2025, 1, 1)
+    )
+    for order, kind, role, hours in [
+        (1, "reception", Role.ONESTOP_OFFICER, "4"),
+        (2, "appraisal", Role.SPECIALIST, "12"),
+        (3, "approval", Role.LEADER_HEAD, "4"),
+        (4, "result", Role.ONESTOP_OFFICER, "4"),
+    ]:
+        ProcessStep.objects.create(
+            definition=process,
+            order=order,
+            name=f"Bước {order}",
+            kind=kind,
+            role=role,
+            budget_hours=Decimal(hours),
+        )
+    d = services.dossier_accept(
+        actor=officer, dossier=submit(), when=at(3, 2, 9, 30), competent_unit=other_commune
+    )
+    assert d.beyond_boundary and d.process == process
+    assert d.competent_unit == other_commune
+    assert d.code.startswith(commune.code)
+    assert [s.unit for s in d.steps.order_by("order")] == [
+        commune,
+        other_commune,
+        other_commune,
+        commune,
+    ]
+    head = PositionFactory(leader=True, unit=other_commune).user
+    assert Dossier.objects.restrict(head, "view").filter(pk=d.pk).exists()
+
+
+def test_beyond_boundary_refuses_a_unit_that_does_not_decide_the_procedure(
+    submit, commune, officer
+):
+    elsewhere = UnitFactory(name="Ủy ban nhân dân xã Không Liên Quan", code="000.09.31.H57")
+    dossier = submit()
+    with pytest.raises(ServiceError) as caught:
+        services.dossier_accept(actor=officer, dossier=dossier, competent_unit=elsewhere)
+    assert caught.value.code == "not_competent"
+    assert caught.value.errors[0].field == "competent_unit"
+    dossier.refresh_from_db()
+    assert dossier.status == "submitted" and not dossier.steps.exists()

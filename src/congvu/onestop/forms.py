@@ -133,10 +133,21 @@ class RegisterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     result_delivery = forms.ChoiceField(label=_("Nhận kết quả tại"), choices=ResultDelivery.choices)
+    competent_unit = forms.TypedChoiceField(
+        label=_("Cơ quan giải quyết (tiếp nhận phi địa giới)"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Để trống nếu hồ sơ thuộc thẩm quyền của đơn vị mình."),
+    )
 
-    def __init__(self, *args, units=(), procedures=(), papers=(), **kw):
+    def __init__(self, *args, units=(), procedures=(), papers=(), competent_units=(), **kw):
         super().__init__(*args, **kw)
         self.fields["receiving_unit"].choices = [(u.pk, u.name) for u in units]
+        self.competent_units = {u.pk: u for u in competent_units}
+        self.fields["competent_unit"].choices = [("", "—")] + [
+            (u.pk, u.name) for u in competent_units
+        ]
         self.fields["procedure"].choices = [("", "—")] + [
             (p.pk, f"{p.code} – {p.name}") for p in procedures
         ]

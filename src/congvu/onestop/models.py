@@ -100,6 +100,9 @@ class Dossier(models.Model):
         verbose_name=_("cơ quan giải quyết"),
     )
     channel = models.CharField(_("kênh nộp"), max_length=20, choices=Channel.choices)
+    # Phi địa giới (Decree 118/2025): received at a desk that is not the
+    # competent unit's own, and routed there.
+    beyond_boundary = models.BooleanField(_("tiếp nhận phi địa giới"), default=False)
     status = models.CharField(
         _("trạng thái"),
         max_length=20,

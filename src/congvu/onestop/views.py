@@ -14,6 +14,7 @@ from congvu.files.models import StoredFile
 from congvu.files.services import owner_label
 from congvu.org.models import Unit
 from congvu.procedures.models import Procedure
+from congvu.procedures.selectors import units_offering
 from congvu.web.access import official_required
 
 from . import selectors, services
@@ -163,7 +164,13 @@ def register(request):
             chosen = None
         else:
             papers = list(version.papers.order_by("order", "pk"))
-    kwargs = {"units": units, "procedures": procedures, "papers": papers}
+    competent_units = list(units_offering(chosen)) if chosen is not None else []
+    kwargs = {
+        "units": units,
+        "procedures": procedures,
+        "papers": papers,
+        "competent_units": competent_units,
+    }
     if request.method == "POST" and chosen is not None:
         form = RegisterForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
@@ -178,6 +185,7 @@ def register(request):
                     papers=form.paper_list(),
                     subject=form.cleaned_data["subject"],
                     result_delivery=form.cleaned_data["result_delivery"],
+                    competent_unit=form.competent_units.get(form.cleaned_data["competent_unit"]),
                 )
             except ServiceError as e:
                 form_error(form, e)

@@ -11,6 +11,7 @@ from congvu.accounts.constants import ApplicantType
 from congvu.core.errors import FieldError, PermissionDenied, ServiceError
 from congvu.files.services import file_store
 from congvu.procedures.constants import Channel, OnlineLevel
+from congvu.procedures.selectors import units_offering
 from congvu.workdays import deadlines
 
 from .. import notify
@@ -194,16 +195,51 @@ def dossier_submit_online(
     return dossier
 
 
-def _accept(dossier: Dossier, actor, when) -> Dossier:
+def _competent_checked(procedure, receiving_unit, competent_unit):
+    """The unit chosen to decide a dossier received elsewhere, if it offers the procedure."""
+    if competent_unit is None or competent_unit.pk == receiving_unit.pk:
+        return None
+    if not units_offering(procedure).filter(pk=competent_unit.pk).exists():
+        raise ServiceError(
+            _("%(unit)s không giải quyết thủ tục này.") % {"unit": competent_unit.name},
+            code="not_competent",
+            field="competent_unit",
+        )
+    return competent_unit
+
+
+def _plan(dossier, version, day, start, competent_unit):
+    """(process, planned steps, competent unit); phi địa giới when ``competent_unit`` is given.
+
+    A dossier received at another unit's desk follows the competent unit's
+    internal process, except that reception and return stay at the desk
+    that received it.
+    """
+    unit = dossier.receiving_unit
+    if competent_unit is None:
+        process, planned = st.planned_steps(dossier.procedure, version, unit, day, start)
+        return process, planned, st.competent_unit_of(planned, unit)
+    process, planned = st.planned_steps(dossier.procedure, version, competent_unit, day, start)
+    for step in planned:
+        if step.kind in ("reception", "result"):
+            step.unit = None
+        elif step.unit is None:
+            step.unit = competent_unit
+    return process, planned, st.competent_unit_of(planned, competent_unit)
+
+
+def _accept(dossier: Dossier, actor, when, competent_unit=None) -> Dossier:
     """Tiếp nhận: clock, due moment, book number, steps, Mẫu 01 (dossier locked, status 1)."""
     unit = dossier.receiving_unit
     day = st.local_day(when)
     version = st.version_in_force(dossier.procedure, day)
     dossier.procedure_version = version
     start = deadlines.clock_start(when, unit)
-    process, planned = st.planned_steps(dossier.procedure, version, unit, day, start)
+    competent_unit = _competent_checked(dossier.procedure, unit, competent_unit)
+    process, planned, decider = _plan(dossier, version, day, start, competent_unit)
     dossier.process = process
-    dossier.competent_unit = st.competent_unit_of(planned, unit)
+    dossier.competent_unit = decider
+    dossier.beyond_boundary = competent_unit is not None
     dossier.received_at = when
     dossier.received_by = c.user_of(actor)
     dossier.clock_start_at = start
@@ -266,8 +302,12 @@ def dossier_register_direct(
     subject="",
     result_delivery=ResultDelivery.OFFICE,
     when=None,
+    competent_unit=None,
 ) -> Dossier:
-    """Tiếp nhận trực tiếp / qua bưu chính at the desk: recorded and accepted at once (Mẫu 01)."""
+    """Tiếp nhận trực tiếp / qua bưu chính at the desk: recorded and accepted at once (Mẫu 01).
+
+    ``competent_unit``: phi địa giới, the unit that decides when it is not this desk's own.
+    """
     when = c.now_or(when)
     c.require(
         c.is_desk(actor, receiving_unit.pk),
@@ -294,14 +334,17 @@ def dossier_register_direct(
     dossier.save()
     _store_papers(dossier, actor, papers)
     c.event(dossier, "registered", actor, _("Đã nhận hồ sơ tại quầy."), when=when, public=False)
-    _accept(dossier, actor, when)
+    _accept(dossier, actor, when, competent_unit)
     c.audit(actor, "register_direct", dossier)
     return dossier
 
 
 @transaction.atomic
-def dossier_accept(*, actor, dossier, when=None) -> Dossier:
-    """Tiếp nhận hồ sơ trực tuyến (status 1 → 2), with Mẫu 01 and the appointment."""
+def dossier_accept(*, actor, dossier, when=None, competent_unit=None) -> Dossier:
+    """Tiếp nhận hồ sơ trực tuyến (status 1 → 2), with Mẫu 01 and the appointment.
+
+    ``competent_unit``: phi địa giới, route it to another unit that decides.
+    """
     when = c.now_or(when)
     dossier = c.lock(dossier)
     c.require(
@@ -310,7 +353,7 @@ def dossier_accept(*, actor, dossier, when=None) -> Dossier:
     )
     c.require_transition(dossier, "accept")
     before = c.before_of(dossier)
-    _accept(dossier, actor, when)
+    _accept(dossier, actor, when, competent_unit)
     c.audit(actor, "accept", dossier, before)
     return dossier
 
