@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from congvu.onestop.models import Dossier
+from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/dossiers/"
@@ -83,3 +84,30 @@ def test_register_direct(procedure, version, commune, officer):
     )
     assert resp.status_code == 400
     assert resp.json()["code"] == "invalid_channel"
+
+
+def test_register_beyond_boundary(procedure, version, commune, other_commune, officer):
+    import datetime
+
+    from congvu.procedures.models import ProcessDefinition
+
+    ProcessDefinition.objects.create(
+        procedure=procedure, unit=other_commune, valid_from=datetime.date(2025, 1, 1)
+    )
+    papers = list(version.papers.filter(required=True).values_list("pk", flat=True))
+    body = {
+        "procedure": procedure.pk,
+        "receiving_unit": commune.pk,
+        "channel": "direct",
+        "name": "Võ Thị G",
+        "phone": "0903123457",
+        "papers": papers,
+    }
+    resp = api(officer).post(BASE, {**body, "competent_unit": other_commune.pk}, format="json")
+    assert resp.status_code == 201, resp.json()
+    assert resp.json()["beyond_boundary"] is True
+    assert resp.json()["competent_unit"] == other_commune.pk
+    stranger = UnitFactory(name="Xã không giải quyết", code="000.08.31.H57")
+    resp = api(officer).post(BASE, {**body, "competent_unit": stranger.pk}, format="json")
+    assert resp.status_code == 400
+    assert resp.json()["code"] == "not_competent"

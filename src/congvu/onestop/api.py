@@ -44,6 +44,7 @@ class DossierSerializer(serializers.ModelSerializer):
             "procedure_version",
             "receiving_unit",
             "competent_unit",
+            "beyond_boundary",
             "channel",
             "status",
             "status_display",
@@ -177,6 +178,13 @@ class DossierRegisterSerializer(serializers.Serializer):
     )
     papers = ScopedPrimaryKeyRelatedField(
         model=RequiredPaper, many=True, required=False, label=_("giấy tờ đã nhận")
+    )
+    competent_unit = ScopedPrimaryKeyRelatedField(
+        model=Unit,
+        required=False,
+        allow_null=True,
+        label=_("cơ quan giải quyết"),
+        help_text=_("Tiếp nhận phi địa giới: đơn vị giải quyết khi không phải đơn vị tiếp nhận."),
     )
 
 
