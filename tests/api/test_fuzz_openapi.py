@@ -55,13 +55,7 @@ EXCLUDED: dict[str, str] = {}
 
 # Known gaps of APIs still being built: operations (regex on "METHOD /path") that
 # are fuzzed without some checks, each with the reason. Remove an entry once fixed.
-KNOWN_GAPS: dict[str, tuple[set, str]] = {
-    r"^(GET|POST) /api/v1/dossiers/": (
-        {response_schema_conformance},
-        "onestop: DossierSerializer.effective_due_at is null while a dossier has no due_at "
-        "(submitted, not yet accepted) where the schema says a string: needs allow_null=True",
-    ),
-}
+KNOWN_GAPS: dict[str, tuple[set, str]] = {}
 
 ID_PARAM = re.compile(r"^(id|pk)$")
 # To fuzz some operations only while fixing them: CONGVU_FUZZ_ONLY="search|units".

@@ -54,3 +54,9 @@ def test_pages_carry_no_inline_script_or_style(client):
 def test_hsts_when_served_over_https(client):
     response = client.get("/", secure=True)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_htmx_keeps_no_page_snapshots_in_the_browser(client):
+    """Back-button snapshots in sessionStorage would outlive a logout."""
+    html = client.get("/accounts/login/").content.decode()
+    assert '"historyCacheSize":0' in html

@@ -33,7 +33,8 @@ from .models import ClockPause, Dossier, DossierEvent, DossierForm, DossierStep
 class DossierSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     national_status = serializers.IntegerField(read_only=True)
-    effective_due_at = serializers.DateTimeField(read_only=True)
+    # Null until the dossier is accepted and has an appointment.
+    effective_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Dossier
