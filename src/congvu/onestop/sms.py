@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,13 +24,13 @@ class SmsMessage:
     text: str
 
 
-class SmsProvider:
+class SmsProvider(ABC):
     """Send one text message; raise on failure (the caller logs and moves on)."""
 
     name = "base"
 
-    def send(self, phone: str, text: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, phone: str, text: str) -> None: ...
 
 
 class ConsoleSmsProvider(SmsProvider):

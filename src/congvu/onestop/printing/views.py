@@ -16,6 +16,7 @@ from congvu.core.authz import as_actor
 from congvu.onestop.models import Dossier, DossierForm
 from congvu.onestop.policies import DESK_ROLES
 from congvu.org.models import Unit
+from congvu.registry.exports.forms import date_field
 from congvu.web.access import official_required
 
 from . import book
@@ -23,7 +24,6 @@ from . import forms as printed
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MAX_DAYS = 366
 
 
@@ -76,18 +76,6 @@ def book_units(actor):
     return qs.filter(pk__in=ids | set(actor.admin_unit_ids))
 
 
-def _date_field(label):
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        error_messages={
-            "required": _("%(field)s: nhập ngày (dd/mm/yyyy).") % {"field": label},
-            "invalid": _("%(field)s: ngày không hợp lệ, nhập theo dạng dd/mm/yyyy.")
-            % {"field": label},
-        },
-    )
-
-
 class BookForm(forms.Form):
     unit = forms.TypedChoiceField(
         label=_("Đơn vị"),
@@ -97,8 +85,8 @@ class BookForm(forms.Form):
             "invalid_choice": _("Đơn vị: không có đơn vị này trong phạm vi của bạn."),
         },
     )
-    start = _date_field(_("Từ ngày"))
-    end = _date_field(_("Đến ngày"))
+    start = date_field(_("Từ ngày"))
+    end = date_field(_("Đến ngày"))
     format = forms.ChoiceField(
         label=_("Định dạng"),
         choices=[("pdf", "PDF"), ("xlsx", "Excel")],

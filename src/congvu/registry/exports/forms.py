@@ -9,7 +9,8 @@ DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MAX_DAYS = 366 * 5
 
 
-def _date_field(label):
+def date_field(label):
+    """A dd/mm/yyyy date field whose errors name it (shared by every printed register)."""
     return forms.DateField(
         label=label,
         input_formats=DATE_FORMATS,
@@ -30,8 +31,8 @@ class RegisterExportForm(forms.Form):
             "invalid_choice": _("Đơn vị: không có đơn vị này trong phạm vi của bạn."),
         },
     )
-    tu = _date_field(_("Từ ngày"))
-    den = _date_field(_("Đến ngày"))
+    tu = date_field(_("Từ ngày"))
+    den = date_field(_("Đến ngày"))
     mat = forms.BooleanField(label=_("Sổ văn bản Mật"), required=False)
     quyen = forms.IntegerField(
         label=_("Quyển số"),
