@@ -10,7 +10,8 @@ new direct 3          #3 (done late), #8 (awaiting payment), #13 (done in April)
 new postal 2          #5 (processing), #14 (stopped)
 processed 4           early 1, on time 2 (#2, #4 withdrawn), late 1
 in progress 3         on time 2 (#5, #13), overdue 1 (#6)
-paused 3              on time 1 (#7), overdue 2 (#8, #14)
+paused 3              on time 1 (#7), overdue 2 (#8, #14: due before
+                      their pause started)
 ====================  ==========================================
 
 Not counted: #9 closed in February, #10 received in April, #11 only
@@ -26,17 +27,46 @@ import pytest
 from congvu.onestop.models import Rating
 from congvu.payments.models import Payment
 from tests.factories import (
-    DossierFactory,
     ProcedureFieldFactory,
     ProcedureVersionFactory,
     UnitFactory,
 )
+from tests.onestop.builders import dossier_row
 
 TZ = timezone.get_fixed_timezone(7 * 60)
 
 
 def at(month, day, hour=9):
     return datetime.datetime(2026, month, day, hour, 0, tzinfo=TZ)
+
+
+# (number, unit, version, channel, received, status, due, closed, extra); the
+# paused ones carry the ClockPause intervals their transitions would open.
+# fmt: off
+WORLD = [
+    (1, "commune", "va", "direct", at(2, 20), "done", at(3, 10), at(3, 5), {"outcome": "early"}),
+    (2, "commune", "va", "online", at(3, 2), "returned", at(3, 10, 18), at(3, 10),
+     {"outcome": "on_time"}),
+    (3, "commune", "va", "direct", at(3, 3), "done", at(3, 15), at(3, 20), {"outcome": "late"}),
+    (4, "commune", "va", "online", at(3, 4), "withdrawn", at(3, 20), at(3, 6), {}),
+    (5, "commune", "va", "postal", at(3, 25), "processing", at(4, 10), None, {}),
+    (6, "commune", "va", "online", at(2, 1), "processing", at(3, 20), None, {}),
+    # Paused before its due moment: on time.
+    (7, "commune", "va", "online", at(3, 5), "supplement", at(4, 5), None,
+     {"pauses": [(at(3, 20), None)]}),
+    # Paused after its due moment had passed: overdue.
+    (8, "commune", "va", "direct", at(3, 6), "awaiting_payment", at(3, 28), None,
+     {"pauses": [(at(3, 29), None)]}),
+    (9, "commune", "va", "online", at(1, 5), "done", at(2, 15), at(2, 10), {"outcome": "on_time"}),
+    (10, "commune", "va", "online", at(4, 3), "received", at(4, 20), None, {}),
+    (11, "commune", "va", "online", None, "submitted", None, None, {"submitted_at": at(3, 7)}),
+    (12, "commune", "va", "online", None, "refused", None, at(3, 8), {"submitted_at": at(3, 8)}),
+    (13, "commune", "vb", "direct", at(3, 10), "done", at(4, 8), at(4, 5), {"outcome": "on_time"}),
+    (14, "commune", "vb", "postal", at(3, 12), "stopped", at(3, 30), None,
+     {"pauses": [(at(3, 31), None)]}),
+    (15, "other", "va", "online", at(3, 9), "processing", at(4, 30), None, {}),
+]
+# fmt: on
 
 
 @pytest.fixture
@@ -47,100 +77,27 @@ def world(db):
     field_b = ProcedureFieldFactory(name="Chứng thực")
     va = ProcedureVersionFactory(procedure__field=field_a, procedure__name="Đăng ký khai sinh")
     vb = ProcedureVersionFactory(procedure__field=field_b, procedure__name="Chứng thực bản sao")
-    n = iter(range(1, 100))
-
-    def dossier(unit=commune, version=va, **kw):
-        i = next(n)
-        kw.setdefault("submitted_at", kw.get("received_at") or at(3, 1))
-        return DossierFactory(
-            receiving_unit=unit,
-            procedure_version=version,
+    units = {"commune": commune, "other": other}
+    versions = {"va": va, "vb": vb}
+    d = {}
+    for i, unit, version, channel, received, status, due, closed, extra in WORLD:
+        extra = dict(extra)
+        finished = extra.pop("finished_at", closed if status in ("done", "returned") else None)
+        d[i] = dossier_row(
+            receiving_unit=units[unit],
+            procedure_version=versions[version],
             code=f"DS-{i:04d}",
             applicant_name=f"Nguyễn Văn Riêngtư{i}",
             applicant_phone=f"0912{i:06d}",
-            **kw,
+            channel=channel,
+            submitted_at=extra.pop("submitted_at", received),
+            received_at=received,
+            status=status,
+            due_at=due,
+            closed_at=closed,
+            finished_at=finished,
+            **extra,
         )
-
-    d = {}
-    d[1] = dossier(
-        channel="direct",
-        received_at=at(2, 20),
-        status="done",
-        outcome="early",
-        due_at=at(3, 10),
-        finished_at=at(3, 5),
-        closed_at=at(3, 5),
-    )
-    d[2] = dossier(
-        channel="online",
-        received_at=at(3, 2),
-        status="returned",
-        outcome="on_time",
-        due_at=at(3, 10, 18),
-        finished_at=at(3, 10),
-        closed_at=at(3, 10),
-    )
-    d[3] = dossier(
-        channel="direct",
-        received_at=at(3, 3),
-        status="done",
-        outcome="late",
-        due_at=at(3, 15),
-        finished_at=at(3, 20),
-        closed_at=at(3, 20),
-    )
-    d[4] = dossier(
-        channel="online",
-        received_at=at(3, 4),
-        status="withdrawn",
-        due_at=at(3, 20),
-        closed_at=at(3, 6),
-    )
-    d[5] = dossier(channel="postal", received_at=at(3, 25), status="processing", due_at=at(4, 10))
-    d[6] = dossier(channel="online", received_at=at(2, 1), status="processing", due_at=at(3, 20))
-    d[7] = dossier(channel="online", received_at=at(3, 5), status="supplement", due_at=at(4, 5))
-    d[8] = dossier(
-        channel="direct", received_at=at(3, 6), status="awaiting_payment", due_at=at(3, 28)
-    )
-    d[9] = dossier(
-        channel="online",
-        received_at=at(1, 5),
-        status="done",
-        outcome="on_time",
-        due_at=at(2, 15),
-        finished_at=at(2, 10),
-        closed_at=at(2, 10),
-    )
-    d[10] = dossier(channel="online", received_at=at(4, 3), status="received", due_at=at(4, 20))
-    d[11] = dossier(channel="online", received_at=None, submitted_at=at(3, 7), status="submitted")
-    d[12] = dossier(
-        channel="online",
-        received_at=None,
-        submitted_at=at(3, 8),
-        status="refused",
-        closed_at=at(3, 8),
-    )
-    d[13] = dossier(
-        version=vb,
-        channel="direct",
-        received_at=at(3, 10),
-        status="done",
-        outcome="on_time",
-        due_at=at(4, 8),
-        finished_at=at(4, 5),
-        closed_at=at(4, 5),
-    )
-    d[14] = dossier(
-        version=vb,
-        channel="postal",
-        received_at=at(3, 12),
-        status="stopped",
-        due_at=at(3, 30),
-        closed_at=at(3, 15),
-    )
-    d[15] = dossier(
-        unit=other, channel="online", received_at=at(3, 9), status="processing", due_at=at(4, 30)
-    )
     for number, provider, status, paid in [
         (2, "sandbox", "succeeded", at(3, 5)),
         (3, "cash", "succeeded", at(3, 6)),

@@ -64,9 +64,9 @@ def test_running_period_measures_overdue_against_now(world):
     """While the period runs, "overdue" means due before now, not before the period's end."""
     table = dossier_statistics(unit_ids={world["commune"].pk}, period=MARCH, now=at(3, 25))
     v = table.total.values
-    # #8 (due 28/03) and #14 (due 30/03) are not overdue yet on 25/03.
-    assert (v["paused_on_time"], v["paused_overdue"]) == (3, 0)
-    assert (v["in_progress_on_time"], v["in_progress_overdue"]) == (2, 1)
+    # #8 (due 28/03) and #14 (due 30/03) are not paused yet, nor overdue, on 25/03.
+    assert (v["paused_on_time"], v["paused_overdue"]) == (1, 0)
+    assert (v["in_progress_on_time"], v["in_progress_overdue"]) == (4, 1)
 
 
 @pytest.mark.django_db

@@ -11,13 +11,15 @@ begins is counted once:
   dossier's ``outcome`` (a dossier without one — a withdrawal — is late if it
   closed after its due moment, else on time);
 - the rest is open at the end of the period (or now, for a period still
-  running): **paused** if its status stops the clock (supplement, payment,
-  stopped), else **in progress**; both split on time / overdue against the
-  (extended) due moment.
+  running): **paused** if a ``ClockPause`` interval (supplement, payment,
+  stopped) covers that moment, else **in progress**; both split on time /
+  overdue against the (extended) due moment.
 
-Paused is taken from the current status: for a period in the past a dossier
-paused then but running now counts as in progress (ClockPause intervals would
-tell, at the price of a sub-query per row; see docs/onestop.md).
+Every category is judged as of the end of the period, not from the current
+status: a dossier paused then but running now is paused in that period, one
+finished or refused after it was open then. The pause intervals come in as
+one uncorrelated ``IN (SELECT dossier_id …)`` (a hashed sub-plan on
+PostgreSQL: one pass over the pauses, not a sub-query per dossier).
 
 Also: the share of new dossiers filed online, the share of payments made
 online, and satisfaction (ratings in the period). Everything is one
@@ -38,8 +40,8 @@ from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import LEADER_ROLES
 from congvu.core.authz import as_actor
-from congvu.onestop.constants import FINISHED_STATUSES, PAUSED_STATUSES, DossierStatus
-from congvu.onestop.models import Dossier
+from congvu.onestop.constants import FINISHED_STATUSES, DossierStatus
+from congvu.onestop.models import ClockPause, Dossier
 from congvu.org.models import Unit
 from congvu.procedures.constants import Channel
 from congvu.procedures.models import Procedure, ProcedureField
@@ -204,6 +206,25 @@ def _code(name: str) -> Value:
     return Value(cells.index(name))
 
 
+def paused_at(moment, *, overdue: bool = False):
+    """Dossiers whose legal clock stands still at ``moment`` (tạm dừng).
+
+    With ``overdue``: only those already past their due moment when the clock
+    stopped. The stored due moment stays while a pause is open and moves by
+    the pause's office time when it ends, so "due before the start of an open
+    pause" and "due before the end of a closed one" are the same test: a past
+    period reads the same before and after the dossier resumed.
+    """
+    pauses = ClockPause.objects.filter(started_at__lt=moment).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=moment)
+    )
+    if overdue:
+        pauses = pauses.annotate(
+            due=Coalesce("dossier__extended_due_at", "dossier__due_at")
+        ).filter(due__lt=Coalesce("ended_at", "started_at"))
+    return pauses.values("dossier_id")
+
+
 def _state(stop, ref):
     """Where the dossier stands at the end of the period, as one nested CASE."""
     overdue = Q(due__lt=ref)
@@ -221,8 +242,11 @@ def _state(stop, ref):
             ),
         ),
         When(
-            status__in=PAUSED_STATUSES,
-            then=Case(When(overdue, then=_code("paused_overdue")), default=_code("paused_on_time")),
+            pk__in=paused_at(ref),
+            then=Case(
+                When(pk__in=paused_at(ref, overdue=True), then=_code("paused_overdue")),
+                default=_code("paused_on_time"),
+            ),
         ),
         When(overdue, then=_code("in_progress_overdue")),
         default=_code("in_progress_on_time"),
@@ -243,7 +267,11 @@ def _dossier_counts(group: str, begin, stop, ref, unit_ids, field_id, procedure_
     base = Dossier.objects.filter(received_at__lt=stop).filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=begin)
     )
-    base = base.exclude(status__in=[DossierStatus.SUBMITTED, DossierStatus.REFUSED])
+    # Refused before the period ended: never counted as received (766). Refused
+    # later (after reception): it was open at the end of this period.
+    base = base.exclude(status=DossierStatus.SUBMITTED).exclude(
+        status=DossierStatus.REFUSED, closed_at__lt=stop
+    )
     base = _filtered(base, "", unit_ids, field_id, procedure_id)
     arrival = Case(
         When(received_at__lt=begin, then=_code("carried_over")),
