@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 from django.urls import reverse
 
@@ -9,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from congvu.onestop.constants import DossierStatus
+from congvu.onestop.models import DossierStep
 from congvu.onestop.printing.layouts import BOOK_LAYOUTS, book_layout
 from tests.factories import PositionFactory, UnitFactory
 
@@ -114,3 +116,112 @@ def test_book_form_errors_name_the_field(client, unit, officer):
     assert response.status_code == 400
     assert "Từ ngày: ngày không hợp lệ" in response.content.decode()
     assert get(client, officer).status_code == 200
+
+
+@pytest.fixture
+def beyond(unit, dossiers):
+    """Phi địa giới both ways: received here for a province department, received elsewhere for us."""
+    department = UnitFactory(name="Sở Tư pháp tỉnh Bến Tre", code="000.00.10.H05")
+    neighbour = UnitFactory(commune=True, name="UBND xã An Hiệp", code="000.00.33.H57")
+    here_for_them = make_dossier(
+        unit,
+        number=5,
+        applicant_name="Gửi Đi Nơi Khác",
+        competent_unit=department,
+        beyond_boundary=True,
+        received_at=at(21, 9),
+    )
+    there_for_us = make_dossier(
+        neighbour,
+        number=7,
+        applicant_name="Nhận Từ Xã Bên",
+        competent_unit=unit,
+        beyond_boundary=True,
+        received_at=at(10, 9),
+    )
+    # Its appraisal runs here, which is how this unit's officials see it.
+    DossierStep.objects.create(
+        dossier=there_for_us,
+        order=2,
+        name="Thẩm định",
+        kind="appraisal",
+        unit=unit,
+        budget_hours=Decimal("16"),
+    )
+    # Received by the neighbour for itself: not in our book at all.
+    make_dossier(neighbour, number=8, applicant_name="Việc Của Xã Bên", received_at=at(11, 9))
+    return here_for_them, there_for_us
+
+
+def xlsx_rows(response):
+    rows = list(
+        load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    header = list(rows[0])
+    return [dict(zip(header, r, strict=True)) for r in rows[1:]]
+
+
+BOUNDARY = "Phi địa giới (nơi tiếp nhận / cơ quan giải quyết)"
+
+
+def test_book_includes_dossiers_received_elsewhere_for_the_unit_marked(
+    client, unit, officer, dossiers, beyond
+):
+    first, second, _ = dossiers
+    here_for_them, there_for_us = beyond
+    rows = xlsx_rows(get(client, officer, unit=unit.pk, format="xlsx", **MARCH))
+    # The desk's own rows in book order, then the one another desk received for us.
+    assert [r["Mã hồ sơ"] for r in rows] == [
+        first.code,
+        second.code,
+        here_for_them.code,
+        there_for_us.code,
+    ]
+    by_code = {r["Mã hồ sơ"]: r for r in rows}
+    assert by_code[first.code][BOUNDARY] is None
+    assert by_code[here_for_them.code][BOUNDARY] == "Giải quyết tại Sở Tư pháp tỉnh Bến Tre"
+    assert by_code[here_for_them.code]["Số thứ tự"] == 5
+    assert by_code[there_for_us.code][BOUNDARY] == "Tiếp nhận tại UBND xã An Hiệp (số 7/2026)"
+    # Not a number of this book.
+    assert by_code[there_for_us.code]["Số thứ tự"] is None
+
+
+def test_beyond_boundary_filter_is_the_phi_dia_gioi_book(client, unit, officer, dossiers, beyond):
+    here_for_them, there_for_us = beyond
+    response = get(client, officer, unit=unit.pk, format="xlsx", scope="beyond_boundary", **MARCH)
+    assert "phi-dia-gioi" in response["Content-Disposition"]
+    rows = xlsx_rows(response)
+    assert [r["Mã hồ sơ"] for r in rows] == [here_for_them.code, there_for_us.code]
+    cover = dict(
+        load_workbook(io.BytesIO(response.content)).worksheets[1].iter_rows(values_only=True)
+    )
+    assert cover["Tên sổ"] == "SỔ THEO DÕI HỒ SƠ PHI ĐỊA GIỚI" and cover["Số hồ sơ"] == 2
+    pdf = get(client, officer, unit=unit.pk, format="pdf", scope="beyond_boundary", **MARCH)
+    text = pdf_text(pdf.content)
+    assert "SỔ THEO DÕI HỒ SƠ PHI ĐỊA GIỚI" in text
+    assert "Gửi Đi Nơi Khác" in text and "Nhận Từ Xã Bên" in text
+    assert "Lê Thị Hồng Nhung" not in text
+
+
+def test_the_receiving_desk_book_names_the_competent_unit_not_the_reverse(client, officer, beyond):
+    _, there_for_us = beyond
+    neighbour = there_for_us.receiving_unit
+    neighbour_officer = PositionFactory(role="onestop_officer", unit=neighbour).user
+    rows = xlsx_rows(get(client, neighbour_officer, unit=neighbour.pk, format="xlsx", **MARCH))
+    by_code = {r["Mã hồ sơ"]: r for r in rows}
+    assert set(by_code) == {there_for_us.code, f"{neighbour.code}-260305-0008"}
+    assert by_code[there_for_us.code][BOUNDARY] == "Giải quyết tại UBND xã Thạnh Phong"
+    assert by_code[there_for_us.code]["Số thứ tự"] == 7
+
+
+def test_unknown_scope_is_a_named_error(client, unit, officer):
+    response = get(client, officer, unit=unit.pk, scope="ca-nuoc", **MARCH)
+    assert response.status_code == 400
+    assert "Phạm vi: chọn tất cả hoặc phi địa giới." in response.content.decode()
+
+
+def test_books_before_decree_118_keep_the_2018_columns():
+    old = book_layout(datetime.date(2025, 6, 30))
+    new = book_layout(datetime.date(2025, 7, 1))
+    assert "boundary" not in [c.key for c in old.columns]
+    assert [c.key for c in new.columns][-2:] == ["boundary", "note"]

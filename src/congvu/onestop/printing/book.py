@@ -1,8 +1,14 @@
 """Sổ theo dõi hồ sơ (Mẫu 06) of a receiving unit for a period: A4 landscape PDF and Excel.
 
 The book lists the dossiers the unit's desk entered in it (those with a
-``book_number``) whose reception falls in the period, in book order. Rows are
-read through ``Dossier.objects.restrict`` so nobody prints what they may not see.
+``book_number``) whose reception falls in the period, in book order, then the
+phi địa giới dossiers other desks received for this unit as the competent
+one (Decree 118/2025), by reception time, without a number of this book and
+marked in the phi địa giới column with the desk and its number.
+``scope="beyond_boundary"`` keeps only phi địa giới rows (received here for
+another unit, or elsewhere for this one): the Sổ theo dõi hồ sơ phi địa giới.
+Rows are read through ``Dossier.objects.restrict`` so nobody prints what they
+may not see.
 Columns come from :func:`.layouts.book_layout`; each column ``key`` names one
 value of :func:`_values`.
 """
@@ -13,6 +19,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from congvu.core.pdf import render_pdf
@@ -26,6 +33,8 @@ from .layouts import BookLayout, book_layout
 TEMPLATE = "onestop/print/book.html"
 STYLESHEET = "onestop/print/book.css"
 DATE_FORMAT = "DD/MM/YYYY HH:MM"
+SCOPE_ALL = "all"
+SCOPE_BEYOND_BOUNDARY = "beyond_boundary"
 
 #: Why the dossier left the normal path, for the Ghi chú column.
 _NOTE_STATUSES = {
@@ -44,6 +53,13 @@ class BookSheet:
     end: datetime.date
     layout: BookLayout
     rows: list[dict] = field(default_factory=list)
+    scope: str = SCOPE_ALL
+
+    @property
+    def title(self) -> str:
+        if self.scope == SCOPE_BEYOND_BOUNDARY:
+            return f"{self.layout.title} PHI ĐỊA GIỚI"
+        return self.layout.title
 
     @property
     def columns(self) -> list[str]:
@@ -70,7 +86,19 @@ def _handed_at(dossier: Dossier):
     return None
 
 
-def _values(index: int, dossier: Dossier) -> dict:
+def _boundary(unit: Unit, dossier: Dossier) -> str:
+    """Where a phi địa giới dossier was received (another desk) or is decided (another unit)."""
+    if dossier.receiving_unit_id != unit.pk:
+        return (
+            f"Tiếp nhận tại {dossier.receiving_unit.name}"
+            f" (số {dossier.book_number}/{dossier.book_year})"
+        )
+    if dossier.beyond_boundary:
+        return f"Giải quyết tại {dossier.competent_unit.name}"
+    return ""
+
+
+def _values(unit: Unit, dossier: Dossier) -> dict:
     contact = ", ".join(v for v in (dossier.applicant_address, dossier.applicant_phone) if v)
     outcome = dossier.get_outcome_display() if dossier.outcome else ""
     if not outcome and dossier.status not in _NOTE_STATUSES:
@@ -83,7 +111,8 @@ def _values(index: int, dossier: Dossier) -> dict:
             n for n in (note, f"Hẹn lại {text.short_datetime(dossier.extended_due_at)}") if n
         )
     return {
-        "number": dossier.book_number or index,
+        # Another desk's dossier has no number in this book.
+        "number": dossier.book_number if dossier.receiving_unit_id == unit.pk else "",
         "code": dossier.code,
         "procedure": dossier.procedure_version.name,
         "applicant": dossier.applicant_name,
@@ -96,6 +125,7 @@ def _values(index: int, dossier: Dossier) -> dict:
         "returned_at": _local(dossier.returned_at),
         "outcome": outcome,
         "signature": "",
+        "boundary": _boundary(unit, dossier),
         "note": note,
     }
 
@@ -107,23 +137,34 @@ def _bounds(start: datetime.date, end: datetime.date):
     return low, high
 
 
-def build(*, actor, unit: Unit, start: datetime.date, end: datetime.date) -> BookSheet:
+def build(
+    *, actor, unit: Unit, start: datetime.date, end: datetime.date, scope: str = SCOPE_ALL
+) -> BookSheet:
     """The book of ``unit`` for dossiers received from ``start`` to ``end`` (inclusive)."""
     low, high = _bounds(start, end)
+    own = Q(receiving_unit=unit)
+    received_elsewhere = Q(competent_unit=unit, beyond_boundary=True) & ~own
+    if scope == SCOPE_BEYOND_BOUNDARY:
+        own &= Q(beyond_boundary=True)
     dossiers = (
         Dossier.objects.restrict(actor, "view")
-        .filter(
-            receiving_unit=unit,
-            book_number__isnull=False,
-            received_at__gte=low,
-            received_at__lt=high,
-        )
-        .select_related("procedure_version")
+        .filter(own | received_elsewhere)
+        .filter(book_number__isnull=False, received_at__gte=low, received_at__lt=high)
+        .select_related("procedure_version", "receiving_unit", "competent_unit")
         .prefetch_related("steps")
-        .order_by("book_year", "book_number", "pk")
     )
-    sheet = BookSheet(unit=unit, start=start, end=end, layout=book_layout(start))
-    sheet.rows = [_values(i, d) for i, d in enumerate(dossiers, start=1)]
+    # The desk's own rows in book order, then the ones received elsewhere.
+    rows = sorted(
+        dossiers,
+        key=lambda d: (
+            d.receiving_unit_id != unit.pk,
+            (d.book_year, d.book_number) if d.receiving_unit_id == unit.pk else (0, 0),
+            d.received_at,
+            d.pk,
+        ),
+    )
+    sheet = BookSheet(unit=unit, start=start, end=end, layout=book_layout(start), scope=scope)
+    sheet.rows = [_values(unit, d) for d in rows]
     return sheet
 
 
@@ -138,7 +179,7 @@ def _cell(value) -> str:
 def book_pdf(sheet: BookSheet) -> bytes:
     total = sum(sheet.widths)
     context = {
-        "title": sheet.layout.title,
+        "title": sheet.title,
         "sheet": sheet,
         "place": text.place_name(sheet.unit),
         # Strings, so the CSS never meets a localized decimal comma.
@@ -184,7 +225,7 @@ def book_xlsx(sheet: BookSheet) -> bytes:
     cover = wb.create_sheet("Thông tin sổ")
     for label, value in (
         ("Cơ quan", sheet.unit.name),
-        ("Tên sổ", sheet.layout.title),
+        ("Tên sổ", sheet.title),
         ("Từ ngày", sheet.start),
         ("Đến ngày", sheet.end),
         ("Số hồ sơ", len(sheet.rows)),

@@ -19,6 +19,8 @@ from congvu.onestop.constants import FormCode
 
 #: Circular 01/2018/TT-VPCP took effect on 08/01/2019.
 TT01_2018 = datetime.date(2019, 1, 8)
+# Decree 118/2025/NĐ-CP replaces Decree 61/2018 from this day (regulations §1).
+DECREE_118_2025 = datetime.date(2025, 7, 1)
 
 
 @dataclass(frozen=True)
@@ -118,27 +120,42 @@ class BookLayout:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
+_BOOK_COLUMNS_2018 = (
+    BookColumn("number", "Số thứ tự", 6),
+    BookColumn("code", "Mã hồ sơ", 22),
+    BookColumn("procedure", "Tên thủ tục hành chính", 32),
+    BookColumn("applicant", "Tên tổ chức, cá nhân nộp hồ sơ", 22),
+    BookColumn("contact", "Địa chỉ, số điện thoại", 24),
+    BookColumn("channel", "Hình thức nộp", 11),
+    BookColumn("received_at", "Ngày, giờ nhận hồ sơ", 14),
+    BookColumn("due_at", "Ngày, giờ hẹn trả kết quả", 14),
+    BookColumn("handed_at", "Ngày chuyển hồ sơ đến cơ quan giải quyết", 14),
+    BookColumn("finished_at", "Ngày có kết quả giải quyết", 14),
+    BookColumn("returned_at", "Ngày trả kết quả", 14),
+    BookColumn("outcome", "Kết quả (trước hạn, đúng hạn, quá hạn)", 14),
+    BookColumn("signature", "Người nhận kết quả ký", 12),
+    BookColumn("note", "Ghi chú", 18),
+)
+
 BOOK_LAYOUTS: tuple[BookLayout, ...] = (
     BookLayout(
         "congvu-1",
         TT01_2018,
+        DECREE_118_2025 - datetime.timedelta(days=1),
+        "SỔ THEO DÕI HỒ SƠ",
+        _BOOK_COLUMNS_2018,
+    ),
+    # Decree 118/2025: reception regardless of the administrative boundary;
+    # the book says where a phi địa giới dossier was received or is decided.
+    BookLayout(
+        "congvu-2",
+        DECREE_118_2025,
         None,
         "SỔ THEO DÕI HỒ SƠ",
         (
-            BookColumn("number", "Số thứ tự", 6),
-            BookColumn("code", "Mã hồ sơ", 22),
-            BookColumn("procedure", "Tên thủ tục hành chính", 32),
-            BookColumn("applicant", "Tên tổ chức, cá nhân nộp hồ sơ", 22),
-            BookColumn("contact", "Địa chỉ, số điện thoại", 24),
-            BookColumn("channel", "Hình thức nộp", 11),
-            BookColumn("received_at", "Ngày, giờ nhận hồ sơ", 14),
-            BookColumn("due_at", "Ngày, giờ hẹn trả kết quả", 14),
-            BookColumn("handed_at", "Ngày chuyển hồ sơ đến cơ quan giải quyết", 14),
-            BookColumn("finished_at", "Ngày có kết quả giải quyết", 14),
-            BookColumn("returned_at", "Ngày trả kết quả", 14),
-            BookColumn("outcome", "Kết quả (trước hạn, đúng hạn, quá hạn)", 14),
-            BookColumn("signature", "Người nhận kết quả ký", 12),
-            BookColumn("note", "Ghi chú", 18),
+            *_BOOK_COLUMNS_2018[:-1],
+            BookColumn("boundary", "Phi địa giới (nơi tiếp nhận / cơ quan giải quyết)", 20),
+            _BOOK_COLUMNS_2018[-1],
         ),
     ),
 )

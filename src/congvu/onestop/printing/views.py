@@ -93,6 +93,15 @@ class BookForm(forms.Form):
         initial="pdf",
         error_messages={"invalid_choice": _("Định dạng: chọn PDF hoặc Excel.")},
     )
+    scope = forms.ChoiceField(
+        label=_("Phạm vi"),
+        choices=[
+            (book.SCOPE_ALL, _("Tất cả hồ sơ")),
+            (book.SCOPE_BEYOND_BOUNDARY, _("Chỉ hồ sơ phi địa giới")),
+        ],
+        initial=book.SCOPE_ALL,
+        error_messages={"invalid_choice": _("Phạm vi: chọn tất cả hoặc phi địa giới.")},
+    )
 
     def __init__(self, data=None, *, units=()):
         if data is not None:
@@ -102,6 +111,7 @@ class BookForm(forms.Form):
                 "start": data.get("from"),
                 "end": data.get("to"),
                 "format": data.get("format") or "pdf",
+                "scope": data.get("scope") or book.SCOPE_ALL,
             }
         super().__init__(data)
         self.fields["unit"].choices = [(u.pk, u.name) for u in units]
@@ -139,8 +149,11 @@ def book_view(request):
         )
     data = book_form.cleaned_data
     unit = next(u for u in units if u.pk == data["unit"])
-    sheet = book.build(actor=actor, unit=unit, start=data["start"], end=data["end"])
-    name = f"so-theo-doi-ho-so-{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
+    sheet = book.build(
+        actor=actor, unit=unit, start=data["start"], end=data["end"], scope=data["scope"]
+    )
+    kind = "phi-dia-gioi-" if data["scope"] == book.SCOPE_BEYOND_BOUNDARY else ""
+    name = f"so-theo-doi-ho-so-{kind}{data['start']:%Y%m%d}-{data['end']:%Y%m%d}"
     if data["format"] == "xlsx":
         response = HttpResponse(book.book_xlsx(sheet), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
