@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from congvu.accounts.constants import Role
 from congvu.audit.services import log_access
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
@@ -16,6 +18,7 @@ from congvu.registry.models import DocumentType
 from congvu.web.access import official_required
 
 from . import selectors, services
+from .constants import Status
 from .forms import (
     DirectForm,
     ExternalOrgForm,
@@ -28,6 +31,7 @@ from .forms import (
     RegisterForm,
     ReplyForm,
 )
+from .models import IncomingDocument
 from .services.files import document_files
 
 PAGE_SIZE = 30
@@ -48,12 +52,58 @@ def _clerk_units(actor):
     return Unit.objects.restrict(actor, "view").filter(pk__in=ids).order_by("path")
 
 
+class _CountedPaginator(Paginator):
+    """A paginator whose total is already known (from the page's one aggregate query)."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
+# What a row of the list shows: the rest (trích yếu's folded copy, signer, notes…) stays
+# in the database, and the unit, type and register are not joined.
+LIST_FIELDS = (
+    "pk",
+    "arrival_number",
+    "arrival_date",
+    "number_notation",
+    "subject",
+    "urgency",
+    "secrecy",
+    "issuer_name",
+    "status",
+    "deadline",
+)
+
+
+def _list_counts(actor) -> dict:
+    """Everything visible, and what is late for registration or presentation, in one query.
+
+    The same conditions as ``selectors.overdue_for_registration`` and
+    ``overdue_for_presentation`` (Điều 4 Nghị định 30/2020: vào sổ, trình the day
+    it arrives or the next working day).
+    """
+    cutoff = selectors.same_day_cutoff()
+    late = Q(arrival_date__lt=cutoff)
+    return IncomingDocument.objects.restrict(actor, "view").aggregate(
+        total=Count("pk"),
+        overdue_registration=Count("pk", filter=late & Q(status=Status.PENDING)),
+        overdue_presentation=Count("pk", filter=late & Q(status=Status.REGISTERED)),
+    )
+
+
 @official_required
 def document_list(request):
     actor = as_actor(request.user)
     form = ListFilterForm(request.GET or None)
-    docs = selectors.documents(actor=actor, filters=form.filters())
-    page = Paginator(docs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    filters = {k: v for k, v in form.filters().items() if v not in (None, "")}
+    docs = selectors.documents(actor=actor, filters=filters).select_related(None).only(*LIST_FIELDS)
+    counts = _list_counts(actor)
+    if filters:
+        paginator = Paginator(docs, PAGE_SIZE)
+    else:
+        paginator = _CountedPaginator(docs, PAGE_SIZE, counts["total"])
+    page = paginator.get_page(request.GET.get("trang"))
     params = request.GET.copy()
     params.pop("trang", None)
     context = {
@@ -61,9 +111,10 @@ def document_list(request):
         "form": form,
         "page": page,
         "query_string": params.urlencode(),
-        "can_register": _clerk_units(actor).exists(),
-        "overdue_registration": selectors.overdue_for_registration(actor=actor).count(),
-        "overdue_presentation": selectors.overdue_for_presentation(actor=actor).count(),
+        # Units are public to officials (org policy), so holding the clerk role is enough.
+        "can_register": any(Role.CLERK in roles for roles in actor.roles.values()),
+        "overdue_registration": counts["overdue_registration"],
+        "overdue_presentation": counts["overdue_presentation"],
     }
     return render(request, "incoming/list.html", context)
 
