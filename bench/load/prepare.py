@@ -145,5 +145,19 @@ def prepare(*, size: str, officials: int, out: Path, per_role: int = 12, citizen
         "procedures": procedures,
         "search_terms": SEARCH_TERMS,
     }
+    _analyze()
     out.write_text(json.dumps(plan, ensure_ascii=False))
     return plan
+
+
+def _analyze() -> None:
+    """Planner statistics for the freshly loaded tables.
+
+    Without them PostgreSQL plans every query as if the tables were empty (a server
+    with autovacuum off never gathers them): the incoming list then took 185 ms of
+    SQL on 20,000 documents instead of about 15 ms.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
