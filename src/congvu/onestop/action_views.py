@@ -23,13 +23,31 @@ from .views import dossier_for, form_error
 
 @dataclass(frozen=True)
 class Action:
+    """One action page: its form, the transition it calls and its texts.
+
+    ``fields`` are the form's cleaned values passed to the transition under
+    the same keyword; ``person`` is the keyword that takes the official
+    chosen on the form (whose choices are the people of the step's unit).
+    """
+
     form: Any
+    service: str  # a transition of congvu.onestop.services
     title: Any
     submit: Any
-    call: Any
     done: Any
+    fields: tuple[str, ...] = ()
+    person: str | None = None
     danger: bool = False
-    people: bool = False
+
+    @property
+    def people(self) -> bool:
+        return self.person is not None
+
+    def call(self, actor, dossier, data, form):
+        kwargs = {name: data[name] for name in self.fields}
+        if self.person:
+            kwargs[self.person] = form.person()
+        return getattr(services, self.service)(actor=actor, dossier=dossier, **kwargs)
 
 
 def _unit_people(unit_id) -> list:
@@ -49,110 +67,47 @@ def _unit_people(unit_id) -> list:
     return users
 
 
+# fmt: off
 ACTIONS: dict[str, Action] = {
     "accept": Action(
-        f.NoteForm,
-        _("Tiếp nhận hồ sơ"),
-        _("Tiếp nhận và cấp Giấy tiếp nhận (Mẫu 01)"),
-        lambda a, d, data, form: services.dossier_accept(actor=a, dossier=d),
-        _("Đã tiếp nhận hồ sơ."),
-    ),
+        f.NoteForm, "dossier_accept", _("Tiếp nhận hồ sơ"),
+        _("Tiếp nhận và cấp Giấy tiếp nhận (Mẫu 01)"), _("Đã tiếp nhận hồ sơ.")),
     "request_supplement": Action(
-        f.SupplementForm,
-        _("Yêu cầu bổ sung hồ sơ (Mẫu 02)"),
-        _("Gửi yêu cầu bổ sung"),
-        lambda a, d, data, form: services.dossier_request_supplement(
-            actor=a, dossier=d, items=data["items"], reason=data["reason"]
-        ),
-        _("Đã yêu cầu bổ sung hồ sơ."),
-    ),
+        f.SupplementForm, "dossier_request_supplement", _("Yêu cầu bổ sung hồ sơ (Mẫu 02)"),
+        _("Gửi yêu cầu bổ sung"), _("Đã yêu cầu bổ sung hồ sơ."), ("items", "reason")),
     "supplement_answer": Action(
-        f.SupplementAnswerForm,
-        _("Nhận hồ sơ bổ sung tại quầy"),
-        _("Ghi nhận bổ sung"),
-        lambda a, d, data, form: services.dossier_supplement_answer(
-            actor=a, dossier=d, uploads=[(data["name"], data["file"])], note=data["note"]
-        ),
-        _("Đã ghi nhận hồ sơ bổ sung."),
-    ),
+        f.SupplementAnswerForm, "dossier_supplement_answer", _("Nhận hồ sơ bổ sung tại quầy"),
+        _("Ghi nhận bổ sung"), _("Đã ghi nhận hồ sơ bổ sung."), ("uploads", "note")),
     "refuse": Action(
-        f.ReasonForm,
-        _("Từ chối hồ sơ (Mẫu 03)"),
-        _("Từ chối"),
-        lambda a, d, data, form: services.dossier_refuse(actor=a, dossier=d, reason=data["reason"]),
-        _("Đã từ chối hồ sơ."),
-        danger=True,
-    ),
+        f.ReasonForm, "dossier_refuse", _("Từ chối hồ sơ (Mẫu 03)"),
+        _("Từ chối"), _("Đã từ chối hồ sơ."), ("reason",), danger=True),
     "step_assign": Action(
-        f.AssignForm,
-        _("Phân công xử lý"),
-        _("Phân công"),
-        lambda a, d, data, form: services.dossier_step_assign(
-            actor=a, dossier=d, assignee=form.person()
-        ),
-        _("Đã phân công."),
-        people=True,
-    ),
+        f.AssignForm, "dossier_step_assign", _("Phân công xử lý"),
+        _("Phân công"), _("Đã phân công."), person="assignee"),
     "step_complete": Action(
-        f.CompleteForm,
-        _("Hoàn thành bước và chuyển tiếp"),
-        _("Chuyển bước tiếp theo"),
-        lambda a, d, data, form: services.dossier_step_complete(
-            actor=a, dossier=d, note=data["note"], next_assignee=form.person()
-        ),
-        _("Đã chuyển bước tiếp theo."),
-        people=True,
-    ),
+        f.CompleteForm, "dossier_step_complete", _("Hoàn thành bước và chuyển tiếp"),
+        _("Chuyển bước tiếp theo"), _("Đã chuyển bước tiếp theo."), ("note",),
+        person="next_assignee"),
     "delay_notice": Action(
-        f.DelayForm,
-        _("Phiếu xin lỗi và hẹn lại (Mẫu 04)"),
-        _("Gửi phiếu hẹn lại"),
-        lambda a, d, data, form: services.dossier_delay_notice(
-            actor=a, dossier=d, reason=data["reason"], new_due_at=data["new_due_at"]
-        ),
-        _("Đã gửi phiếu xin lỗi và hẹn lại."),
-    ),
+        f.DelayForm, "dossier_delay_notice", _("Phiếu xin lỗi và hẹn lại (Mẫu 04)"),
+        _("Gửi phiếu hẹn lại"), _("Đã gửi phiếu xin lỗi và hẹn lại."), ("reason", "new_due_at")),
     "request_payment": Action(
-        f.PaymentForm,
-        _("Yêu cầu thực hiện nghĩa vụ tài chính"),
-        _("Gửi yêu cầu nộp phí"),
-        lambda a, d, data, form: services.dossier_request_payment(
-            actor=a, dossier=d, amount=data["amount"]
-        ),
-        _("Đã yêu cầu nộp phí, lệ phí."),
-    ),
+        f.PaymentForm, "dossier_request_payment", _("Yêu cầu thực hiện nghĩa vụ tài chính"),
+        _("Gửi yêu cầu nộp phí"), _("Đã yêu cầu nộp phí, lệ phí."), ("amount",)),
     "finish": Action(
-        f.FinishForm,
-        _("Cập nhật kết quả xử lý"),
-        _("Xử lý xong"),
-        lambda a, d, data, form: services.dossier_finish(
-            actor=a, dossier=d, result_file=data["result_file"], note=data["note"]
-        ),
-        _("Hồ sơ đã xử lý xong."),
-    ),
+        f.FinishForm, "dossier_finish", _("Cập nhật kết quả xử lý"),
+        _("Xử lý xong"), _("Hồ sơ đã xử lý xong."), ("result_file", "note")),
     "return_result": Action(
-        f.NoteForm,
-        _("Trả kết quả"),
-        _("Đã trả kết quả cho người nộp"),
-        lambda a, d, data, form: services.dossier_return_result(actor=a, dossier=d),
-        _("Đã trả kết quả."),
-    ),
+        f.NoteForm, "dossier_return_result", _("Trả kết quả"),
+        _("Đã trả kết quả cho người nộp"), _("Đã trả kết quả.")),
     "stop": Action(
-        f.ReasonForm,
-        _("Dừng xử lý hồ sơ"),
-        _("Dừng xử lý"),
-        lambda a, d, data, form: services.dossier_stop(actor=a, dossier=d, reason=data["reason"]),
-        _("Đã dừng xử lý hồ sơ."),
-        danger=True,
-    ),
+        f.ReasonForm, "dossier_stop", _("Dừng xử lý hồ sơ"),
+        _("Dừng xử lý"), _("Đã dừng xử lý hồ sơ."), ("reason",), danger=True),
     "resume": Action(
-        f.NoteForm,
-        _("Tiếp tục xử lý hồ sơ"),
-        _("Tiếp tục xử lý"),
-        lambda a, d, data, form: services.dossier_resume(actor=a, dossier=d, note=data["note"]),
-        _("Hồ sơ tiếp tục được xử lý."),
-    ),
+        f.NoteForm, "dossier_resume", _("Tiếp tục xử lý hồ sơ"),
+        _("Tiếp tục xử lý"), _("Hồ sơ tiếp tục được xử lý."), ("note",)),
 }
+# fmt: on
 
 
 def _form_for(action: Action, request, dossier, actor):
@@ -198,4 +153,5 @@ def dossier_action(request, pk: int, action: str):
             "submit": spec.submit,
             "danger": spec.danger,
         },
+        status=400 if form.errors else 200,
     )

@@ -56,6 +56,13 @@ class SupplementAnswerForm(forms.Form):
     file = forms.FileField(label=_("Tệp"))
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=2000)
 
+    def clean(self):
+        data = super().clean()
+        # The service takes a list of (paper name, file); the desk adds one at a time.
+        if data.get("name") and data.get("file"):
+            data["uploads"] = [(data["name"], data["file"])]
+        return data
+
 
 class PersonChoiceForm(forms.Form):
     def __init__(self, *args, people=(), field="assignee", label=None, required=True, **kw):
