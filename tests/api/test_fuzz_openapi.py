@@ -30,7 +30,6 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -40,6 +39,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from congvu.api.services import api_token_issue
 from tests.authz.test_route_walk import World
 
 CHECKS = [
@@ -92,8 +92,8 @@ def api_schema(wsgi_app):
 def token_headers(user) -> dict[str, str]:
     if user is None:
         return {}
-    token, _created = Token.objects.get_or_create(user=user)
-    return {"Authorization": f"Token {token.key}"}
+    _token, key = api_token_issue(actor=None, user=user, reset=True)
+    return {"Authorization": f"Token {key}"}
 
 
 def _summary(exc: BaseException) -> str:

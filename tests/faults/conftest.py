@@ -38,6 +38,8 @@ BIN = Path(sys.executable).parent
 PGDATA = os.environ.get("CONGVU_FAULTS_PGDATA", "")
 PGBIN = os.environ.get("CONGVU_FAULTS_PGBIN", "")
 READY_TIMEOUT = 60
+# Keys of API tokens issued in this process, by user id (the database keeps only digests).
+_API_KEYS: dict[int, str] = {}
 
 
 def pytest_collection_modifyitems(config, items):
@@ -229,11 +231,16 @@ class App:
         return http
 
     def api(self, user) -> requests.Session:
-        from rest_framework.authtoken.models import Token
+        from congvu.api.models import ApiToken, key_digest
+        from congvu.api.services import api_token_issue
 
-        token, _ = Token.objects.get_or_create(user=user)
+        # Only a digest is stored: keep the key to reuse it for another app of the same test.
+        key = _API_KEYS.get(user.pk)
+        if key is None or not ApiToken.objects.filter(user=user, digest=key_digest(key)).exists():
+            _token, key = api_token_issue(actor=None, user=user, reset=True)
+            _API_KEYS[user.pk] = key
         http = requests.Session()
-        http.headers["Authorization"] = f"Token {token.key}"
+        http.headers["Authorization"] = f"Token {key}"
         return http
 
 

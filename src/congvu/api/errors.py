@@ -13,6 +13,7 @@ messages written by our validators and services are kept as they are.
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from typing import Any
 
@@ -309,7 +310,7 @@ def exception_handler(exc, context):
         status = 401
         headers["WWW-Authenticate"] = 'Token realm="api"'
     if getattr(exc, "wait", None) is not None:
-        headers["Retry-After"] = str(int(exc.wait))
+        headers["Retry-After"] = str(math.ceil(exc.wait))
     return Response(error_body(code, message), status=status, headers=headers)
 
 
@@ -323,7 +324,7 @@ def _code_and_message(exc: exceptions.APIException, context) -> tuple[str, str]:
             params = {
                 "method": getattr(request, "method", ""),
                 "media_type": getattr(request, "content_type", ""),
-                "wait": int(exc.wait) if getattr(exc, "wait", None) is not None else "",
+                "wait": math.ceil(exc.wait) if getattr(exc, "wait", None) is not None else "",
             }
             # A specific message raised on purpose (by our code) says more.
             specific = str(exc.detail) != str(exc.default_detail)

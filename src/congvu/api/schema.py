@@ -22,6 +22,7 @@ ERROR_DESCRIPTIONS = {
     "404": _("Không tìm thấy hoặc nằm ngoài phạm vi được xem (code: not_found)."),
     "409": _("Trạng thái hiện tại không cho phép thao tác (code: transition_not_allowed…)."),
     "415": _("Kiểu nội dung (Content-Type) không được hỗ trợ (code: unsupported_media_type)."),
+    "429": _("Quá nhiều yêu cầu (code: throttled); thử lại sau số giây trong tiêu đề Retry-After."),
 }
 
 
@@ -59,6 +60,8 @@ class AutoSchema(openapi.AutoSchema):
             statuses.append("409")
         if self.method in ("POST", "PUT", "PATCH"):
             statuses.append("415")  # a body in a Content-Type the parsers do not read
+        if self.view.get_throttles():
+            statuses.append("429")
         return statuses
 
     def _has_query_serializer(self) -> bool:

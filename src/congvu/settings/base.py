@@ -34,7 +34,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -234,7 +233,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "congvu.api.authentication.HashedTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["congvu.api.permissions.IsOfficial"],
     "DEFAULT_SCHEMA_CLASS": "congvu.api.schema.AutoSchema",
@@ -242,6 +241,15 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "congvu.api.throttling.UserRateThrottle",
+        "congvu.api.throttling.AnonRateThrottle",
+    ],
+    # "<n>/<second|minute|hour|day>"; empty turns the limit off.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_RATE_USER", "1200/minute") or None,
+        "anon": env_str("API_RATE_ANON", "300/minute") or None,
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "congvu API",

@@ -1,4 +1,8 @@
-"""congvu create_api_token USERNAME [--reset]: an API token for an integration account."""
+"""congvu create_api_token USERNAME [--reset]: an API token for an integration account.
+
+The key is printed once; only its SHA-256 digest is stored, so a lost key is
+replaced with ``--reset``, never shown again.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -8,7 +12,10 @@ from congvu.core.errors import ServiceError
 
 
 class Command(BaseCommand):
-    help = "Cấp mã truy cập API (Authorization: Token …) cho một cán bộ."
+    help = (
+        "Cấp mã truy cập API (Authorization: Token …) cho một cán bộ. Mã chỉ hiện một lần; "
+        "mất mã thì cấp lại bằng --reset."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -21,9 +28,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Không có tài khoản {username!r}.")
         try:
-            token, created = api_token_issue(actor=None, user=user, reset=reset)
+            _token, key = api_token_issue(actor=None, user=user, reset=reset)
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
-        if not created:
-            self.stderr.write("Tài khoản đã có mã truy cập; dùng --reset để cấp mã mới.")
-        self.stdout.write(token.key)
+        self.stdout.write(key)
