@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from congvu.audit.models import AuditRecord
+from congvu.onestop import services as onestop_services
 from congvu.onestop.constants import DossierStatus
 from congvu.onestop.models import ClockPause
 from congvu.payments import services
@@ -133,10 +134,11 @@ def test_fresh_payment_is_not_expired(dossier, citizen):
     assert payment.status == PaymentStatus.PENDING
 
 
-def test_start_refused_unless_awaiting_payment(client, make_dossier, citizen):
-    dossier = make_dossier()
-    dossier.status = DossierStatus.PROCESSING
-    dossier.save()
+def test_start_refused_unless_awaiting_payment(client, make_dossier, citizen, officer):
+    dossier = onestop_services.dossier_payment_settled(
+        actor=officer, dossier=make_dossier(), reference="TIEN-MAT-1"
+    )
+    assert dossier.status != DossierStatus.AWAITING_PAYMENT
     client.force_login(citizen)
     url = reverse("payments:start", args=[dossier.public_token])
     assert "không có khoản phí" in client.get(url).content.decode()
