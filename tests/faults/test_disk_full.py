@@ -65,7 +65,7 @@ def test_disk_full_while_storing(faults_env):
         timeout=120,
         allow_redirects=False,
     )
-    assert page.status_code == 200, page.status_code
+    assert page.status_code == 400, page.status_code
     assert FULL in page.text
     assert not IncomingDocument.objects.exists()
 

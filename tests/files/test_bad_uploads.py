@@ -7,8 +7,9 @@ bad file goes the whole way a clerk's upload goes (multipart POST to
 afterwards there must be no document, no StoredFile row, no audit record of a
 stored file and no blob in the storage.
 
-The page re-renders the form with the Vietnamese message of the refusal
-(checked by matching the message of ``file_validate`` for the same bytes). The
+The page answers 400 and re-renders the form with the Vietnamese message of
+the refusal next to the file field (checked by matching the message of
+``file_validate`` for the same bytes). The
 API (a one-stop officer handing in a supplement, multipart POST to
 /api/v1/dossiers/<id>/supplement-answer/) answers 400 with the stable code on
 field ``file``, and the dossier's earlier files stay as they were.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -128,6 +130,14 @@ def form_data(scene, **extra) -> dict:
     return data
 
 
+def field_errors(page: str, name: str) -> str:
+    """The error list Django renders for field ``name`` (empty if there is none)."""
+    match = re.search(
+        rf'<ul class="errorlist"[^>]*id="id_{name}_error"[^>]*>(.*?)</ul>', page, re.S
+    )
+    return match[1] if match else ""
+
+
 def expected_refusal(name: str, data: bytes) -> ServiceError:
     with pytest.raises(ServiceError) as exc:
         file_validate(SimpleUploadedFile(name, data))
@@ -158,9 +168,9 @@ def test_bad_upload_is_refused_with_its_reason_and_leaves_nothing(
     client.force_login(scene["clerk"])
     upload = SimpleUploadedFile(name, data, content_type=content_type)
     response = client.post(URL, {**form_data(scene), "files": upload})
-    assert response.status_code == 200, "the form is shown again, not a redirect"
+    assert response.status_code == 400, "the form is shown again as a 400, not a redirect"
     page = html.unescape(response.content.decode())
-    assert refusal.message in page
+    assert refusal.message in field_errors(page, "files"), "the reason is next to the field"
     assert_nothing_left(_tmp_storage)
 
 
@@ -171,8 +181,8 @@ def test_file_over_the_limit_is_refused(client, scene, settings, _tmp_storage):
     client.force_login(scene["clerk"])
     upload = SimpleUploadedFile("lon.pdf", data, content_type="application/pdf")
     response = client.post(URL, {**form_data(scene), "files": upload})
-    assert response.status_code == 200
-    assert "Tệp quá lớn: tối đa" in html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "Tệp quá lớn: tối đa" in field_errors(html.unescape(response.content.decode()), "files")
     assert expected_refusal("lon.pdf", data).code == "file_too_large"
     assert_nothing_left(_tmp_storage)
 
@@ -223,7 +233,7 @@ def test_a_name_that_splits_the_part_header_is_refused(client, scene, _tmp_stora
     client.force_login(scene["clerk"])
     upload = SimpleUploadedFile("Báo cáo\r\nX-Injected: 1\r\n.pdf", b.pdf_bytes())
     response = client.post(URL, {**form_data(scene), "files": upload})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Tên tệp trống hoặc không hợp lệ." in html.unescape(response.content.decode())
     assert_nothing_left(_tmp_storage)
 

@@ -36,7 +36,7 @@ def test_register_form_with_duplicate_confirmation(client, clerk, commune, cong_
     doc = IncomingDocument.objects.get()
     assert resp.status_code == 302 and resp["Location"] == f"/app/van-ban-den/{doc.pk}/"
     resp = client.post("/app/van-ban-den/vao-so/", form_data(commune, cong_van))
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert "Có thể trùng văn bản" in resp.content.decode()
     assert IncomingDocument.objects.count() == 1
     resp = client.post(
@@ -51,7 +51,7 @@ def test_register_form_with_duplicate_confirmation(client, clerk, commune, cong_
 def test_register_form_refuses_top_secret_and_non_clerks(client, clerk, leader, commune, cong_van):
     client.force_login(clerk)
     resp = client.post("/app/van-ban-den/vao-so/", form_data(commune, cong_van, secrecy="2"))
-    assert resp.status_code == 200 and not IncomingDocument.objects.exists()
+    assert resp.status_code == 400 and not IncomingDocument.objects.exists()
     client.force_login(leader)
     assert client.get("/app/van-ban-den/vao-so/").status_code == 302
 
@@ -121,7 +121,7 @@ def test_whole_flow_through_pages(
     ):
         assert text in page, text
     resp = client.post(url + "mo-lai/", {"reason": ""})
-    assert resp.status_code == 200  # the reason is required
+    assert resp.status_code == 400  # the reason is required
     assert client.post(url + "mo-lai/", {"reason": "Bổ sung"}).status_code == 302
 
 
@@ -129,7 +129,7 @@ def test_refused_action_shows_error(client, clerk, commune):
     doc = IncomingDocumentFactory(unit=commune)
     client.force_login(clerk)
     resp = client.post(f"/app/van-ban-den/{doc.pk}/hoan-thanh/", {})
-    assert resp.status_code == 200
+    assert resp.status_code == 400
     assert "Chỉ người chủ trì" in resp.content.decode()
     doc.refresh_from_db()
     assert doc.status == Status.REGISTERED

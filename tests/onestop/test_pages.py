@@ -42,7 +42,7 @@ def test_service_error_shows_on_the_form(client, received, officer):
     client.force_login(officer)
     url = reverse("onestop:action", args=[received.pk, "delay_notice"])
     response = client.post(url, {"reason": "Chờ xác minh", "new_due_at": "2026-03-03T09:00"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Ngày hẹn mới phải sau" in response.content.decode()
 
 
@@ -112,7 +112,7 @@ def test_walk_in_missing_paper_is_shown(client, procedure, version, commune, off
             "result_delivery": "office",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Thiếu giấy tờ bắt buộc" in response.content.decode()
 
 

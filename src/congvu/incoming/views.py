@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -31,17 +31,27 @@ from .forms import (
     RegisterForm,
     ReplyForm,
 )
-from .models import IncomingDocument
+from .models import Assignment, IncomingDocument
 from .services.files import document_files
 
 PAGE_SIZE = 30
 
 
+def _form_field(form, field: str | None) -> str | None:
+    if field in form.fields:
+        return field
+    # Upload refusals name the file ("file", "files.0"); the page has one "files" input.
+    if field and field.split(".")[0] in ("file", "files") and "files" in form.fields:
+        return "files"
+    return None
+
+
 def _form_error(form, error: ServiceError) -> None:
     placed = False
     for fe in error.errors:
-        if fe.field in form.fields:
-            form.add_error(fe.field, fe.message)
+        name = _form_field(form, fe.field)
+        if name is not None:
+            form.add_error(name, fe.message)
             placed = True
     if not placed:
         form.add_error(None, error.message)
@@ -174,13 +184,17 @@ def register(request):
     else:
         form = RegisterForm(**kwargs)
     context = {"nav": "incoming", "form": form, "duplicates": duplicates}
-    return render(request, "incoming/register.html", context)
+    # A refused registration (bad field, refused upload, suspected duplicate) is a 400.
+    status = 400 if form.errors else 200
+    return render(request, "incoming/register.html", context, status=status)
 
 
 @official_required
 def detail(request, pk: int):
     actor = as_actor(request.user)
     doc = selectors.document_for_detail(actor=actor, pk=pk)
+    # ``can`` walks the document's assignments three times: fetch them once.
+    prefetch_related_objects([doc], Prefetch("assignments", Assignment.objects.order_by("pk")))
     if doc.secrecy:
         log_access(
             actor=actor,
@@ -221,6 +235,7 @@ def _action_page(request, doc, *, title, form, submit, danger=False):
             "submit": submit,
             "danger": danger,
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -204,7 +204,7 @@ def register(request):
     )
     context = {"nav": "onestop", "view": "register", "form": form, "chosen": chosen}
     context["paper_fields"] = [(form[f"paper_{p.pk}"], form[f"file_{p.pk}"], p) for p in papers]
-    return render(request, template, context)
+    return render(request, template, context, status=400 if form.errors else 200)
 
 
 def _now():

@@ -143,24 +143,41 @@ def detail(request, pk: int):
     doc = selectors.document_for(actor=actor, pk=pk)
     if doc.secrecy:
         log_access(actor=actor, obj=doc, unit=doc.unit_id, confidentiality=doc.secrecy)
+    actions = selectors.actions_for(actor=actor, document=doc)
     context = {
         "nav": "outgoing",
         "doc": doc,
         "reply_to": selectors.reply_of(doc),
-        "actions": selectors.actions_for(actor=actor, document=doc),
+        "actions": actions,
         "chain": selectors.review_chain(doc),
         "recipients": doc.recipients.select_related("unit"),
         "recipient_lines": selectors.recipient_lines(doc),
         "versions": selectors.draft_files(doc),
-        "submit_form": SubmitForm(people=selectors.reviewer_choices(document=doc)),
-        "comment_form": CommentForm(),
-        "return_form": ReturnForm(),
-        "sign_form": SignForm(),
-        "reason_form": ReasonForm(),
-        "correct_form": CorrectForm(),
-        "version_form": VersionForm(),
     }
+    # Only the forms of the actions offered (most views of a document offer none).
+    forms = {
+        "submit_form": (
+            "submit",
+            lambda: SubmitForm(people=selectors.reviewer_choices(document=doc)),
+        ),
+        "comment_form": ("review", CommentForm),
+        "return_form": ("return", ReturnForm),
+        "sign_form": ("sign", SignForm),
+        "reason_form": ("recall", ReasonForm),
+        "correct_form": ("correct", CorrectForm),
+        "version_form": ("add_version", VersionForm),
+    }
+    for name, (action, make) in forms.items():
+        if actions.get(action):
+            context[name] = make()
     return render(request, "outgoing/detail.html", context)
+
+
+def _refused(request, pk: int):
+    """The document page again with the reason, as a 400 (a refused upload is not a success)."""
+    response = detail(request, pk)
+    response.status_code = 400
+    return response
 
 
 def _act(request, pk: int, run, success: str, form_class=None, form_kwargs=None):
@@ -174,13 +191,13 @@ def _act(request, pk: int, run, success: str, form_class=None, form_kwargs=None)
             for errors in form.errors.values():
                 for error in errors:
                     messages.error(request, error)
-            return redirect("outgoing:detail", pk=doc.pk)
+            return _refused(request, doc.pk)
         data = form
     try:
         result = run(actor, doc, data)
     except ServiceError as exc:
         messages.error(request, exc.message)
-        return redirect("outgoing:detail", pk=doc.pk)
+        return _refused(request, doc.pk)
     messages.success(request, success)
     target = result if getattr(result, "pk", None) and result.__class__ is doc.__class__ else doc
     return redirect("outgoing:detail", pk=target.pk)
