@@ -6,6 +6,11 @@ keys are not re-checked row by row (``session_replication_role = replica``
 when the role may set it) because the generator builds them consistent, and
 the two GIN text indexes of the search table are rebuilt once at the end.
 
+Besides the documents, one dossier (hồ sơ một cửa, ``bench.dossiers``) for
+every five documents over the national sample catalogue (200,000 for
+``full``), and ``APPROVED_PER_UNIT`` approved drafts per unit dated today for
+``make bench`` to issue.
+
 Usage: ``python -m bench.generate --size small|full|<n> --seed 1``.
 """
 
@@ -22,6 +27,7 @@ import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from bench import vocab
 
@@ -32,6 +38,8 @@ PG_ONLY = (
 )
 USER_PREFIX = "cb."
 YEARS_BACK = 2  # documents over the current year and the two before it
+DOSSIERS_PER_DOCUMENT = 0.2  # full: 200,000 dossiers (issue 5 §1)
+APPROVED_PER_UNIT = 30  # approved drafts dated today, issued by ``bench.run``
 TZ = "+07"
 
 
@@ -86,8 +94,10 @@ class Generator:
         demo: bool = True,
         chunk: int = 20_000,
         out=None,
+        dossiers: int | None = None,
     ):
         self.n_docs = documents
+        self.n_dossiers = round(documents * DOSSIERS_PER_DOCUMENT) if dossiers is None else dossiers
         self.seed = seed
         self.n_units = units
         self.n_officials = officials
@@ -144,13 +154,16 @@ class Generator:
     # --- steps -------------------------------------------------------------------------
     def present(self) -> bool:
         from congvu.accounts.models import User
+        from congvu.onestop.models import Dossier
 
-        return User.objects.filter(username__startswith=USER_PREFIX).exists()
+        if not User.objects.filter(username__startswith=USER_PREFIX).exists():
+            return False
+        return Dossier.objects.count() >= self.n_dossiers // 2  # older data had no dossiers
 
     def wipe(self) -> None:
         """Remove documents, registers, the search index and the generated officials."""
         with self._conn().cursor() as cur:
-            cur.execute(f"TRUNCATE {', '.join(DOCUMENT_TABLES)} CASCADE")
+            cur.execute(f"TRUNCATE {', '.join(DOCUMENT_TABLES + DOSSIER_TABLES)} CASCADE")
             cur.execute(
                 "DELETE FROM accounts_position WHERE user_id IN "
                 "(SELECT id FROM accounts_user WHERE username LIKE %s)",
@@ -176,6 +189,7 @@ class Generator:
             load_started = time.perf_counter()
             self._officials()
             self._documents()
+            self._dossiers()
             for t in TABLES_WITH_IDS:
                 self._fix_sequence(t)
             load_seconds = time.perf_counter() - load_started
@@ -244,13 +258,7 @@ class Generator:
                 n += 1
                 if n > self.n_officials:
                     break
-                name = " ".join(
-                    (
-                        rng.choice(vocab.FAMILY_NAMES),
-                        rng.choice(vocab.MIDDLE_NAMES),
-                        rng.choice(vocab.GIVEN_NAMES),
-                    )
-                )
+                name = vocab.person(rng)
                 username = f"{USER_PREFIX}{n:05d}"
                 users.append(
                     (uid, "!", False, username, "", "", "", False, True, joined, "official", name)
@@ -295,13 +303,7 @@ class Generator:
         return f"{self.type_by_code[code].name} về {topic} năm {year}"
 
     def _person(self, rng: random.Random) -> str:
-        return " ".join(
-            (
-                rng.choice(vocab.FAMILY_NAMES),
-                rng.choice(vocab.MIDDLE_NAMES),
-                rng.choice(vocab.GIVEN_NAMES),
-            )
-        )
+        return vocab.person(rng)
 
     # --- documents ---------------------------------------------------------------------
     def _documents(self) -> None:
@@ -325,6 +327,9 @@ class Generator:
         # Registers first (their last_number is known once every number is planned).
         plan_in = [self._plan_incoming(rng, day) for day in in_days]
         plan_out = [self._plan_outgoing(rng, day) for day in out_days]
+        today = self.today.toordinal()
+        for unit in self.units:
+            plan_out += [(unit, today, "approved", 0, None, None)] * APPROVED_PER_UNIT
         self._copy_registers()
         text_rng = random.Random(f"{self.seed}:text")
         for start in range(0, len(plan_in), self.chunk):
@@ -634,6 +639,55 @@ class Generator:
         self._copy("outgoing_reviewstep", STEP_COLUMNS, steps)
         self._copy("search_searchdocument", SEARCH_COLUMNS, search)
 
+    # --- dossiers ----------------------------------------------------------------------
+    def _dossiers(self) -> None:
+        """Dossiers over the procedures in the database (the national sample), until yesterday.
+
+        Codes follow ``{mã định danh}-{yymmdd}-{nnnn}`` per unit and day; they
+        end yesterday so that today's live counters never meet them.
+        """
+        from bench.dossiers import copy_dossiers
+        from congvu.onestop.codes import format_code
+        from congvu.procedures.models import ProcedureVersion
+
+        if not self.n_dossiers:
+            return
+        self._catalogue()
+        versions = sorted(
+            {
+                v.procedure_id: (v.procedure_id, v.pk)
+                for v in ProcedureVersion.objects.order_by("number")
+            }.values()
+        )
+        codes = {u.pk: u.code for u in self.units if u.code}
+        if not versions or not codes:
+            raise RuntimeError("no procedures or no units with a mã định danh for dossiers")
+        sequence: dict[tuple, int] = {}
+
+        def code(i, unit_id, submitted):
+            day = submitted.date()
+            n = sequence[unit_id, day] = sequence.get((unit_id, day), 0) + 1
+            return format_code(codes[unit_id], day, n)
+
+        rng = random.Random(f"{self.seed}:dossiers")
+        yesterday = self.today - datetime.timedelta(days=1)
+        rows = copy_dossiers(
+            rng, self.n_dossiers, sorted(codes), versions, yesterday, out=self.out, code=code
+        )
+        self.stats.add("onestop_dossier", rows)  # with the pause intervals
+
+    def _catalogue(self) -> None:
+        """The national sample catalogue, imported when the database has no procedure yet."""
+        from django.core.management import call_command
+
+        from congvu.procedures.models import Procedure
+
+        if not Procedure.objects.exists():
+            sample = (
+                Path(__file__).resolve().parents[1] / "src/congvu/procedures/data/tthc-sample.jsonl"
+            )
+            call_command("import_procedures", str(sample), stdout=io.StringIO())
+
     # --- text indexes ------------------------------------------------------------------
     def _drop_text_indexes(self) -> None:
         with self._conn().cursor() as cur:
@@ -688,6 +742,7 @@ TYPE_MIX = (
     "to-trinh",
 )
 TYPE_CUM = (45, 60, 70, 80, 90, 96, 100)
+DOSSIER_TABLES = ("onestop_clockpause", "onestop_dossier", "onestop_dossiercounter")
 TABLES_WITH_IDS = (
     "accounts_user",
     "accounts_position",
@@ -939,6 +994,9 @@ def main(argv=None) -> int:
     parser.add_argument("--units", type=int, default=52)
     parser.add_argument("--officials", type=int, default=2000)
     parser.add_argument("--today", type=datetime.date.fromisoformat, default=None)
+    parser.add_argument(
+        "--dossiers", type=int, default=None, help="one-stop dossiers (default: size / 5)"
+    )
     parser.add_argument("--if-absent", action="store_true", help="do nothing if data is there")
     args = parser.parse_args(argv)
     setup_django()
@@ -956,6 +1014,7 @@ def main(argv=None) -> int:
         units=args.units,
         officials=args.officials,
         today=args.today,
+        dossiers=args.dossiers,
     )
     if args.if_absent and gen.present():
         print("bench-data: the benchmark organisation is already loaded; nothing to do.")

@@ -22,41 +22,19 @@ import argparse
 import datetime
 import os
 import random
-import secrets
 import statistics
 import sys
 import time
-from zoneinfo import ZoneInfo
 
-TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from bench.dossiers import TZ, copy_dossiers
+
 PREFIX = "BENCHSTATS"
-STATUSES = [
-    # (status, weight)
-    ("returned", 52),
-    ("done", 14),
-    ("withdrawn", 3),
-    ("processing", 12),
-    ("received", 3),
-    ("supplement", 3),
-    ("awaiting_payment", 2),
-    ("stopped", 2),
-    ("refused", 3),
-    ("submitted", 2),
-]
 # What statistics read from a dossier, for index-only scans (docs/onestop.md, "Statistics").
 COVER_INDEX = (
     "CREATE INDEX IF NOT EXISTS bench_stats_cover_idx ON onestop_dossier "
     "(receiving_unit_id, received_at) INCLUDE (closed_at, status, channel, outcome, "
     "due_at, extended_due_at, procedure_id, id)"
 )
-CLOSED = {"returned", "done", "withdrawn", "stopped", "refused"}
-CHANNELS = [("online", 55), ("direct", 40), ("postal", 5)]
-OUTCOMES = [("early", 40), ("on_time", 45), ("late", 15)]
-
-
-def _pick(rng, table):
-    values, weights = zip(*table, strict=True)
-    return rng.choices(values, weights)[0]
 
 
 def setup_django():
@@ -105,104 +83,6 @@ def make_catalogue(rng, units: int, fields: int, procedures: int):
             )
             versions.append((procedure.pk, version.pk))
     return province, unit_ids, versions
-
-
-def dossier_rows(rng, n: int, unit_ids, versions, today: datetime.date):
-    """Yield (column → value) dicts of n consistent dossiers."""
-    span = 2 * 365 * 24 * 3600
-    end = datetime.datetime.combine(today, datetime.time(17), tzinfo=TZ)
-    begin = end - datetime.timedelta(seconds=span)
-    for i in range(n):
-        submitted = begin + datetime.timedelta(seconds=rng.randrange(span))
-        status = _pick(rng, STATUSES)
-        # Open dossiers are mostly recent; closed ones anywhere.
-        if status not in CLOSED:
-            submitted = end - datetime.timedelta(seconds=rng.randrange(60 * 24 * 3600))
-        received = (
-            None
-            if status in ("submitted", "refused")
-            else submitted + datetime.timedelta(hours=rng.randrange(1, 30))
-        )
-        due = received + datetime.timedelta(days=rng.randrange(1, 25)) if received else None
-        closed = finished = None
-        outcome = ""
-        if status in ("returned", "done"):
-            outcome = _pick(rng, OUTCOMES)
-            delta = {"early": -rng.randrange(1, 5), "on_time": 0, "late": rng.randrange(1, 10)}[
-                outcome
-            ]
-            finished = closed = min(due + datetime.timedelta(days=delta, hours=-2), end)
-            finished = closed = max(closed, received + datetime.timedelta(hours=1))
-        elif status in ("withdrawn", "stopped"):
-            closed = received + datetime.timedelta(days=rng.randrange(1, 10))
-        elif status == "refused":
-            closed = submitted + datetime.timedelta(hours=2)
-        procedure_id, version_id = versions[rng.randrange(len(versions))]
-        unit = (
-            unit_ids[min(int(rng.paretovariate(1.2)) - 1, len(unit_ids) - 1)]
-            if rng.random() < 0.3
-            else rng.choice(unit_ids)
-        )
-        yield {
-            "code": f"{PREFIX}-{i:08d}",
-            "public_token": secrets.token_urlsafe(24),
-            "procedure_id": procedure_id,
-            "procedure_version_id": version_id,
-            "receiving_unit_id": unit,
-            "competent_unit_id": unit,
-            "channel": _pick(rng, CHANNELS),
-            "status": status,
-            "applicant_name": f"Người nộp {i}",
-            "applicant_phone": f"09{i % 100_000_000:08d}",
-            "submitted_at": submitted,
-            "received_at": received,
-            "clock_start_at": received,
-            "due_at": due,
-            "finished_at": finished,
-            "closed_at": closed,
-            "outcome": outcome,
-            "created_at": submitted,
-            "updated_at": closed or submitted,
-        }
-
-
-def copy_dossiers(rng, n, unit_ids, versions, today, chunk=50_000, out=print):
-    import json
-
-    from django.db import connection
-
-    from congvu.onestop.models import Dossier
-
-    fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
-    defaults = {}
-    for f in fields:
-        if f.has_default():
-            value = f.get_default()
-            defaults[f.attname] = json.dumps(value) if isinstance(value, dict | list) else value
-        elif f.null:
-            defaults[f.attname] = None
-        else:
-            defaults[f.attname] = ""
-    started = time.perf_counter()
-    with connection.cursor() as cur:
-        raw = cur.connection
-        with (
-            raw.cursor() as c,
-            c.copy(f"COPY {Dossier._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            for i, row in enumerate(dossier_rows(rng, n, unit_ids, versions, today)):
-                copy.write_row(
-                    [
-                        row.get(f.attname, defaults[f.attname])
-                        if f.attname != "public_token"
-                        else row["public_token"]
-                        for f in fields
-                    ]
-                )
-                if (i + 1) % chunk == 0:
-                    out(f"  {i + 1:,} dossiers ({time.perf_counter() - started:.0f} s)")
-    out(f"dossiers loaded in {time.perf_counter() - started:.1f} s")
 
 
 def add_payments_and_ratings(rng, out=print):
@@ -322,6 +202,7 @@ def main(argv=None):
                     cur.execute(
                         f"DELETE FROM payments_payment WHERE reference LIKE 'BENCH%%';"
                         f"DELETE FROM onestop_rating WHERE dossier_id IN (SELECT id FROM onestop_dossier WHERE code LIKE '{PREFIX}-%%');"
+                        f"DELETE FROM onestop_clockpause WHERE dossier_id IN (SELECT id FROM onestop_dossier WHERE code LIKE '{PREFIX}-%%');"
                         f"DELETE FROM onestop_dossier WHERE code LIKE '{PREFIX}-%%'"
                     )
             copy_dossiers(rng, args.size, unit_ids, versions, args.today)

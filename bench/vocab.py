@@ -146,3 +146,8 @@ EXTERNAL_ISSUERS = (
 )
 SIGNER_TITLES = ("Chủ tịch", "Phó Chủ tịch", "Giám đốc", "Phó Giám đốc", "Chánh Văn phòng")
 DEPARTMENT_CODES = ("VP", "KT", "VHXH", "TCKH", "NV", "TP")
+
+
+def person(rng) -> str:
+    """A Vietnamese full name: family, middle and given name."""
+    return " ".join((rng.choice(FAMILY_NAMES), rng.choice(MIDDLE_NAMES), rng.choice(GIVEN_NAMES)))

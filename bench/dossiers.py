@@ -1,0 +1,202 @@
+"""Generated one-stop dossiers (hồ sơ một cửa), loaded with COPY; shared by ``bench.generate``
+and ``bench.stats_1m``.
+
+Every national status (1–10) and every deadline situation: finished early,
+on time or late; open and still on time or already overdue; paused with an
+explicit ``ClockPause`` interval (open for dossiers waiting for a supplement,
+a payment or stopped; closed, with the appointment moved by the pause, for a
+share of the others). Applicants have Vietnamese names and addresses
+(``bench.vocab``). Reproducible from the ``random.Random`` passed in.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import json
+import time
+from zoneinfo import ZoneInfo
+
+from bench import vocab
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+STATUSES = [
+    # (status, weight); national codes 1–10 in congvu.onestop.constants.NATIONAL_STATUS
+    ("returned", 52),
+    ("done", 14),
+    ("withdrawn", 3),
+    ("processing", 12),
+    ("received", 3),
+    ("supplement", 3),
+    ("awaiting_payment", 2),
+    ("stopped", 2),
+    ("refused", 3),
+    ("submitted", 2),
+]
+CLOSED = {"returned", "done", "withdrawn", "refused"}  # stopped (8) waits, clock paused
+PAUSED = {"supplement": "supplement", "awaiting_payment": "payment", "stopped": "stopped"}
+CHANNELS = [("online", 55), ("direct", 40), ("postal", 5)]
+OUTCOMES = [("early", 40), ("on_time", 45), ("late", 15)]
+PAUSE_NOTES = {
+    "supplement": "Bổ sung bản sao giấy khai sinh có chứng thực.",
+    "payment": "Chờ nộp lệ phí.",
+    "stopped": "Dừng xử lý theo đề nghị của cơ quan có thẩm quyền.",
+}
+PAUSE_COLUMNS = ("dossier_id", "reason", "started_at", "ended_at", "note", "created_by_id")
+
+
+def pick(rng, table):
+    values, weights = zip(*table, strict=True)
+    return rng.choices(values, weights)[0]
+
+
+def _timeline(rng, status, begin, end, span):
+    """(submitted, received, due, extended, finished, closed, outcome, pause) of one dossier."""
+    days = datetime.timedelta(days=1)
+    submitted = begin + datetime.timedelta(seconds=rng.randrange(span))
+    if status not in CLOSED:  # open dossiers are mostly recent; closed ones anywhere
+        submitted = end - datetime.timedelta(seconds=rng.randrange(60 * 24 * 3600))
+    received = (
+        None
+        if status in ("submitted", "refused")
+        else submitted + datetime.timedelta(hours=rng.randrange(1, 30))
+    )
+    due = received + rng.randrange(1, 25) * days if received else None
+    if received is not None and status not in CLOSED:  # in progress: 70 % on time, 30 % overdue
+        due = (
+            end + rng.randrange(1, 15) * days
+            if rng.random() < 0.7
+            else end - rng.randrange(1, 10) * days
+        )
+        received = min(received, due - days, end - datetime.timedelta(hours=1))
+        submitted = min(submitted, received - datetime.timedelta(hours=1))
+    extended = finished = closed = pause = None
+    outcome = ""
+    if status in PAUSED:  # the clock stopped and has not restarted
+        start = received + datetime.timedelta(hours=rng.randrange(2, 48))
+        pause = (PAUSED[status], min(start, end), None)
+    elif received is not None and rng.random() < 0.15:  # a closed pause moved the appointment
+        start = received + datetime.timedelta(hours=rng.randrange(2, 48))
+        length = rng.randrange(1, 10) * days
+        if start + length < end:
+            pause = (rng.choice(("supplement", "payment")), start, start + length)
+            due += length
+    if status in ("returned", "done"):
+        outcome = pick(rng, OUTCOMES)
+        shift = {"early": -rng.randrange(1, 5), "on_time": 0, "late": rng.randrange(1, 10)}
+        finished = closed = min(due + datetime.timedelta(days=shift[outcome], hours=-2), end)
+        finished = closed = max(closed, received + datetime.timedelta(hours=1))
+        if outcome == "late" and rng.random() < 0.3:  # Mẫu 04: a new appointment was given
+            extended = due + rng.randrange(1, 5) * days
+    elif status == "withdrawn":
+        closed = received + rng.randrange(1, 10) * days
+    elif status == "refused":
+        closed = submitted + datetime.timedelta(hours=2)
+    return submitted, received, due, extended, finished, closed, outcome, pause
+
+
+def dossier_rows(rng, n: int, unit_ids, versions, today: datetime.date, code=None):
+    """Yield (column → value, pause or None) of ``n`` consistent dossiers until ``today`` 17:00.
+
+    ``code(i, unit_id, submitted)`` names dossier i (default ``BENCHSTATS-i``);
+    three in ten of the dossiers in progress are overdue by ``today``.
+    """
+    span = 2 * 365 * 24 * 3600
+    end = datetime.datetime.combine(today, datetime.time(17), tzinfo=TZ)
+    begin = end - datetime.timedelta(seconds=span)
+    for i in range(n):
+        status = pick(rng, STATUSES)
+        submitted, received, due, extended, finished, closed, outcome, pause = _timeline(
+            rng, status, begin, end, span
+        )
+        procedure_id, version_id = versions[rng.randrange(len(versions))]
+        unit = (
+            unit_ids[min(int(rng.paretovariate(1.2)) - 1, len(unit_ids) - 1)]
+            if rng.random() < 0.3
+            else rng.choice(unit_ids)
+        )
+        name = vocab.person(rng)
+        place = rng.choice(vocab.HAMLETS)
+        row = {
+            "code": code(i, unit, submitted) if code else f"BENCHSTATS-{i:08d}",
+            "public_token": base64.urlsafe_b64encode(rng.randbytes(24)).decode(),
+            "procedure_id": procedure_id,
+            "procedure_version_id": version_id,
+            "receiving_unit_id": unit,
+            "competent_unit_id": unit,
+            "channel": pick(rng, CHANNELS),
+            "status": status,
+            "applicant_name": name,
+            "applicant_id_number": f"0{rng.randrange(79, 96)}{rng.randrange(10**9):09d}",
+            "applicant_address": f"Số {rng.randrange(1, 300)}, {place}",
+            "applicant_phone": f"09{rng.randrange(10**8):08d}",
+            "submitted_at": submitted,
+            "received_at": received,
+            "clock_start_at": received,
+            "due_at": due,
+            "extended_due_at": extended,
+            "finished_at": finished,
+            "returned_at": closed if status == "returned" else None,
+            "closed_at": closed,
+            "outcome": outcome,
+            "created_at": submitted,
+            "updated_at": closed or submitted,
+        }
+        yield row, pause
+
+
+def copy_dossiers(rng, n, unit_ids, versions, today, chunk=50_000, out=print, code=None) -> int:
+    """COPY ``n`` dossiers and their pause intervals; return the number of rows written."""
+    from django.db import connection
+
+    from congvu.onestop.models import ClockPause, Dossier
+
+    fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
+    columns = ["id"] + [f.column for f in fields]
+    defaults = {}
+    for f in fields:
+        if f.has_default():
+            value = f.get_default()
+            defaults[f.attname] = json.dumps(value) if isinstance(value, dict | list) else value
+        elif f.null:
+            defaults[f.attname] = None
+        else:
+            defaults[f.attname] = ""
+    names = [f.attname for f in fields]
+    started = time.perf_counter()
+    pauses = []
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Dossier._meta.db_table}")
+        first = cur.fetchone()[0] + 1
+        raw = cur.connection
+        with (
+            raw.cursor() as c,
+            c.copy(f"COPY {Dossier._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            rows = dossier_rows(rng, n, unit_ids, versions, today, code=code)
+            for i, (row, pause) in enumerate(rows):
+                copy.write_row([first + i] + [row.get(k, defaults[k]) for k in names])
+                if pause is not None:
+                    reason, begin, stop = pause
+                    pauses.append((first + i, reason, begin, stop, PAUSE_NOTES[reason], None))
+                if (i + 1) % chunk == 0:
+                    out(f"  {i + 1:,} dossiers ({time.perf_counter() - started:.0f} s)")
+        with (
+            raw.cursor() as c,
+            c.copy(
+                f"COPY {ClockPause._meta.db_table} ({', '.join(PAUSE_COLUMNS)}) FROM STDIN"
+            ) as copy,
+        ):
+            for p in pauses:
+                copy.write_row(p)
+        cur.execute(
+            f"SELECT setval(pg_get_serial_sequence('{Dossier._meta.db_table}', 'id'), "
+            f"(SELECT COALESCE(MAX(id), 1) FROM {Dossier._meta.db_table}))"
+        )
+    seconds = time.perf_counter() - started
+    total = n + len(pauses)
+    out(
+        f"dossiers: {n:,} + {len(pauses):,} pause intervals in {seconds:.1f} s "
+        f"({total / seconds if seconds else 0:,.0f} rows/s)"
+    )
+    return total
