@@ -90,6 +90,16 @@ def _fmt(v, digits=1):
     return f"{v:,.{digits}f}"
 
 
+def _checks(checks: dict | None, errors: list, title: str, errors_title: str) -> list[str]:
+    """Consistency counts after a concurrent write run, and its first errors."""
+    if checks is None:
+        return []
+    lines = ["", f"{title} (0 = no anomaly):", ""] + [f"- {k}: {v}" for k, v in checks.items()]
+    if errors:
+        lines += ["", f"{errors_title}:", ""] + [f"- `{e}`" for e in errors]
+    return lines
+
+
 def _load(values) -> str:
     return " / ".join(f"{v:.2f}" for v in values) if values else "–"
 
@@ -150,18 +160,15 @@ def write_report(bench, path: Path) -> None:
     lines += ["", "## Targets", ""]
     for key, held in verdicts.items():
         lines.append(f"- {key}: {'held' if all(held) else 'missed'} ({sum(held)}/{len(held)})")
-    if hasattr(bench, "anomalies"):
-        lines += ["", "Numbering checks after the registration run (0 = no anomaly):", ""]
-        lines += [f"- {k}: {v}" for k, v in bench.anomalies.items()]
-        if bench.registration_errors:
-            lines += ["", "Registration errors:", ""]
-            lines += [f"- `{e}`" for e in bench.registration_errors]
-    if hasattr(bench, "code_anomalies"):
-        lines += ["", "Dossier codes after the concurrent submissions (0 = no anomaly):", ""]
-        lines += [f"- {k}: {v}" for k, v in bench.code_anomalies.items()]
-        if bench.portal_errors:
-            lines += ["", "Submission errors:", ""]
-            lines += [f"- `{e}`" for e in bench.portal_errors]
+    for checks, errors, title, errors_title in (
+        ("anomalies", "registration_errors", "Numbering checks after the registration run",
+         "Registration errors"),
+        ("code_anomalies", "portal_errors", "Dossier codes after the concurrent submissions",
+         "Submission errors"),
+    ):  # fmt: skip
+        lines += _checks(
+            getattr(bench, checks, None), getattr(bench, errors, []), title, errors_title
+        )
     notes = [f"- {r.where} {r.name}: {r.note}" for r in bench.results if "/" in r.note]
     if notes:
         lines += ["", "Writes over HTTP checked in the database afterwards:", ""] + notes
