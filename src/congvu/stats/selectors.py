@@ -17,9 +17,9 @@ begins is counted once:
 
 Every category is judged as of the end of the period, not from the current
 status: a dossier paused then but running now is paused in that period, one
-finished or refused after it was open then. The pause intervals come in as
-one uncorrelated ``IN (SELECT dossier_id …)`` (a hashed sub-plan on
-PostgreSQL: one pass over the pauses, not a sub-query per dossier).
+finished or refused after it was open then. The pause covering that moment
+comes in as one filtered LEFT JOIN (a hash join on PostgreSQL: one pass over
+the pauses, not a sub-query per dossier).
 
 Also: the share of new dossiers filed online, the share of payments made
 online, and satisfaction (ratings in the period). Everything is one
@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from congvu.accounts.constants import LEADER_ROLES
 from congvu.core.authz import as_actor
 from congvu.onestop.constants import FINISHED_STATUSES, DossierStatus
-from congvu.onestop.models import ClockPause, Dossier
+from congvu.onestop.models import Dossier
 from congvu.org.models import Unit
 from congvu.procedures.constants import Channel
 from congvu.procedures.models import Procedure, ProcedureField
@@ -206,23 +206,13 @@ def _code(name: str) -> Value:
     return Value(cells.index(name))
 
 
-def paused_at(moment, *, overdue: bool = False):
-    """Dossiers whose legal clock stands still at ``moment`` (tạm dừng).
-
-    With ``overdue``: only those already past their due moment when the clock
-    stopped. The stored due moment stays while a pause is open and moves by
-    the pause's office time when it ends, so "due before the start of an open
-    pause" and "due before the end of a closed one" are the same test: a past
-    period reads the same before and after the dossier resumed.
-    """
-    pauses = ClockPause.objects.filter(started_at__lt=moment).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gte=moment)
+def _covering_pause(moment) -> FilteredRelation:
+    """The pause (tạm dừng) that covers ``moment``, if any: at most one, as pauses never overlap."""
+    return FilteredRelation(
+        "pauses",
+        condition=Q(pauses__started_at__lt=moment)
+        & (Q(pauses__ended_at__isnull=True) | Q(pauses__ended_at__gte=moment)),
     )
-    if overdue:
-        pauses = pauses.annotate(
-            due=Coalesce("dossier__extended_due_at", "dossier__due_at")
-        ).filter(due__lt=Coalesce("ended_at", "started_at"))
-    return pauses.values("dossier_id")
 
 
 def _state(stop, ref):
@@ -241,10 +231,15 @@ def _state(stop, ref):
                 default=_code("processed_on_time"),
             ),
         ),
+        # Paused overdue: already past the due moment when the clock stopped. The
+        # stored due moment stays while a pause is open and moves by the pause's
+        # office time when it ends, so "due before the start of an open pause"
+        # and "due before the end of a closed one" are the same test, and a past
+        # period reads the same before and after the dossier resumed.
         When(
-            pk__in=paused_at(ref),
+            paused__started_at__isnull=False,
             then=Case(
-                When(pk__in=paused_at(ref, overdue=True), then=_code("paused_overdue")),
+                When(due__lt=F("paused_mark"), then=_code("paused_overdue")),
                 default=_code("paused_on_time"),
             ),
         ),
@@ -286,7 +281,9 @@ def _dossier_counts(group: str, begin, stop, ref, unit_ids, field_id, procedure_
                 "rating", condition=Q(rating__rated_at__gte=begin, rating__rated_at__lt=stop)
             ),
             due=Coalesce("extended_due_at", "due_at"),
+            paused=_covering_pause(ref),
         )
+        .annotate(paused_mark=Coalesce("paused__ended_at", "paused__started_at"))
         .annotate(
             group_key=F(GROUPS[group]),
             state=_state(stop, ref),
