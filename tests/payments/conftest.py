@@ -1,18 +1,18 @@
 """Fixtures of the payment tests: a commune desk and a dossier waiting for its fees."""
 
+from django.utils import timezone
+
 import pytest
 
 from congvu.accounts.constants import Role
-from congvu.onestop.constants import PauseReason
-from congvu.onestop.models import ClockPause
 from tests.factories import (
-    DossierFactory,
     FeeFactory,
     PositionFactory,
     ProcedureVersionFactory,
     UnitFactory,
     UserFactory,
 )
+from tests.onestop.builders import dossier_row
 
 
 @pytest.fixture(autouse=True)
@@ -50,9 +50,14 @@ def make_dossier(commune, citizen, version):
     def make(**kwargs):
         kwargs.setdefault("applicant", citizen)
         kwargs.setdefault("receiving_unit", commune)
-        dossier = DossierFactory(procedure_version=version, status="awaiting_payment", **kwargs)
-        ClockPause.objects.create(
-            dossier=dossier, reason=PauseReason.PAYMENT, started_at=dossier.received_at
+        # Waiting for its fees since reception: the clock stands still (a payment pause).
+        received = kwargs.setdefault("received_at", kwargs.get("submitted_at") or timezone.now())
+        kwargs.setdefault("submitted_at", received)
+        dossier = dossier_row(
+            procedure_version=version,
+            status="awaiting_payment",
+            pauses=[(received, None)],
+            **kwargs,
         )
         return dossier
 
