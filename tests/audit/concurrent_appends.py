@@ -23,7 +23,7 @@ def main(threads: int, per_thread: int) -> dict:
 
     from congvu.audit.models import AuditRecord
     from congvu.audit.selectors import verify_chain
-    from congvu.audit.services import log_action
+    from congvu.audit.services import log_action, log_actions
 
     call_command("migrate", verbosity=0)
     connection.close()
@@ -35,7 +35,13 @@ def main(threads: int, per_thread: int) -> dict:
             start.wait()
             for i in range(per_thread):
                 with transaction.atomic():
-                    log_action(actor=None, action=f"congvu.test.thread{n}.step{i}")
+                    if n % 2:  # half the threads append two records at once
+                        log_actions(
+                            {"actor": None, "action": f"congvu.test.thread{n}.step{i}"},
+                            {"actor": None, "action": f"congvu.test.thread{n}.step{i}.more"},
+                        )
+                    else:
+                        log_action(actor=None, action=f"congvu.test.thread{n}.step{i}")
         except Exception as exc:
             errors.append(repr(exc))
         finally:

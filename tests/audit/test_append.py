@@ -13,7 +13,7 @@ import pytest
 
 from congvu.audit.models import AuditRecord, ChainHead, RecordKind
 from congvu.audit.selectors import verify_chain
-from congvu.audit.services import log_action
+from congvu.audit.services import log_action, log_actions
 from tests.factories import UnitFactory, UserFactory
 
 from .conftest import raw_sql
@@ -99,7 +99,13 @@ def appends_in_threads() -> dict:
             start.wait()
             for i in range(PER_THREAD):
                 with transaction.atomic():
-                    log_action(actor=None, action=f"congvu.test.thread{n}.step{i}")
+                    if n % 2:  # half the threads append two records at once
+                        log_actions(
+                            {"actor": None, "action": f"congvu.test.thread{n}.step{i}"},
+                            {"actor": None, "action": f"congvu.test.thread{n}.step{i}.more"},
+                        )
+                    else:
+                        log_action(actor=None, action=f"congvu.test.thread{n}.step{i}")
         except Exception as exc:  # reported by the test, in its own thread
             errors.append(repr(exc))
         finally:
@@ -152,10 +158,28 @@ def test_concurrent_appends_make_a_gap_free_chain(tmp_path):
         result = appends_in_threads()
         assert result["vendor"] == "postgresql"
 
+    total = (THREADS + THREADS // 2) * PER_THREAD
     assert result["errors"] == []
-    assert result["seqs"] == list(range(1, THREADS * PER_THREAD + 1))
-    assert result["actions"] == THREADS * PER_THREAD
+    assert result["seqs"] == list(range(1, total + 1))
+    assert result["actions"] == total
     assert result["problem"] == ""
+
+
+def test_several_records_append_at_once_in_order(chain):
+    user = UserFactory()
+    head = ChainHead.objects.get(pk=1)
+    with transaction.atomic():
+        first, second = log_actions(
+            {"actor": user, "action": "congvu.registry.number.issued", "after": {"number": 7}},
+            {"actor": user, "action": "congvu.incoming.document.registered", "obj": chain[0]},
+        )
+    assert (first.seq, second.seq) == (head.seq + 1, head.seq + 2)
+    assert (first.prev_hash, second.prev_hash) == (head.hash, first.hash)
+    assert ChainHead.objects.get(pk=1).hash == second.hash
+    stored = AuditRecord.objects.get(seq=second.seq)
+    assert stored.actor_label == str(user) and stored.object_type == "audit.auditrecord"
+    assert AuditRecord.objects.get(seq=first.seq).after == {"number": 7}
+    assert verify_chain() is None
 
 
 def test_appending_after_the_head_was_deleted_is_refused(chain):

@@ -167,3 +167,56 @@ def test_recall_by_the_sender_closes_the_copy(
     assert services.incoming_mark_recalled(actor=None, incoming_id=doc.pk, reason="x") == doc
     with pytest.raises(ServiceError):
         services.incoming_mark_recalled(actor=None, incoming_id=register_doc().pk, reason="x")
+
+
+def test_registration_is_one_append_of_two_records_and_searchable_at_commit(
+    register_doc, django_capture_on_commit_callbacks
+):
+    from congvu.audit.selectors import verify_chain
+    from congvu.search.models import SearchDocument
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        doc = register_doc(subject="Kế hoạch phòng chống sốt xuất huyết")
+        # Written in the registration's own transaction, before any after-commit hook.
+        row = SearchDocument.objects.get(kind="incoming", object_id=doc.pk)
+    assert "ke hoach phong chong sot xuat huyet" in row.body
+    assert row.access == f"~d{doc.unit_id}" and row.register_id == doc.register_id
+    # The index request that saving the document scheduled was dropped: nothing to redo.
+    assert all(getattr(c, "superseded", True) for c in callbacks)
+    issued = IssuedNumber.objects.get(register=doc.register, number=doc.arrival_number)
+    assert (issued.object_type, issued.object_id) == ("incoming.incomingdocument", str(doc.pk))
+    number, registered = AuditRecord.objects.order_by("seq")
+    assert number.action == "congvu.registry.number.issued" and number.object_id == str(issued.pk)
+    assert registered.action == "congvu.incoming.document.registered"
+    assert registered.after["arrival_number"] == doc.arrival_number
+    assert (registered.seq, registered.prev_hash) == (number.seq + 1, number.hash)
+    assert verify_chain() is None
+
+
+def test_duplicates_compare_the_whole_notation_not_only_its_digits(register_doc, clerk, commune):
+    first = register_doc(number_notation="12/QĐ-UBND")
+
+    def dupes(notation):
+        return services.incoming_find_duplicates(
+            actor=clerk,
+            unit=commune,
+            number_notation=notation,
+            document_date=first.document_date,
+            issuer_name="Sở Nội vụ tỉnh Vĩnh Long",
+        )
+
+    assert dupes("1 2 / qđ-UBND") == [first]
+    assert dupes("12/QĐ-HĐND") == []
+    assert dupes("21/QĐ-UBND") == []
+    assert dupes("112/QĐ-UBND") == []
+
+
+def test_a_secret_duplicate_stays_hidden_from_a_clerk_without_clearance(
+    register_doc, commune, cong_van
+):
+    from tests.factories import PositionFactory
+
+    register_doc(number_notation="7/QĐ-UBND", secrecy=1)
+    plain_clerk = PositionFactory(clerk=True, unit=commune, clearance=0).user
+    doc = register_doc(actor=plain_clerk, number_notation="7/QĐ-UBND")
+    assert doc.arrival_number == 1  # the Mật register numbers apart; no duplicate shown

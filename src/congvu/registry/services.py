@@ -136,6 +136,25 @@ def register_get_or_create(
         return Register.objects.get(**lookup)
 
 
+def _advance_open_register(*, unit, direction, year, secrecy, key) -> Register | None:
+    """Lock and advance an open register in one statement (UPDATE … RETURNING), or None.
+
+    The UPDATE takes the same row lock as ``SELECT … FOR UPDATE`` and holds it to the
+    end of the transaction; None (no row yet, or a closed register) goes the slow way.
+    """
+    table = Register._meta.db_table
+    columns = ", ".join(f.column for f in Register._meta.concrete_fields)
+    rows = list(
+        Register.objects.raw(
+            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 (names from the model)
+            "WHERE unit_id = %s AND direction = %s AND year = %s AND secrecy = %s "
+            f"AND sequence_key = %s AND closed_at IS NULL RETURNING {columns}",
+            [getattr(unit, "pk", unit), direction, year, secrecy, key],
+        )
+    )
+    return rows[0] if rows else None
+
+
 def number_allocate(
     *,
     actor,
@@ -146,41 +165,52 @@ def number_allocate(
     when: datetime.datetime | None = None,
     obj=None,
     audit: bool = True,
+    record: bool = True,
 ) -> IssuedNumber:
     """Give the next number of the right register. Must run inside the caller's transaction.
 
     ``when`` decides the year (1 January restarts every sequence). ``audit=False``: the
     caller records the issue with :func:`number_audit` later in the same transaction;
     the audit chain is one row lock for the whole database, so a caller that still has
-    work to do keeps it for less time (``incoming_register``).
+    work to do keeps it for less time (``incoming_register``). ``record=False``: the
+    ``IssuedNumber`` comes back unsaved and the caller saves it with
+    :func:`number_record` once the object that carries it exists (one INSERT instead of
+    an INSERT and an UPDATE), in the same transaction, where the register stays locked.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("number_allocate() must run inside the transaction that uses the number")
     secrecy = secrecy_validate(secrecy)
     when = when or timezone.now()
     year = timezone.localtime(when).year
-    # Lock the register in the same query that finds it (one round trip less per number,
-    # inside the lock); create it on first use, then lock it.
     key = sequence_key_for(unit=unit, direction=direction, document_type=document_type)
-    register = (
-        Register.objects.select_for_update()
-        .filter(unit=unit, direction=direction, year=year, secrecy=secrecy, sequence_key=key)
-        .first()
+    # The usual case in one round trip: lock and advance the open register.
+    register = _advance_open_register(
+        unit=unit, direction=direction, year=year, secrecy=secrecy, key=key
     )
     if register is None:
-        register = register_get_or_create(
-            unit=unit, direction=direction, year=year, secrecy=secrecy, document_type=document_type
+        register = (
+            Register.objects.select_for_update()
+            .filter(unit=unit, direction=direction, year=year, secrecy=secrecy, sequence_key=key)
+            .first()
         )
-        register = Register.objects.select_for_update().get(pk=register.pk)
-    if register.is_closed:
-        raise TransitionNotAllowed(
-            _("Sổ %(name)s đã khóa, không cấp thêm số.") % {"name": register.name},
-            code="register_closed",
-            field="register",
-        )
-    register.last_number += 1
-    register.save(update_fields=["last_number"])
-    issued = IssuedNumber.objects.create(
+        if register is None:
+            register = register_get_or_create(
+                unit=unit,
+                direction=direction,
+                year=year,
+                secrecy=secrecy,
+                document_type=document_type,
+            )
+            register = Register.objects.select_for_update().get(pk=register.pk)
+        if register.is_closed:
+            raise TransitionNotAllowed(
+                _("Sổ %(name)s đã khóa, không cấp thêm số.") % {"name": register.name},
+                code="register_closed",
+                field="register",
+            )
+        register.last_number += 1
+        register.save(update_fields=["last_number"])
+    issued = IssuedNumber(
         register=register,
         number=register.last_number,
         issued_at=when,
@@ -190,22 +220,38 @@ def number_allocate(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
     )
+    if not record:
+        return issued
+    issued.save(force_insert=True)
     if audit:
         number_audit(actor=actor, issued=issued, unit=unit)
     return issued
 
 
+def number_record(*, issued: IssuedNumber, obj) -> IssuedNumber:
+    """Save a number allocated with ``record=False``, pointing at ``obj`` that carries it."""
+    issued.object_type = obj._meta.label_lower
+    issued.object_id = str(obj.pk)
+    issued.save(force_insert=True)
+    return issued
+
+
+def number_audit_entry(*, actor, issued: IssuedNumber, unit) -> dict:
+    """The audit record of an issued number, as ``log_actions`` arguments."""
+    register = issued.register
+    return {
+        "actor": actor,
+        "action": "congvu.registry.number.issued",
+        "obj": issued,
+        "unit": unit,
+        "after": {"register": register.pk, "number": issued.number, "year": register.year},
+        "confidentiality": register.secrecy,
+    }
+
+
 def number_audit(*, actor, issued: IssuedNumber, unit) -> None:
     """The audit record of an issued number (see ``number_allocate(audit=False)``)."""
-    register = issued.register
-    log_action(
-        actor=actor,
-        action="congvu.registry.number.issued",
-        obj=issued,
-        unit=unit,
-        after={"register": register.pk, "number": issued.number, "year": register.year},
-        confidentiality=register.secrecy,
-    )
+    log_action(**number_audit_entry(actor=actor, issued=issued, unit=unit))
 
 
 def number_attach(*, issued: IssuedNumber, obj) -> None:

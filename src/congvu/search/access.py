@@ -24,9 +24,17 @@ from __future__ import annotations
 from congvu.core.authz import Actor
 
 
+def new_row_tokens(kind: str, doc) -> set[str]:
+    """The tokens that ``doc``'s own columns give (all of them while it has no related rows)."""
+    tokens = {f"~d{doc.unit_id}"} if doc.unit_id else set()
+    if kind != "incoming":
+        tokens.update(f"~u{u}" for u in (doc.drafted_by_id, doc.signer_id) if u is not None)
+    return tokens
+
+
 def row_tokens(kind: str, doc) -> str:
     """The access tokens of ``doc`` (an IncomingDocument or OutgoingDocument), as stored."""
-    tokens = {f"~d{doc.unit_id}"} if doc.unit_id else set()
+    tokens = new_row_tokens(kind, doc)
     if kind == "incoming":
         for user_id, unit_id in doc.assignments.values_list("user_id", "unit_id"):
             if user_id is not None:
@@ -34,9 +42,6 @@ def row_tokens(kind: str, doc) -> str:
             elif unit_id is not None:
                 tokens.add(f"~m{unit_id}")
     else:
-        for user_id in (doc.drafted_by_id, doc.signer_id):
-            if user_id is not None:
-                tokens.add(f"~u{user_id}")
         tokens.update(f"~u{r}" for r in doc.review_steps.values_list("reviewer_id", flat=True))
         tokens.update(
             f"~r{u}"

@@ -14,7 +14,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from .access import row_tokens
+from .access import new_row_tokens, row_tokens
 from .backends import get_backend
 from .models import Kind, SearchDocument
 from .text import search_fold
@@ -106,6 +106,36 @@ def _outgoing_fields(doc) -> dict:
     }
 
 
+def _write_row(kind: str, doc, *, attachments: str, access: str) -> SearchDocument:
+    fields = _incoming_fields(doc) if kind == Kind.INCOMING else _outgoing_fields(doc)
+    parts = [p for p in fields.pop("parts") if p]
+    if attachments:
+        parts.append(attachments)
+    content = "\n".join(parts)
+    fields.update(
+        content=content,
+        body=search_fold(content),
+        issuer_folded=search_fold(fields["issuer"])[:255],
+        access=access,
+    )
+    backend = get_backend()
+    # One INSERT … ON CONFLICT DO UPDATE (…RETURNING id) where update_or_create needs a
+    # SELECT … FOR UPDATE, a write and two savepoints; this runs once per saved document.
+    row = SearchDocument(kind=kind, object_id=doc.pk, updated_at=timezone.now(), **fields)
+    # Inside a transaction (search_index_new) it shares it: no savepoint round trips.
+    with transaction.atomic(savepoint=False):
+        SearchDocument.objects.bulk_create(
+            [row],
+            update_conflicts=True,
+            unique_fields=["kind", "object_id"],
+            update_fields=[*fields, "updated_at"],
+        )
+        if row.pk is None:  # a database that does not return ids from an upsert
+            row.pk = SearchDocument.objects.get(kind=kind, object_id=doc.pk).pk
+        backend.index(row)
+    return row
+
+
 def search_index_update(kind: str, obj) -> SearchDocument | None:
     """(Re)index the document ``obj`` (instance or primary key) of ``kind``; None if it is gone.
 
@@ -119,33 +149,28 @@ def search_index_update(kind: str, obj) -> SearchDocument | None:
     if doc is None:
         search_index_remove(kind, pk)
         return None
-    fields = _incoming_fields(doc) if kind == Kind.INCOMING else _outgoing_fields(doc)
-    parts = [p for p in fields.pop("parts") if p]
-    attachments = _attachment_text(doc)
-    if attachments:
-        parts.append(attachments)
-    content = "\n".join(parts)
-    fields.update(
-        content=content,
-        body=search_fold(content),
-        issuer_folded=search_fold(fields["issuer"])[:255],
-        access=row_tokens(kind, doc),
-    )
-    backend = get_backend()
-    # One INSERT … ON CONFLICT DO UPDATE (…RETURNING id) where update_or_create needs a
-    # SELECT … FOR UPDATE, a write and two savepoints; this runs once per saved document.
-    row = SearchDocument(kind=kind, object_id=doc.pk, updated_at=timezone.now(), **fields)
-    with transaction.atomic():
-        SearchDocument.objects.bulk_create(
-            [row],
-            update_conflicts=True,
-            unique_fields=["kind", "object_id"],
-            update_fields=[*fields, "updated_at"],
+    return _write_row(kind, doc, attachments=_attachment_text(doc), access=row_tokens(kind, doc))
+
+
+def search_index_new(kind: str, doc, *, has_attachments: bool = False) -> SearchDocument:
+    """Index a document created in the current transaction, from its values in memory.
+
+    For a service that has just saved ``doc`` and changes it no further
+    (``incoming_register``): the row is written in the same transaction, so the
+    document is searchable exactly when it is committed, without reading it back.
+    ``has_attachments`` False: nothing of the document's own was stored yet besides
+    its row (no files, assignments, review steps or recipients), so neither the
+    attachment text nor the access tokens need a query. The index request that
+    saving ``doc`` scheduled for after the commit (``signals.py``) is dropped; a
+    later save in this transaction schedules a new one.
+    """
+    _supersede_pending(kind, doc.pk)
+    if has_attachments:
+        return _write_row(
+            kind, doc, attachments=_attachment_text(doc), access=row_tokens(kind, doc)
         )
-        if row.pk is None:  # a database that does not return ids from an upsert
-            row.pk = SearchDocument.objects.get(kind=kind, object_id=doc.pk).pk
-        backend.index(row)
-    return row
+    access = " ".join(sorted(new_row_tokens(kind, doc)))
+    return _write_row(kind, doc, attachments="", access=access)
 
 
 def search_index_remove(kind: str, pk) -> None:
@@ -159,6 +184,17 @@ def search_index_remove(kind: str, pk) -> None:
         SearchDocument.objects.filter(kind=kind, object_id=pk).delete()
 
 
+def _supersede_pending(kind: str, pk) -> None:
+    """Drop the pending index requests for this document at this or an inner savepoint."""
+    key = (kind, pk)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        current = set(connection.savepoint_ids)
+        for sids, func, _robust in connection.run_on_commit:
+            if getattr(func, "search_key", None) == key and current <= sids:
+                func.superseded = True
+
+
 def search_index_update_on_commit(kind: str, pk) -> None:
     """Schedule :func:`search_index_update` after the current transaction commits.
 
@@ -169,12 +205,7 @@ def search_index_update_on_commit(kind: str, pk) -> None:
     ``robust``: a failure to index is logged and never breaks the change itself.
     """
     key = (kind, pk)
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        current = set(connection.savepoint_ids)
-        for sids, func, _robust in connection.run_on_commit:
-            if getattr(func, "search_key", None) == key and current <= sids:
-                func.superseded = True
+    _supersede_pending(kind, pk)
 
     def update():
         if not update.superseded:

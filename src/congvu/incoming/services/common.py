@@ -112,18 +112,25 @@ def entry(document, actor, action, note: str = "", assignment=None) -> Processin
     )
 
 
+def audit_entry(
+    actor, verb: str, document, before=None, *, entity: str = "document", obj=None, after=None
+) -> dict:
+    """The arguments of ``log_action`` for a change of ``document`` (or of ``obj`` on it)."""
+    return {
+        "actor": actor,
+        "action": f"congvu.incoming.{entity}.{verb}",
+        "obj": obj if obj is not None else document,
+        "before": before,
+        "after": after if after is not None else snapshot(document, AUDIT_FIELDS),
+        "unit": document.unit_id,
+        "confidentiality": document.secrecy,
+    }
+
+
 def audit(
     actor, verb: str, document, before=None, *, entity: str = "document", obj=None, after=None
 ):
-    log_action(
-        actor=actor,
-        action=f"congvu.incoming.{entity}.{verb}",
-        obj=obj if obj is not None else document,
-        before=before,
-        after=after if after is not None else snapshot(document, AUDIT_FIELDS),
-        unit=document.unit_id,
-        confidentiality=document.secrecy,
-    )
+    log_action(**audit_entry(actor, verb, document, before, entity=entity, obj=obj, after=after))
 
 
 def before_of(document) -> dict:

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import transaction
+from django.db.models import F, Lookup, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congvu.accounts.constants import LEADER_ROLES, Role
-from congvu.audit.services import log_action, snapshot
+from congvu.audit.services import log_action, log_actions, snapshot
 from congvu.core.errors import ServiceError
 from congvu.core.text import fold
 from congvu.registry.constants import Direction, Urgency
 from congvu.registry.services import (
     number_allocate,
     number_attach,
-    number_audit,
+    number_audit_entry,
+    number_record,
     secrecy_validate,
 )
+from congvu.search.models import Kind
+from congvu.search.services import search_index_new
 
 from ..constants import Action, Source, Status
 from ..models import ExternalOrganization, IncomingDocument
@@ -26,6 +31,7 @@ from ..notify import notify_urgent, unit_people
 from .common import (
     actor_of,
     audit,
+    audit_entry,
     before_of,
     entry,
     is_clerk,
@@ -67,6 +73,17 @@ def external_org_create(
     return org
 
 
+class _Like(Lookup):
+    """``lhs LIKE rhs`` with the pattern as given (``contains`` would escape its ``%``)."""
+
+    lookup_name = "congvu_like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
 def _issuer_name(issuer_unit, issuer_external, issuer_name: str) -> str:
     if issuer_unit is not None:
         return issuer_unit.name
@@ -89,16 +106,25 @@ def incoming_find_duplicates(
     """Likely duplicates in ``unit``: same issuer, số ký hiệu and date (flagged before saving)."""
     name = fold(_issuer_name(issuer_unit, issuer_external, issuer_name))
     key = notation_key(number_notation)
-    candidates = IncomingDocument.objects.restrict(actor, "view").filter(
-        unit=unit, document_date=document_date
+    # Compare on four columns of the unit's documents of that date (they can be many),
+    # then load the few matches whole, through restrict(): the same documents as
+    # filtering the scan itself, but the policy's query is built only when something
+    # matched, not on every registration.
+    rows = (
+        IncomingDocument.objects.filter(unit=unit, document_date=document_date)
+        .exclude(status=Status.RETURNED)
+        .order_by()
+        .values_list("pk", "number_notation", "issuer_unit_id", "issuer_external_id", "issuer_name")
     )
     if exclude_pk is not None:
-        candidates = candidates.exclude(pk=exclude_pk)
-    # Compare on four columns (the unit's documents of that date can be many), then load
-    # the few matches whole.
-    rows = candidates.exclude(status=Status.RETURNED).values_list(
-        "pk", "number_notation", "issuer_unit_id", "issuer_external_id", "issuer_name"
-    )
+        rows = rows.exclude(pk=exclude_pk)
+    digits = re.sub(r"[^0-9]", "", key)
+    if digits:
+        # Folding keeps the ASCII digits of a số, ký hiệu and their order (checked over
+        # every code point), so an equal key has these digits in this order: a LIKE
+        # drops most of the day's documents in the database (a regular expression
+        # costs more there than the rows it saves) before Python folds the rest.
+        rows = rows.filter(_Like(F("number_notation"), Value("%" + "%".join(digits) + "%")))
     found = [
         pk
         for pk, notation, unit_id, external_id, issuer in rows
@@ -111,7 +137,7 @@ def incoming_find_duplicates(
     ]
     if not found:
         return []
-    return list(candidates.filter(pk__in=found))
+    return list(IncomingDocument.objects.restrict(actor, "view").filter(pk__in=found))
 
 
 def _validate_issuer(issuer_unit, issuer_external, issuer_name):
@@ -244,21 +270,32 @@ def incoming_register(
         created_by=user_of(a),
     )
     document.search_text = search_text_for(document)
-    # The audit records come last: the audit chain is one row lock for every unit, held
-    # from the first record to the commit, so the other writes happen before it.
+    # The audit records come last, both in one append: the audit chain is one row lock
+    # for every unit, held from its first record to the commit, so every other write
+    # (and the search row) happens before it.
     issued = number_allocate(
-        actor=a, unit=unit, direction=Direction.INCOMING, secrecy=secrecy, when=now, audit=False
+        actor=a,
+        unit=unit,
+        direction=Direction.INCOMING,
+        secrecy=secrecy,
+        when=now,
+        audit=False,
+        record=False,
     )
     document.register = issued.register
     document.arrival_number = issued.number
     document.registered_at = now
     document.save()
-    number_attach(issued=issued, obj=document)
-    attach_files(actor=a, document=document, files=files)
+    number_record(issued=issued, obj=document)
+    stored = attach_files(actor=a, document=document, files=files)
     entry(document, a, Action.REGISTERED)
-    number_audit(actor=a, issued=issued, unit=unit)
-    audit(a, "registered", document, after=snapshot(document))
+    # Searchable exactly when committed, from the values in memory (no read-back).
+    search_index_new(Kind.INCOMING, document, has_attachments=bool(stored))
     _notify_leaders(document)
+    log_actions(
+        number_audit_entry(actor=a, issued=issued, unit=unit),
+        audit_entry(a, "registered", document, after=snapshot(document)),
+    )
     return document
 
 
