@@ -37,6 +37,15 @@ DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_serv
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages (the public catalogue) must not
+    outlive the data of the test that filled them (SQLite reuses primary keys)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Restore data-migration rows that a transactional test's flush removed.
 

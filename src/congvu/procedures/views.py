@@ -5,14 +5,17 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 
-from . import selectors
+from . import public_cache, selectors
 from .constants import ONLINE_LEVEL_NATIONAL_CODE, Channel, OnlineLevel
 from .forms import CatalogueSearchForm
 from .models import Procedure, RequiredPaper
@@ -28,25 +31,37 @@ def submit_url(code: str) -> str:
         return f"/dich-vu-cong/nop/{code}/"
 
 
+def _render_content(request, template: str, context: dict) -> str:
+    return render_to_string(template, context, request=request)
+
+
 @require_GET
 def procedure_list(request):
     actor = as_actor(request.user)
-    form = CatalogueSearchForm(request.GET or None, actor=actor)
-    query, field_id = form.values()
-    procedures = selectors.catalogue(actor, query, field_id)
-    page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("trang"))
-    params = request.GET.copy()
-    params.pop("trang", None)
+
+    def build() -> str:
+        form = CatalogueSearchForm(request.GET or None, actor=actor)
+        query, field_id = form.values()
+        procedures = selectors.catalogue(actor, query, field_id)
+        page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("trang"))
+        params = request.GET.copy()
+        params.pop("trang", None)
+        context = {"form": form, "page": page, "query_string": params.urlencode()}
+        return _render_content(request, "procedures/public/_list_content.html", context)
+
+    if public_cache.is_public(actor):
+        parts = {"query": sorted(request.GET.lists())}
+        content = public_cache.cached_content("list", parts, build)
+    else:
+        content = build()
     return render(
         request,
         "procedures/public/list.html",
-        {"nav": "catalogue", "form": form, "page": page, "query_string": params.urlencode()},
+        {"nav": "catalogue", "content": mark_safe(content)},
     )
 
 
-@require_GET
-def procedure_detail(request, code: str):
-    actor = as_actor(request.user)
+def _detail(request, actor, code: str) -> dict:
     procedure = get_object_or_404(
         Procedure.objects.restrict(actor, "view").select_related("field"), code=code, active=True
     )
@@ -57,20 +72,36 @@ def procedure_detail(request, code: str):
     online = version.online_level != OnlineLevel.NOT_ONLINE and any(
         c.channel == Channel.ONLINE for c in channels
     )
+    context = {
+        "procedure": procedure,
+        "version": version,
+        "channels": channels,
+        "papers": list(version.papers.all()),
+        "fees": list(version.fees.all()),
+        "online": online,
+        "national_level": ONLINE_LEVEL_NATIONAL_CODE.get(version.online_level),
+        "submit_url": submit_url(procedure.code) if online else "",
+    }
+    return {
+        "title": Truncator(procedure.name).chars(80),
+        "content": _render_content(request, "procedures/public/_detail_content.html", context),
+    }
+
+
+@require_GET
+def procedure_detail(request, code: str):
+    actor = as_actor(request.user)
+    if public_cache.is_public(actor):
+        page = public_cache.cached_content(
+            "detail", {"code": code}, lambda: _detail(request, actor, code)
+        )
+    else:
+        page = _detail(request, actor, code)
     return render(
         request,
         "procedures/public/detail.html",
-        {
-            "nav": "catalogue",
-            "procedure": procedure,
-            "version": version,
-            "channels": channels,
-            "papers": list(version.papers.all()),
-            "fees": list(version.fees.all()),
-            "online": online,
-            "national_level": ONLINE_LEVEL_NATIONAL_CODE.get(version.online_level),
-            "submit_url": submit_url(procedure.code) if online else "",
-        },
+        # Rendered by _detail (autoescaped there).
+        {"nav": "catalogue", "title": page["title"], "content": mark_safe(page["content"])},
     )
 
 
