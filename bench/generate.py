@@ -161,9 +161,20 @@ class Generator:
         return Dossier.objects.count() >= self.n_dossiers // 2  # older data had no dossiers
 
     def wipe(self) -> None:
-        """Remove documents, registers, the search index and the generated officials."""
+        """Remove documents, dossiers, registers, the search index and the generated people.
+
+        Earlier benchmark runs left audit records and stored files that name the
+        generated people: the audit trail restarts from its genesis (a consistent
+        chain), and their files go with the documents and dossiers they belonged to.
+        """
         with self._conn().cursor() as cur:
             cur.execute(f"TRUNCATE {', '.join(DOCUMENT_TABLES + DOSSIER_TABLES)} CASCADE")
+            cur.execute("TRUNCATE audit_auditrecord, audit_chainhead")
+            cur.execute(
+                "DELETE FROM files_storedfile WHERE uploaded_by_id IN "
+                "(SELECT id FROM accounts_user WHERE username LIKE %s)",
+                [USER_PREFIX + "%"],
+            )
             cur.execute(
                 "DELETE FROM accounts_position WHERE user_id IN "
                 "(SELECT id FROM accounts_user WHERE username LIKE %s)",
