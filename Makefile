@@ -59,6 +59,8 @@ messages:
 
 ## Benchmarks on PostgreSQL (docs/benchmarks.md): `make bench-data SIZE=small|full SEED=n`, `make bench`.
 ## DATABASE_URL selects the database (default postgres://postgres@127.0.0.1:5432/congvu_bench).
+## SIZE=full: 1,000,000 documents and 200,000 one-stop dossiers; `make bench` generates them
+## when absent (older data without dossiers counts as absent), then measures every operation.
 SIZE ?= small
 SEED ?= 1
 .PHONY: bench bench-data
