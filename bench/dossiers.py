@@ -90,7 +90,7 @@ def copy_line(values) -> str:
 def _timeline(rng, status, begin, end, span):
     """(submitted, received, due, extended, finished, closed, outcome, pause) of one dossier."""
     days = datetime.timedelta(days=1)
-    submitted = begin + datetime.timedelta(seconds=_int(rng, 0, span))
+    submitted = begin + datetime.timedelta(seconds=_int(rng, 0, span - 30 * 24 * 3600))
     if status not in CLOSED:  # open dossiers are mostly recent; closed ones anywhere
         submitted = end - datetime.timedelta(seconds=_int(rng, 0, 60 * 24 * 3600))
     received = (
@@ -118,11 +118,14 @@ def _timeline(rng, status, begin, end, span):
         outcome = pick(rng, OUTCOMES)
         shift = {"early": -_int(rng, 1, 5), "on_time": 0, "late": _int(rng, 1, 10)}
         finished = closed = min(due + datetime.timedelta(days=shift[outcome], hours=-2), end)
-        finished = closed = max(closed, received + datetime.timedelta(hours=1))
-        if outcome == "late" and rng.random() < 0.3:  # Mẫu 04: a new appointment was given
-            extended = due + _int(rng, 1, 5) * days
+        resumed = pause[2] if pause else received
+        finished = closed = min(max(closed, resumed + datetime.timedelta(hours=1)), end)
+        if (
+            outcome == "late" and finished > due and rng.random() < 0.3
+        ):  # Mẫu 04: a new appointment, missed too
+            extended = due + (finished - due) / 2
     elif status == "withdrawn":
-        closed = received + _int(rng, 1, 10) * days
+        closed = min(max(received + _int(rng, 1, 10) * days, pause[2] if pause else received), end)
     elif status == "refused":
         closed = submitted + datetime.timedelta(hours=2)
     return submitted, received, due, extended, finished, closed, outcome, pause
