@@ -122,7 +122,14 @@ def appends_in_threads() -> dict:
         "seqs": list(AuditRecord.objects.order_by("seq").values_list("seq", flat=True)),
         "actions": AuditRecord.objects.values("action").distinct().count(),
         "problem": str(verify_chain() or ""),
+        # The time is taken once the head is locked, so it grows with the chain.
+        "times_in_order": _times_in_order(),
     }
+
+
+def _times_in_order() -> bool:
+    times = list(AuditRecord.objects.order_by("seq").values_list("created_at", flat=True))
+    return times == sorted(times)
 
 
 def appends_in_child_on_sqlite_file(tmp_path) -> dict:
@@ -157,6 +164,7 @@ def test_concurrent_appends_make_a_gap_free_chain(tmp_path):
     else:
         result = appends_in_threads()
         assert result["vendor"] == "postgresql"
+        assert result["times_in_order"]
 
     total = (THREADS + THREADS // 2) * PER_THREAD
     assert result["errors"] == []

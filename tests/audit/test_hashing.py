@@ -99,3 +99,30 @@ def test_snapshot_can_be_limited_to_some_fields(db):
         "name": "Phòng Văn hóa và Thông tin",
         "parent_id": None,
     }
+
+
+def test_records_whose_values_look_like_chain_fields_hash_the_same(db):
+    # On PostgreSQL the chain values are filled into the canonical text by the database
+    # (services._append_in_one_statement): values that spell the same keys must not
+    # confuse where they go.
+    from congvu.audit.services import log_actions
+
+    user = UserFactory(full_name='Đỗ Thị "Hạnh" {seq}')
+    tricky = {
+        "prev_hash": "0" * 64,
+        "seq": 1,
+        "created_at": "2026-01-01T00:00:00.000000Z",
+        "lồng": {"prev_hash": None, "hash": "%s", "seq": [1, 2.0]},
+    }
+    with transaction.atomic():
+        first, second = log_actions(
+            {"actor": user, "action": "congvu.test.tricky", "before": tricky, "after": tricky},
+            {"actor": None, "action": "congvu.test.tricky.next", "object_repr": "'; --"},
+        )
+    for record in (first, second):
+        stored = AuditRecord.objects.values(*HASHED_FIELDS, "hash").get(pk=record.pk)
+        assert record_digest(stored) == stored["hash"] == record.hash
+        assert stored["created_at"] == record.created_at
+    assert second.prev_hash == first.hash
+    assert AuditRecord.objects.get(pk=first.pk).after == tricky
+    assert verify_chain() is None

@@ -85,20 +85,42 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def record_digest(values: dict[str, Any]) -> str:
-    """SHA-256 over the canonical JSON of the hashed fields of one record."""
+def _canonical_text(values: dict[str, Any]) -> str:
     payload = {k: values[k] for k in HASHED_FIELDS}
     created = payload["created_at"]
     if isinstance(created, datetime.datetime):
         payload["created_at"] = _utc_iso(created)
-    canonical = json.dumps(
+    return json.dumps(
         _canonical(payload),
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
         default=str,
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def record_digest(values: dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of the hashed fields of one record."""
+    return hashlib.sha256(_canonical_text(values).encode()).hexdigest()
+
+
+def _digest_template(values: dict[str, Any]) -> list[str]:
+    """The canonical JSON of a record cut around its chain-dependent values.
+
+    Four pieces: the text before the ``created_at`` value, between it and
+    ``prev_hash``, between that and ``seq``, and after ``seq``, so that PostgreSQL
+    can hash ``p0 || created_at || p1 || prev_hash || p2 || seq || p3`` while it
+    holds the head (``_append_in_one_statement``). The markers are random, so no
+    value of the record can contain them.
+    """
+    marks = [uuid.uuid4().hex for _ in range(3)]
+    text = _canonical_text(
+        {**values, "created_at": marks[0], "prev_hash": marks[1], "seq": marks[2]}
+    )
+    p0, _, rest = text.partition(marks[0])
+    p1, _, rest = rest.partition(marks[1])
+    p2, _, p3 = rest.partition(f'"{marks[2]}"')
+    return [p0, p1, p2, p3]
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
@@ -184,11 +206,16 @@ def _prepare(
 
 
 def _append_prepared(prepared: list[dict[str, Any]]) -> list[AuditRecord]:
-    """Chain and insert ``prepared`` records: lock the head, one INSERT, move the head.
+    """Chain and insert ``prepared`` records: lock the head, insert, move the head.
 
     Everything that does not depend on the chain was computed before (``_prepare``):
     the head row is one lock for the whole database, held from here to the commit.
     """
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        records = _append_in_one_statement(connection, prepared)
+        if records:
+            return records
     head = _locked_head()
     seq, prev = head.seq, head.hash
     now = timezone.now()
@@ -198,38 +225,81 @@ def _append_prepared(prepared: list[dict[str, Any]]) -> list[AuditRecord]:
         values = {**values, "seq": seq, "created_at": now, "prev_hash": prev}
         values["hash"] = prev = record_digest(values)
         records.append(AuditRecord(**values))
-    connection = transaction.get_connection()
-    if connection.vendor == "postgresql":
-        _insert_and_move_head(connection, records, seq, prev)
-    else:
-        # The manager refuses bulk_create so that nothing bypasses the head; this is
-        # the one place that writes rows, under the head's lock.
-        models.QuerySet(model=AuditRecord).bulk_create(records)
-        ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
+    # The manager refuses bulk_create so that nothing bypasses the head; this is
+    # the one place that writes rows, under the head's lock.
+    models.QuerySet(model=AuditRecord).bulk_create(records)
+    ChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
     return records
 
 
-def _insert_and_move_head(connection, records: list[AuditRecord], seq: int, hash_: str) -> None:
-    """PostgreSQL: insert the records and move the head in one statement (one round trip
-    less while the head is locked), with the values the ORM would send."""
-    fields = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
+#: ``created_at`` as ``_utc_iso`` writes it, in PostgreSQL.
+_PG_ISO = """to_char(t.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+_CHAIN_FIELDS = {"seq", "created_at", "prev_hash", "hash"}
+
+
+def _append_in_one_statement(connection, prepared: list[dict[str, Any]]) -> list[AuditRecord]:
+    """PostgreSQL: lock the head, hash, insert and move the head in one statement.
+
+    The head stays locked to the commit whatever the statement count, but between
+    statements the holder must be scheduled again to send the next one, which on a
+    busy server is most of the hold. Python sends each record's canonical JSON cut
+    around its chain values (``_digest_template``); PostgreSQL fills in the time,
+    the previous hash and the number, and takes ``sha256`` of the same UTF-8 text
+    that ``record_digest`` hashes, which ``verify_chain`` recomputes from the rows.
+    Returns [] without writing if the head row is missing (the slow path decides).
+    """
     quote = connection.ops.quote_name
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    fields = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
+    names = ", ".join(quote(f.column) for f in fields)
+    steps, selects, params, select_params = [], [], [], []
+    for i, values in enumerate(prepared, start=1):
+        before = "head" if i == 1 else f"r{i - 1}"
+        # created_at, prev_hash, seq and hash are placeholders for the template.
+        template = _digest_template({**values, "seq": 0, "created_at": "", "prev_hash": ""})
+        steps.append(
+            f"r{i} AS (SELECT {before}.seq + 1 AS seq, {before}.hash AS prev, "
+            f"encode(sha256(convert_to(%s || {_PG_ISO} || %s || {before}.hash || %s "
+            f"|| ({before}.seq + 1)::text || %s, 'UTF8')), 'hex') AS hash FROM {before}, t)"
+        )
+        params.extend(template)
+        columns = []
+        for f in fields:
+            if f.attname == "created_at":
+                columns.append("t.at")
+            elif f.attname == "prev_hash":
+                columns.append(f"r{i}.prev")
+            elif f.attname in ("seq", "hash"):
+                columns.append(f"r{i}.{f.attname}")
+            else:
+                columns.append(f"CAST(%s AS {f.db_type(connection)})")
+                select_params.append(f.get_db_prep_save(values[f.attname], connection))
+        selects.append(f"SELECT {', '.join(columns)} FROM r{i}, t")
+    last = f"r{len(prepared)}"
+    head_table = quote(ChainHead._meta.db_table)
     sql = (
-        f"WITH appended AS (INSERT INTO {quote(AuditRecord._meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(f.column) for f in fields)}) VALUES {', '.join([row] * len(records))} "
-        f"RETURNING id, seq), moved AS (UPDATE {quote(ChainHead._meta.db_table)} "
-        "SET seq = %s, hash = %s WHERE id = %s) SELECT seq, id FROM appended"
+        f"WITH head AS (SELECT seq, hash FROM {head_table} WHERE id = 1 FOR UPDATE), "
+        "t AS (SELECT clock_timestamp() AS at FROM head), "  # after the lock
+        + ", ".join(steps)
+        + f", appended AS (INSERT INTO {quote(AuditRecord._meta.db_table)} ({names}) "
+        + " UNION ALL ".join(selects)
+        + " RETURNING id, seq, created_at, prev_hash, hash), "
+        f"moved AS (UPDATE {head_table} SET seq = {last}.seq, hash = {last}.hash "
+        f"FROM {last} WHERE {head_table}.id = 1) "
+        "SELECT seq, id, created_at, prev_hash, hash FROM appended ORDER BY seq"
     )
-    params = [
-        f.get_db_prep_save(getattr(r, f.attname), connection) for r in records for f in fields
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, seq, hash_, 1])
-        ids = dict(cursor.fetchall())
-    for record in records:
-        record.pk = ids[record.seq]
+        cursor.execute(sql, [*params, *select_params])
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    records = []
+    for values, (seq, pk, created_at, prev_hash, hash_) in zip(prepared, rows, strict=True):
+        record = AuditRecord(
+            pk=pk, seq=seq, created_at=created_at, prev_hash=prev_hash, hash=hash_, **values
+        )
         record._state.adding = False
+        records.append(record)
+    return records
 
 
 def _append(**kwargs) -> AuditRecord:
