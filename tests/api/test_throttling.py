@@ -105,3 +105,15 @@ def test_the_schema_documents_429():
     operations = [op for item in schema["paths"].values() for op in item.values()]
     assert operations
     assert all("429" in op["responses"] for op in operations)
+
+
+def test_deployments_are_limited_by_default():
+    """Only the test settings turn the limits off; base (and so production) keeps them."""
+    from congvu.settings import base
+
+    rates = base.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    assert rates["user"] and rates["anon"]
+    assert base.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
+        "congvu.api.throttling.UserRateThrottle",
+        "congvu.api.throttling.AnonRateThrottle",
+    ]
