@@ -16,12 +16,13 @@ WORKDIR /app
 # Debian packages from the one list (fonts, Pango, poppler, gettext, LDAP
 # headers), and a compiler only while python-ldap builds.
 COPY deps/debian-packages.txt deps/debian-packages.txt
-COPY requirements.lock ./
+COPY requirements.lock requirements-build.lock ./
 RUN apt-get update \
  && grep -vE '^\s*(#|$)' deps/debian-packages.txt \
     | xargs apt-get install -y --no-install-recommends \
  && apt-get install -y --no-install-recommends gcc \
- && pip install -r requirements.lock \
+ && pip install --require-hashes -r requirements-build.lock \
+ && pip install --require-hashes --no-build-isolation -r requirements.lock \
  && apt-get purge -y --auto-remove gcc \
  && rm -rf /var/lib/apt/lists/*
 
@@ -29,7 +30,7 @@ COPY pyproject.toml README.md ./
 COPY src ./src
 # Translation catalogues are built, not committed (*.mo is ignored by git).
 RUN find src -name django.po -execdir msgfmt --check-format -o django.mo django.po \; \
- && pip install --no-deps . \
+ && pip install --no-build-isolation --no-deps . \
  && rm -rf build src/*.egg-info
 
 RUN useradd --system --home-dir /var/lib/congvu --shell /usr/sbin/nologin congvu \

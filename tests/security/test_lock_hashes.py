@@ -55,3 +55,14 @@ def test_bootstrap_installs_in_hash_checking_mode():
     # Nothing is installed from the index outside the locks (no "pip install -U pip").
     assert "-U pip" not in script
     assert all("--no-build-isolation" in line for line in installs[1:])
+
+
+def test_the_image_installs_in_hash_checking_mode_too():
+    installs = [
+        line.strip(" &\\")
+        for line in (ROOT / "Dockerfile").read_text().splitlines()
+        if "pip install" in line
+    ]
+    assert installs[0] == "pip install --require-hashes -r requirements-build.lock"
+    assert "pip install --require-hashes --no-build-isolation -r requirements.lock" in installs
+    assert all("--no-build-isolation" in line for line in installs[1:])
