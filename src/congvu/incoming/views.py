@@ -32,6 +32,7 @@ from .forms import (
     ReplyForm,
 )
 from .models import Assignment, IncomingDocument
+from .policies import desk_unit_ids
 from .services.files import document_files
 
 PAGE_SIZE = 30
@@ -86,7 +87,37 @@ LIST_FIELDS = (
 )
 
 
-def _list_counts(actor) -> dict:
+#: Above this many assigned documents the scope hint is left out (a long literal list).
+HINT_MAX_ASSIGNED = 5000
+
+
+def _scope_hint(actor) -> Q | None:
+    """An index-friendly superset of what ``restrict()`` lets the actor see, or None.
+
+    The policy's rule (desk or administered unit, or an assignment, found by an
+    EXISTS per document) can only be checked row by row: PostgreSQL reads every
+    document of the table (0.6 s on a million). ANDed with it, this superset
+    (the same units, and the assigned documents as a list of ids) lets it fetch
+    the few candidate rows through the unit and primary-key indexes instead.
+    It never widens the scope; tests/incoming/test_list_scope.py checks that it
+    does not narrow it either.
+    """
+    if not actor.is_official or actor.is_system_admin:
+        return None
+    assigned = list(
+        Assignment.objects.filter(
+            Q(user_id=actor.user_id) | Q(unit_id__in=actor.unit_ids, user__isnull=True)
+        )
+        .values_list("document_id", flat=True)
+        .distinct()[: HINT_MAX_ASSIGNED + 1]
+    )
+    if len(assigned) > HINT_MAX_ASSIGNED:
+        return None
+    units = desk_unit_ids(actor) | set(actor.admin_unit_ids)
+    return Q(unit_id__in=units) | Q(pk__in=assigned)
+
+
+def _list_counts(actor, hint: Q | None) -> dict:
     """Everything visible, and what is late for registration or presentation, in one query.
 
     The same conditions as ``selectors.overdue_for_registration`` and
@@ -95,7 +126,10 @@ def _list_counts(actor) -> dict:
     """
     cutoff = selectors.same_day_cutoff()
     late = Q(arrival_date__lt=cutoff)
-    return IncomingDocument.objects.restrict(actor, "view").aggregate(
+    visible = IncomingDocument.objects.restrict(actor, "view")
+    if hint is not None:
+        visible = visible.filter(hint)
+    return visible.aggregate(
         total=Count("pk"),
         overdue_registration=Count("pk", filter=late & Q(status=Status.PENDING)),
         overdue_presentation=Count("pk", filter=late & Q(status=Status.REGISTERED)),
@@ -108,7 +142,10 @@ def document_list(request):
     form = ListFilterForm(request.GET or None)
     filters = {k: v for k, v in form.filters().items() if v not in (None, "")}
     docs = selectors.documents(actor=actor, filters=filters).select_related(None).only(*LIST_FIELDS)
-    counts = _list_counts(actor)
+    hint = _scope_hint(actor)
+    if hint is not None:
+        docs = docs.filter(hint)
+    counts = _list_counts(actor, hint)
     if filters:
         paginator = Paginator(docs, PAGE_SIZE)
     else:
