@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from congvu.core.lookups import in_subquery
 
 from .constants import Role, UserKind
 from .models import Delegation, Position, User
@@ -20,20 +22,20 @@ def actor_facts(user) -> dict:
     clearance = 0
     if getattr(user, "kind", None) != UserKind.OFFICIAL:
         return {"roles": {}, "admin_unit_ids": set(), "clearance": 0}
+    # One query: the user's own active positions, and those of the leaders who
+    # delegated to them, in the delegation's unit (ủy quyền gives those roles there).
+    delegations = Delegation.objects.active().filter(delegate_id=user.pk)
+    delegated = Q(in_subquery("user_id", delegations.values("delegator_id"))) & Q(
+        Exists(delegations.filter(delegator_id=OuterRef("user_id"), unit_id=OuterRef("unit_id")))
+    )
     for unit_id, role, level in (
-        Position.objects.active().filter(user=user).values_list("unit_id", "role", "clearance")
+        Position.objects.active()
+        .filter(Q(user_id=user.pk) | delegated)
+        .order_by()
+        .values_list("unit_id", "role", "clearance")
     ):
         roles.setdefault(unit_id, set()).add(role)
         clearance = max(clearance, level)
-    delegated = Delegation.objects.active().filter(delegate=user)
-    for d in delegated.select_related("delegator"):
-        for unit_id, role, level in (
-            Position.objects.active()
-            .filter(user=d.delegator, unit_id=d.unit_id)
-            .values_list("unit_id", "role", "clearance")
-        ):
-            roles.setdefault(unit_id, set()).add(role)
-            clearance = max(clearance, level)
     admin_roots = {u for u, rs in roles.items() if Role.UNIT_ADMIN in rs}
     admin_unit_ids = descendant_ids(admin_roots) if admin_roots else set()
     return {"roles": roles, "admin_unit_ids": admin_unit_ids, "clearance": clearance}

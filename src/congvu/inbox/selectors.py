@@ -1,28 +1,35 @@
 """ "Việc của tôi": what waits for the actor, per category, through the apps' selectors.
 
-Every category is a queryset built by the incoming/outgoing selectors, which
-start from ``restrict()``; a count is one ``COUNT`` query with the scope as
-subqueries (no per-row work), so :func:`inbox_counts` costs one query per
-category plus the actor's facts (resolved once per request).
+Every category is a condition (``Q``) from the incoming/outgoing selectors on
+top of the app's scoped queryset (``documents()``, which starts from
+``restrict()``). The list of a category is that queryset filtered by its
+condition; :func:`inbox_counts` counts every category of one app in ONE query
+(``COUNT(*) FILTER (WHERE condition)`` over the scope narrowed by the ``OR`` of
+the conditions), so the page costs two count queries whatever the roles, and
+each count has exactly the membership of its list.
 """
 
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.core.authz import Actor, as_actor
+from congvu.core.lookups import in_subquery
 from congvu.incoming import selectors as incoming
-from congvu.incoming.constants import OPEN_STATUSES, AssignmentRole, AssignmentStatus, Status
-from congvu.incoming.models import Assignment, IncomingDocument
+from congvu.incoming.constants import Status
 from congvu.outgoing import selectors as outgoing
 
 INCOMING = "incoming"
@@ -36,14 +43,44 @@ INCOMING_ORDER = [
     "pk",
 ]
 OUTGOING_ORDER = ["-urgency", "created_at", "pk"]
+SUBJECT_CHARS = 140
+
+#: The scoped queryset of each kind: every category narrows it.
+SCOPES: dict[str, Callable[[Actor], object]] = {
+    INCOMING: lambda a: incoming.documents(actor=a),
+    OUTGOING: lambda a: outgoing.documents(actor=a),
+}
+
+#: The columns a row of the list shows (``InboxItem``); the rest stays in the table.
+LIST_FIELDS = {
+    INCOMING: (
+        "number_notation",
+        "subject",
+        "issuer_name",
+        "urgency",
+        "secrecy",
+        "deadline",
+        "arrival_date",
+        "status",
+    ),
+    OUTGOING: (
+        "number_notation",
+        "subject",
+        "unit__name",
+        "urgency",
+        "secrecy",
+        "created_at",
+        "status",
+    ),
+}
 
 
 def _units_with(actor: Actor, roles) -> set[int]:
     return {unit for unit, held in actor.roles.items() if held & set(roles)}
 
 
-def overdue_documents(actor, today: datetime.date | None = None):
-    """Incoming documents past a deadline that concern the actor.
+def overdue_q(actor, today: datetime.date | None = None) -> Q:
+    """The condition of "Quá hạn": incoming documents past a deadline that concern the actor.
 
     - handling past the document's deadline, for documents the actor handles
       or directs (``incoming.selectors.overdue``);
@@ -51,56 +88,52 @@ def overdue_documents(actor, today: datetime.date | None = None):
     - for the văn thư: not registered / not presented after the next working
       day (Decree 30 Art. 4(2)(c)).
 
-    Query shape: each arm is a scoped (``restrict``) query narrowed by a
-    condition an index answers (unit + status, the assignee); the arms are
-    combined with ``UNION ALL`` as the ``IN`` list of one query. The set is the
-    one the ``OR`` of the arms gave, but PostgreSQL no longer scans the whole
-    table for an ``OR`` of subqueries (docs/benchmarks.md).
+    Query shape: each arm has a condition an index answers (unit + status, or
+    the primary key against the actor's assignments written as
+    ``= ANY(ARRAY(…))``, see ``congvu.core.lookups``), so PostgreSQL combines
+    the arms with a ``BitmapOr`` instead of scanning the table for an ``OR``
+    of subqueries (docs/inbox-and-search.md).
     """
     a = as_actor(actor)
     today = today or timezone.localdate()
     leader_units = _units_with(a, LEADER_ROLES)
     clerk_units = _units_with(a, {Role.CLERK})
-    visible = IncomingDocument.objects.restrict(a, "view")
-    late = visible.filter(status__in=[Status.DIRECTED, Status.IN_PROGRESS], deadline__lt=today)
-    mine = (
-        Assignment.objects.filter(status=AssignmentStatus.OPEN, document__status__in=OPEN_STATUSES)
-        .filter(Q(user_id=a.user_id) | Q(user__isnull=True, unit_id__in=leader_units))
-        .exclude(role=AssignmentRole.INFO)
-    )
-    arms = [
-        late.filter(pk__in=mine.values("document_id")),
-        visible.filter(pk__in=mine.filter(deadline__lt=today).values("document_id")),
-    ]
-    if leader_units:
-        arms.append(late.filter(unit_id__in=leader_units))
-    if clerk_units:
-        cutoff = incoming.same_day_cutoff(today)
-        # One arm: the (unit, status) index answers the IN list as well.
-        arms.append(
-            visible.filter(
-                unit_id__in=clerk_units,
-                arrival_date__lt=cutoff,
-                status__in=[Status.PENDING, Status.REGISTERED],
-            )
+    late = Q(status__in=[Status.DIRECTED, Status.IN_PROGRESS], deadline__lt=today)
+    # One subquery for both of the actor's own arms: an open assignment past its
+    # own deadline, or on a document past the document's deadline.
+    mine_late = incoming._open_assignments_of(a).filter(
+        Q(deadline__lt=today)
+        | Q(
+            document__status__in=[Status.DIRECTED, Status.IN_PROGRESS],
+            document__deadline__lt=today,
         )
-    arms = [arm.order_by().values("pk") for arm in arms]
-    ids = arms[0].union(*arms[1:], all=True)
-    # Every arm is already scoped by restrict(); scoping the outer query again
-    # would bring back the full-table OR.
-    return IncomingDocument.objects.select_related("unit", "document_type", "register").filter(
-        pk__in=ids
     )
+    condition = Q(in_subquery("pk", mine_late.values("document_id")))
+    if leader_units:
+        condition |= late & Q(unit_id__in=leader_units)
+    if clerk_units:
+        condition |= Q(
+            unit_id__in=clerk_units,
+            arrival_date__lt=incoming.same_day_cutoff(today),
+            status__in=[Status.PENDING, Status.REGISTERED],
+        )
+    return condition
+
+
+def overdue_documents(actor, today: datetime.date | None = None):
+    """Incoming documents past a deadline that concern the actor (see :func:`overdue_q`)."""
+    a = as_actor(actor)
+    return incoming.documents(actor=a).filter(overdue_q(a, today))
 
 
 @dataclass(frozen=True)
 class Category:
-    """One tab of the inbox: which documents, for whom, and where they open."""
+    """One tab of the inbox: which documents (a condition on its kind's scope), for whom."""
 
     key: str
     label: str | Promise
     kind: str
-    queryset: Callable[[Actor], object]
+    condition: Callable[[Actor], Q]
     roles: frozenset[str] | None = None
 
     def applies_to(self, actor: Actor) -> bool:
@@ -108,46 +141,49 @@ class Category:
             return True
         return bool(actor.all_roles & self.roles)
 
+    def queryset(self, actor: Actor):
+        return SCOPES[self.kind](actor).filter(self.condition(actor))
+
 
 CATEGORIES: tuple[Category, ...] = (
     Category(
         "register",
         _("Chờ vào sổ"),
         INCOMING,
-        lambda a: incoming.pending_internal(actor=a),
+        incoming.pending_internal_q,
         frozenset({Role.CLERK}),
     ),
     Category(
         "present",
         _("Chờ trình"),
         INCOMING,
-        lambda a: incoming.to_present(actor=a),
+        incoming.to_present_q,
         frozenset({Role.CLERK}),
     ),
     Category(
         "direct",
         _("Chờ chỉ đạo"),
         INCOMING,
-        lambda a: incoming.to_direct(actor=a),
+        incoming.to_direct_q,
         frozenset(LEADER_ROLES),
     ),
-    Category("process", _("Cần xử lý"), INCOMING, lambda a: incoming.to_process(actor=a)),
-    Category("review", _("Chờ cho ý kiến"), OUTGOING, lambda a: outgoing.to_review(actor=a)),
+    Category("process", _("Cần xử lý"), INCOMING, incoming.to_process_q),
+    Category("review", _("Chờ cho ý kiến"), OUTGOING, outgoing.to_review_q),
     Category(
         "sign",
         _("Chờ duyệt ký"),
         OUTGOING,
-        lambda a: outgoing.to_sign(actor=a),
+        outgoing.to_sign_q,
         frozenset(LEADER_ROLES),
     ),
     Category(
         "issue",
         _("Chờ phát hành"),
         OUTGOING,
-        lambda a: outgoing.to_issue(actor=a),
+        outgoing.to_issue_q,
         frozenset({Role.CLERK}),
     ),
-    Category("overdue", _("Quá hạn"), INCOMING, overdue_documents),
+    Category("overdue", _("Quá hạn"), INCOMING, overdue_q),
 )
 CATEGORY_KEYS = tuple(c.key for c in CATEGORIES)
 _BY_KEY = {c.key: c for c in CATEGORIES}
@@ -172,10 +208,36 @@ def category_queryset(actor, key: str):
     return qs.order_by(*order)
 
 
-def inbox_counts(actor) -> dict[str, int]:
-    """Category key → count, for the categories that apply to the actor (one query each)."""
+def count_categories(actor, categories) -> dict[str, int]:
+    """Category key → count for ``categories``: one query per kind (văn bản đến, đi).
+
+    The scope is narrowed by the ``OR`` of the conditions (so the indexes of
+    each condition still answer) and each category counts the rows that meet
+    its own condition: the same rows as ``category.queryset(actor).count()``.
+    """
     a = as_actor(actor)
-    return {c.key: c.queryset(a).order_by().count() for c in categories_for(a)}
+    counts: dict[str, int] = {}
+    for kind in (INCOMING, OUTGOING):
+        conditions = {c.key: c.condition(a) for c in categories if c.kind == kind}
+        if not conditions:
+            continue
+        scope = SCOPES[kind](a).select_related(None).order_by()
+        if len(conditions) == 1:
+            ((key, condition),) = conditions.items()
+            counts[key] = scope.filter(condition).count()
+            continue
+        counts.update(
+            scope.filter(reduce(or_, conditions.values())).aggregate(
+                **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
+            )
+        )
+    return {c.key: counts[c.key] for c in categories}
+
+
+def inbox_counts(actor) -> dict[str, int]:
+    """Category key → count, for the categories that apply to the actor (two queries)."""
+    a = as_actor(actor)
+    return count_categories(a, categories_for(a))
 
 
 @dataclass(frozen=True)
@@ -196,8 +258,21 @@ class InboxItem:
     url: str
     overdue: bool
 
+    # What the row shows, formatted here: a template filter per row and cell
+    # costs more than the rest of the row (the page renders 20 at a time).
+    @property
+    def subject_short(self) -> str:
+        """``subject|truncatechars:140``."""
+        text = unicodedata.normalize("NFC", self.subject)
+        return text if len(text) <= SUBJECT_CHARS else Truncator(text).chars(SUBJECT_CHARS)
 
-def _incoming_item(doc, today) -> InboxItem:
+    @property
+    def deadline_text(self) -> str:
+        """``deadline|date:"d/m/Y"``."""
+        return self.deadline.strftime("%d/%m/%Y") if self.deadline else ""
+
+
+def _incoming_item(doc, today, url: str) -> InboxItem:
     return InboxItem(
         kind=INCOMING,
         pk=doc.pk,
@@ -210,12 +285,12 @@ def _incoming_item(doc, today) -> InboxItem:
         deadline=doc.deadline,
         date=doc.arrival_date,
         status_label=doc.get_status_display(),
-        url=reverse("incoming:detail", args=[doc.pk]),
+        url=url.format(pk=doc.pk),
         overdue=bool(doc.deadline and doc.deadline < today),
     )
 
 
-def _outgoing_item(doc, today) -> InboxItem:
+def _outgoing_item(doc, today, url: str) -> InboxItem:
     return InboxItem(
         kind=OUTGOING,
         pk=doc.pk,
@@ -228,15 +303,29 @@ def _outgoing_item(doc, today) -> InboxItem:
         deadline=None,
         date=timezone.localtime(doc.created_at).date() if doc.created_at else None,
         status_label=doc.get_status_display(),
-        url=reverse("outgoing:detail", args=[doc.pk]),
+        url=url.format(pk=doc.pk),
         overdue=False,
     )
 
 
+def _detail_url(name: str) -> str:
+    """The detail URL of ``name`` with a ``{pk}`` slot: one reverse() per list, not per row."""
+    marker = 987654321
+    return reverse(name, args=[marker]).replace(str(marker), "{pk}")
+
+
 def inbox_list(actor, category: str, limit: int = 20, offset: int = 0) -> list[InboxItem]:
     """One page of a category, urgent first then by deadline (one query)."""
-    kind = _BY_KEY[category].kind if category in _BY_KEY else None
     qs = category_queryset(actor, category)
+    kind = _BY_KEY[category].kind
     today = timezone.localdate()
-    make = _incoming_item if kind == INCOMING else _outgoing_item
-    return [make(doc, today) for doc in qs[offset : offset + limit]]
+    if kind == INCOMING:
+        qs, make, url = qs.select_related(None), _incoming_item, _detail_url("incoming:detail")
+    else:
+        qs, make, url = (
+            qs.select_related(None).select_related("unit"),
+            _outgoing_item,
+            _detail_url("outgoing:detail"),
+        )
+    qs = qs.only(*LIST_FIELDS[kind])
+    return [make(doc, today, url) for doc in qs[offset : offset + limit]]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.core.authz import as_actor
+from congvu.core.lookups import in_subquery
 from congvu.core.text import fold
 
 from .calendar import previous_working_day
@@ -53,24 +54,35 @@ def _desk_units(actor, roles) -> set[int]:
     return {u for u, held in a.roles.items() if held & set(roles)}
 
 
+# The categories of "Việc của tôi" are conditions (``*_q``) on top of ``documents()``,
+# so the inbox can count several of them in one query with the same membership.
+
+
+def pending_internal_q(actor) -> Q:
+    return Q(status=Status.PENDING, unit_id__in=_desk_units(actor, {Role.CLERK}))
+
+
 def pending_internal(*, actor):
     """Delivered inside congvu, waiting for the văn thư (chờ vào sổ)."""
-    return documents(actor=actor).filter(
-        status=Status.PENDING, unit_id__in=_desk_units(actor, {Role.CLERK})
-    )
+    return documents(actor=actor).filter(pending_internal_q(actor))
+
+
+def to_present_q(actor) -> Q:
+    return Q(status=Status.REGISTERED, unit_id__in=_desk_units(actor, {Role.CLERK}))
 
 
 def to_present(*, actor):
     """Registered, not yet presented, in units where the actor is văn thư."""
-    return documents(actor=actor).filter(
-        status=Status.REGISTERED, unit_id__in=_desk_units(actor, {Role.CLERK})
-    )
+    return documents(actor=actor).filter(to_present_q(actor))
+
+
+def to_direct_q(actor) -> Q:
+    return Q(status=Status.PRESENTED, presented_to_id=as_actor(actor).user_id)
 
 
 def to_direct(*, actor):
     """Presented to the actor (trình), waiting for the chỉ đạo."""
-    a = as_actor(actor)
-    return documents(actor=a).filter(status=Status.PRESENTED, presented_to_id=a.user_id)
+    return documents(actor=actor).filter(to_direct_q(actor))
 
 
 def _open_assignments_of(a, base=None):
@@ -93,9 +105,13 @@ def my_open_assignments(*, actor):
     return _open_assignments_of(a, Assignment.objects.restrict(a, "view"))
 
 
-def to_process(*, actor):
+def to_process_q(actor) -> Q:
     a = as_actor(actor)
-    return documents(actor=a).filter(pk__in=_open_assignments_of(a).values("document_id"))
+    return Q(in_subquery("pk", _open_assignments_of(a).values("document_id")))
+
+
+def to_process(*, actor):
+    return documents(actor=actor).filter(to_process_q(actor))
 
 
 def overdue(*, actor, today: datetime.date | None = None):
@@ -104,7 +120,7 @@ def overdue(*, actor, today: datetime.date | None = None):
     a = as_actor(actor)
     mine = _open_assignments_of(a).values("document_id")
     return documents(actor=a).filter(
-        Q(pk__in=mine) | Q(unit_id__in=_desk_units(a, LEADER_ROLES)),
+        Q(in_subquery("pk", mine)) | Q(unit_id__in=_desk_units(a, LEADER_ROLES)),
         status__in=[Status.DIRECTED, Status.IN_PROGRESS],
         deadline__lt=today,
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congvu.core.authz import as_actor
+from congvu.core.lookups import in_subquery
 from congvu.core.text import fold
 
 from .constants import CONG_VAN, Decision, RecipientKind, Status
@@ -60,16 +61,21 @@ def _current_step_of(user_id):
     )
 
 
+# The categories of "Việc của tôi" are conditions (``*_q``) on top of ``documents()``,
+# so the inbox can count several of them in one query with the same membership.
+
+
+def to_review_q(actor) -> Q:
+    actor = as_actor(actor)
+    return Q(status=Status.IN_REVIEW) & Q(in_subquery("pk", _current_step_of(actor.user_id)))
+
+
 def to_review(*, actor):
     """Chờ tôi cho ý kiến."""
-    actor = as_actor(actor)
-    return documents(actor=actor).filter(
-        status=Status.IN_REVIEW, pk__in=_current_step_of(actor.user_id)
-    )
+    return documents(actor=actor).filter(to_review_q(actor))
 
 
-def to_sign(*, actor):
-    """Chờ duyệt ký: in review in a unit the actor leads, with no step left but the actor's own."""
+def to_sign_q(actor) -> Q:
     from congvu.accounts.constants import LEADER_ROLES
 
     actor = as_actor(actor)
@@ -77,21 +83,23 @@ def to_sign(*, actor):
     others_pending = ReviewStep.objects.filter(
         document=OuterRef("pk"), decision=Decision.PENDING
     ).exclude(reviewer_id=actor.user_id)
-    return (
-        documents(actor=actor)
-        .filter(status=Status.IN_REVIEW, unit_id__in=led)
-        .filter(~Exists(others_pending))
-    )
+    return Q(status=Status.IN_REVIEW, unit_id__in=led) & ~Q(Exists(others_pending))
+
+
+def to_sign(*, actor):
+    """Chờ duyệt ký: in review in a unit the actor leads, with no step left but the actor's own."""
+    return documents(actor=actor).filter(to_sign_q(actor))
+
+
+def to_issue_q(actor) -> Q:
+    from congvu.accounts.constants import Role
+
+    return Q(status=Status.APPROVED, unit_id__in=units_with(as_actor(actor), {Role.CLERK}))
 
 
 def to_issue(*, actor):
     """Chờ phát hành: approved documents of units where the actor is văn thư."""
-    from congvu.accounts.constants import Role
-
-    actor = as_actor(actor)
-    return documents(actor=actor).filter(
-        status=Status.APPROVED, unit_id__in=units_with(actor, {Role.CLERK})
-    )
+    return documents(actor=actor).filter(to_issue_q(actor))
 
 
 def document_list(*, actor, tab: str = "all", query: str = ""):

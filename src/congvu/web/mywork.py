@@ -50,7 +50,8 @@ viên, một cửa, quản trị) and is shown when the actor has that section's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -156,6 +157,24 @@ def registered_counters() -> list[CounterProvider]:
     return sorted(_COUNTERS.values(), key=lambda c: (c.order, c.key))
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("congvu_counters_shared", default=None)
+
+
+def shared(key: Hashable, compute: Callable[[], object]):
+    """``compute()`` once per :func:`counters_for` call, shared by the providers that ask.
+
+    Lets several counters come from one query (e.g. the inbox counts every
+    document category at once). Outside ``counters_for`` it simply computes,
+    so nothing is kept beyond one rendering of the home page.
+    """
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def counters_for(actor_or_user) -> list[CounterValue]:
     """The counters that apply to the actor's roles, computed, in display order.
 
@@ -163,21 +182,25 @@ def counters_for(actor_or_user) -> list[CounterValue]:
     """
     actor = as_actor(actor_or_user)
     values = []
-    for provider in registered_counters():
-        if not provider.applies_to(actor):
-            continue
-        count = provider.fn(actor)
-        if count is None:
-            continue
-        values.append(
-            CounterValue(
-                key=provider.key,
-                label=provider.label,
-                count=int(count),
-                url=_resolve_url(provider.url, actor),
-                description=provider.description,
+    token = _SHARED.set({})
+    try:
+        for provider in registered_counters():
+            if not provider.applies_to(actor):
+                continue
+            count = provider.fn(actor)
+            if count is None:
+                continue
+            values.append(
+                CounterValue(
+                    key=provider.key,
+                    label=provider.label,
+                    count=int(count),
+                    url=_resolve_url(provider.url, actor),
+                    description=provider.description,
+                )
             )
-        )
+    finally:
+        _SHARED.reset(token)
     return values
 
 
