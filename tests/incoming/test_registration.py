@@ -220,3 +220,39 @@ def test_a_secret_duplicate_stays_hidden_from_a_clerk_without_clearance(
     plain_clerk = PositionFactory(clerk=True, unit=commune, clearance=0).user
     doc = register_doc(actor=plain_clerk, number_notation="7/QĐ-UBND")
     assert doc.arrival_number == 1  # the Mật register numbers apart; no duplicate shown
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_at_the_top_level_commits_with_its_audit_append(
+    register_doc, leader, mailoutbox
+):
+    # Outside any transaction (as in a view), the append and the COMMIT travel together
+    # on PostgreSQL (ADR 0005): everything is committed and after-commit work still runs.
+    from django.db import connection
+
+    from congvu.audit.models import ChainHead
+    from congvu.audit.selectors import verify_chain
+    from congvu.registry.constants import Urgency
+    from congvu.search.models import SearchDocument
+
+    first = register_doc()
+    urgent = register_doc(urgency=Urgency.URGENT)
+    assert not connection.in_atomic_block and connection.get_autocommit()
+    assert IncomingDocument.objects.filter(pk__in=[first.pk, urgent.pk]).count() == 2
+    assert SearchDocument.objects.filter(object_id__in=[first.pk, urgent.pk]).count() == 2
+    assert AuditRecord.objects.filter(action__startswith="congvu.registry.number").count() == 2
+    assert ChainHead.objects.get(pk=1).seq == AuditRecord.objects.count()
+    assert verify_chain() is None
+    assert [m.to for m in mailoutbox] == [[leader.email]]  # sent after the commit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_is_refused_when_the_chain_head_is_gone(register_doc):
+    from tests.audit.conftest import raw_sql
+
+    register_doc()
+    raw_sql("DELETE FROM audit_chainhead")
+    with pytest.raises(RuntimeError, match="chain head is missing"):
+        register_doc()
+    assert IncomingDocument.objects.count() == 1
+    assert IssuedNumber.objects.count() == 1

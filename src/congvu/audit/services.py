@@ -18,7 +18,7 @@ import json
 import uuid
 from typing import Any
 
-from django.db import models, transaction
+from django.db import DataError, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -205,7 +205,7 @@ def _prepare(
     }
 
 
-def _append_prepared(prepared: list[dict[str, Any]]) -> list[AuditRecord]:
+def _append_prepared(prepared: list[dict[str, Any]], *, commit: bool = False) -> list[AuditRecord]:
     """Chain and insert ``prepared`` records: lock the head, insert, move the head.
 
     Everything that does not depend on the chain was computed before (``_prepare``):
@@ -213,7 +213,7 @@ def _append_prepared(prepared: list[dict[str, Any]]) -> list[AuditRecord]:
     """
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-        records = _append_in_one_statement(connection, prepared)
+        records = _append_in_one_statement(connection, prepared, commit=commit)
         if records:
             return records
     head = _locked_head()
@@ -237,7 +237,9 @@ _PG_ISO = """to_char(t.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')""
 _CHAIN_FIELDS = {"seq", "created_at", "prev_hash", "hash"}
 
 
-def _append_in_one_statement(connection, prepared: list[dict[str, Any]]) -> list[AuditRecord]:
+def _append_in_one_statement(
+    connection, prepared: list[dict[str, Any]], *, commit: bool = False
+) -> list[AuditRecord]:
     """PostgreSQL: lock the head, hash, insert and move the head in one statement.
 
     The head stays locked to the commit whatever the statement count, but between
@@ -247,6 +249,13 @@ def _append_in_one_statement(connection, prepared: list[dict[str, Any]]) -> list
     the previous hash and the number, and takes ``sha256`` of the same UTF-8 text
     that ``record_digest`` hashes, which ``verify_chain`` recomputes from the rows.
     Returns [] without writing if the head row is missing (the slow path decides).
+
+    ``commit``: the caller's outermost transaction ends here, and the ``COMMIT`` is
+    sent with the statement, so the head is released without waiting for the caller
+    to be scheduled again. Then there is no slow path to fall back to: an empty trail
+    starts from the genesis head in the statement itself (two first appenders at
+    once: one fails on the unique ``seq``), and a missing head with records present
+    fails the statement, so nothing commits (``RuntimeError``).
     """
     quote = connection.ops.quote_name
     fields = [f for f in AuditRecord._meta.concrete_fields if not f.primary_key]
@@ -276,19 +285,46 @@ def _append_in_one_statement(connection, prepared: list[dict[str, Any]]) -> list
         selects.append(f"SELECT {', '.join(columns)} FROM r{i}, t")
     last = f"r{len(prepared)}"
     head_table = quote(ChainHead._meta.db_table)
+    record_table = quote(AuditRecord._meta.db_table)
+    lock = f"SELECT seq, hash FROM {head_table} WHERE id = 1 FOR UPDATE"
+    head_params = []
+    if commit:
+        head = (
+            f"locked AS ({lock}), head AS (SELECT seq, hash FROM locked UNION ALL "
+            "SELECT 0, %s WHERE NOT EXISTS (SELECT 1 FROM locked) "
+            f"AND NOT EXISTS (SELECT 1 FROM {record_table}))"
+        )
+        head_params.append(GENESIS)
+        move = (
+            f"INSERT INTO {head_table} (id, seq, hash) SELECT 1, seq, hash FROM {last} "
+            "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash"
+        )
+    else:
+        head = f"head AS ({lock})"
+        move = (
+            f"UPDATE {head_table} SET seq = {last}.seq, hash = {last}.hash "
+            f"FROM {last} WHERE {head_table}.id = 1"
+        )
     sql = (
-        f"WITH head AS (SELECT seq, hash FROM {head_table} WHERE id = 1 FOR UPDATE), "
+        f"WITH {head}, "
         "t AS (SELECT clock_timestamp() AS at FROM head), "  # after the lock
         + ", ".join(steps)
-        + f", appended AS (INSERT INTO {quote(AuditRecord._meta.db_table)} ({names}) "
+        + f", appended AS (INSERT INTO {record_table} ({names}) "
         + " UNION ALL ".join(selects)
         + " RETURNING id, seq, created_at, prev_hash, hash), "
-        f"moved AS (UPDATE {head_table} SET seq = {last}.seq, hash = {last}.hash "
-        f"FROM {last} WHERE {head_table}.id = 1) "
+        f"moved AS ({move}) "
         "SELECT seq, id, created_at, prev_hash, hash FROM appended ORDER BY seq"
     )
+    if commit:
+        # No head now means none was appended: divide by zero so that COMMIT never runs.
+        sql += f"; SELECT 1 / count(*) FROM {head_table} WHERE id = 1; COMMIT"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *select_params])
+        try:
+            cursor.execute(sql, [*head_params, *params, *select_params])
+        except DataError as exc:
+            raise RuntimeError(
+                "The audit chain head is missing; run `congvu audit_verify`."
+            ) from exc
         rows = cursor.fetchall()
     if not rows:
         return []
@@ -343,17 +379,32 @@ def log_action(
     )
 
 
-def log_actions(*entries: dict[str, Any]) -> list[AuditRecord]:
+def log_actions(*entries: dict[str, Any], last: bool = False) -> list[AuditRecord]:
     """Record several state changes of one transaction at once, in the order given.
 
     Each entry holds the keyword arguments of :func:`log_action`. The records are
     prepared first and the chain head is locked once, for one INSERT of them all:
     a service that ends with its audit records (``incoming_register``) holds the
     database-wide head lock for the shortest time.
+
+    ``last``: nothing more is written in this transaction. On PostgreSQL, when the
+    innermost ``atomic`` block is the outermost one, the transaction then commits in
+    the same round trip as the append (``transaction.atomic`` still runs its
+    ``on_commit`` callbacks when the block exits); anywhere else it changes nothing.
     """
     _check_in_transaction()
     prepared = [_prepare(kind=RecordKind.ACTION, **e) for e in entries]
-    return _append_prepared(prepared) if prepared else []
+    if not prepared:
+        return []
+    connection = transaction.get_connection()
+    commit = (
+        last
+        and connection.vendor == "postgresql"
+        and len(connection.atomic_blocks) == 1
+        and not connection.savepoint_ids
+        and not connection.needs_rollback
+    )
+    return _append_prepared(prepared, commit=commit)
 
 
 def log_access(

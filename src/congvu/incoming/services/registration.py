@@ -295,6 +295,7 @@ def incoming_register(
     log_actions(
         number_audit_entry(actor=a, issued=issued, unit=unit),
         audit_entry(a, "registered", document, after=snapshot(document)),
+        last=True,  # at the top level, the COMMIT goes with the append (ADR 0005)
     )
     return document
 
