@@ -68,14 +68,15 @@ def _citizens(count: int, rng: random.Random) -> list[dict]:
     from congvu.org.models import Unit
     from congvu.procedures.models import ProcedureVersion
 
-    citizens = list(User.objects.filter(username__startswith=CITIZEN_PREFIX).order_by("pk"))
-    if not citizens:
-        versions = list(ProcedureVersion.objects.order_by("pk")[:20])
-        units = list(Unit.objects.filter(kind="commune").order_by("pk")[:10]) or list(
-            Unit.objects.order_by("pk")[:10]
-        )
-        for n in range(count):
-            user = User.objects.create_user(
+    citizens = {u.username: u for u in User.objects.filter(username__startswith=CITIZEN_PREFIX)}
+    versions = list(ProcedureVersion.objects.order_by("pk")[:20])
+    units = list(Unit.objects.filter(kind="commune").order_by("pk")[:10]) or list(
+        Unit.objects.order_by("pk")[:10]
+    )
+    for n in range(count):
+        user = citizens.get(f"{CITIZEN_PREFIX}{n}")
+        if user is None:
+            user = citizens[f"{CITIZEN_PREFIX}{n}"] = User.objects.create_user(
                 username=f"{CITIZEN_PREFIX}{n}",
                 email=f"congdan{n}@example.vn",
                 kind="citizen",
@@ -83,6 +84,8 @@ def _citizens(count: int, rng: random.Random) -> list[dict]:
                 email_verified=True,
                 applicant_type="person",
             )
+        # Also after a regeneration of the documents, which deletes every dossier.
+        if not Dossier.objects.filter(applicant=user).exists():
             for k in range(3):
                 DossierFactory(
                     code=f"000.00.00.L00-261128-{n:04d}{k}",
@@ -91,7 +94,7 @@ def _citizens(count: int, rng: random.Random) -> list[dict]:
                     applicant=user,
                     applicant_name=user.full_name,
                 )
-            citizens.append(user)
+    citizens = sorted(citizens.values(), key=lambda u: u.pk)
     plan = []
     for user in citizens:
         tokens = list(Dossier.objects.filter(applicant=user).values_list("public_token", flat=True))
