@@ -249,7 +249,7 @@ def test_idle_session_expires(client, settings):
     start = timezone.now()
     _post_password(client, user.username)
     profile = reverse("accounts:profile")
-    # Activity keeps the session alive (SESSION_SAVE_EVERY_REQUEST)...
+    # Activity keeps the session alive (SessionRefreshMiddleware)...
     with time_machine.travel(start + datetime.timedelta(seconds=age - 60), tick=False):
         assert client.get(profile).status_code == 200
     with time_machine.travel(start + datetime.timedelta(seconds=2 * age - 120), tick=False):
@@ -259,6 +259,35 @@ def test_idle_session_expires(client, settings):
         response = client.get(profile)
         assert response.status_code == 302
         assert response["Location"].startswith(LOGIN)
+
+
+def test_session_is_renewed_once_per_interval(client, settings):
+    """Activity pushes the expiry back, but the session row is written once per interval."""
+    from django.contrib.sessions.models import Session
+
+    settings.SESSION_REFRESH_SECONDS = 60
+    user = PositionFactory().user
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _post_password(client, user.username)
+        profile = reverse("accounts:profile")
+        assert client.get(profile).status_code == 200
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    # Within the interval: no write, the expiry stays.
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        response = client.get(profile)
+        assert response.status_code == 200
+        assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.get(session_key=key).expire_date == first
+    # After it: the expiry moves to a full idle period from now.
+    later = start + datetime.timedelta(seconds=90)
+    with time_machine.travel(later, tick=False):
+        response = client.get(profile)
+        assert response.status_code == 200
+        assert settings.SESSION_COOKIE_NAME in response.cookies
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed == later + datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
 
 
 def test_signed_in_official_visiting_login_goes_home(client):

@@ -5,8 +5,10 @@ whose session has not passed an OTP check is sent to set up 2FA (no device
 yet) or to enter a code (device confirmed) before any internal page.
 """
 
+import time
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -65,3 +67,35 @@ class OfficialAreaMiddleware:
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
         url = reverse(name)
         return redirect(f"{url}?{query}" if query else url)
+
+
+#: Session key holding when the session's expiry was last pushed back (epoch seconds).
+REFRESHED_KEY = "_congvu_refreshed"
+
+
+class SessionRefreshMiddleware:
+    """Renew the idle timeout at most once per ``SESSION_REFRESH_SECONDS`` (phiên làm việc).
+
+    ``SESSION_SAVE_EVERY_REQUEST`` wrote the session row (an UPDATE and a
+    commit) on every page an official opened: a third of a page's queries. Here
+    the session is marked modified only when its last renewal is older than
+    the interval, so SessionMiddleware saves it (new expiry, new cookie) once a
+    minute of activity at most; a session then ends between
+    ``SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS`` and ``SESSION_COOKIE_AGE``
+    after the last request. Must sit right after SessionMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.modified or session.is_empty():
+            return response
+        now = int(time.time())
+        last = session.get(REFRESHED_KEY)
+        interval = getattr(settings, "SESSION_REFRESH_SECONDS", 60)
+        if not isinstance(last, int) or now - last >= interval or last > now:
+            session[REFRESHED_KEY] = now
+        return response
