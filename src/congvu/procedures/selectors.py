@@ -70,7 +70,7 @@ def legal_duration(version: ProcedureVersion, channel: str | None = None):
     """(value, unit) of the legal time for a submission ``channel``.
 
     The source lists a time per channel; the version's own time is the
-    shortest of them (see parsing._version_duration). A channel's own time is
+    shortest of them (see parsing.record._version_duration). A channel's own time is
     used when the catalogue has one for it.
     """
     if channel:
