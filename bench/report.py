@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench import loadreport
+
 HEADER = """# Benchmarks
 
 Written by `make bench` (`bench/run.py`) from the run below; do not edit by hand.
@@ -172,6 +174,9 @@ def write_report(bench, path: Path) -> None:
     notes = [f"- {r.where} {r.name}: {r.note}" for r in bench.results if "/" in r.note]
     if notes:
         lines += ["", "Writes over HTTP checked in the database afterwards:", ""] + notes
+    kept = loadreport.existing(path)
+    if kept:
+        lines += ["", kept]
     if bench.explains:
         lines += ["", "## Where a target was missed: EXPLAIN ANALYZE of the slowest query", ""]
         for key, text in bench.explains.items():

@@ -183,6 +183,11 @@ def main(argv=None) -> int:
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "load")
     parser.add_argument("--label", default="", help="name of this run in the output")
+    parser.add_argument(
+        "--report",
+        default=str(ROOT / "docs" / "benchmarks.md"),
+        help="the file whose load section this run rewrites; an empty value writes none",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
@@ -288,6 +293,11 @@ def main(argv=None) -> int:
         f"target (>= {TARGET_RPS} req/s, p95 <= {TARGET_P95_MS} ms, no errors): "
         f"{'met' if result['target_met'] else 'NOT met'}"
     )
+    if args.report:
+        from bench import loadreport
+
+        loadreport.splice(Path(args.report), loadreport.render(result, TARGET_RPS, TARGET_P95_MS))
+        print(f"load: wrote the load section of {args.report}")
     return 0
 
 
