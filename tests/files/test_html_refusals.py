@@ -35,6 +35,7 @@ from tests.onestop.conftest import (  # noqa: F401 - fixtures of a received doss
     submit,
     version,
 )
+from tests.onestop.test_pages import walk_in_form
 from tests.onestop.test_portal_submit import (
     make_citizen,
     make_commune,
@@ -84,44 +85,11 @@ def test_walk_in_registration_with_a_refused_file_is_a_400(
     papers = {f"paper_{p.pk}": "on" for p in version.papers.filter(required=True)}
     response = client.post(
         reverse("onestop:register"),
-        {
-            "procedure": procedure.pk,
-            "receiving_unit": commune.pk,
-            "channel": "direct",
-            "name": "Phạm Văn D",
-            "type": "person",
-            "phone": "0987654321",
-            "result_delivery": "office",
-            **papers,
-            f"file_{first.pk}": bad_upload(),
-        },
+        walk_in_form(procedure, commune, **papers, **{f"file_{first.pk}": bad_upload()}),
     )
     assert response.status_code == 400
     assert refusal_message() in text(response)
     assert not Dossier.objects.filter(applicant_name="Phạm Văn D").exists()
-
-
-def test_walk_in_registration_missing_a_paper_is_a_400(
-    client, procedure, version, commune, officer
-):
-    client.force_login(officer)
-    response = client.post(
-        reverse("onestop:register"),
-        {
-            "procedure": procedure.pk,
-            "receiving_unit": commune.pk,
-            "channel": "direct",
-            "name": "Phạm Văn D",
-            "type": "person",
-            "phone": "0987654321",
-            "result_delivery": "office",
-        },
-    )
-    assert response.status_code == 400
-    assert "Thiếu giấy tờ bắt buộc" in text(response)
-    # The first visit and the choice of a procedure are plain pages.
-    assert client.get(reverse("onestop:register")).status_code == 200
-    assert client.get(reverse("onestop:register"), {"procedure": procedure.pk}).status_code == 200
 
 
 def test_supplement_at_the_desk_with_a_refused_file_is_a_400(client, received, officer):

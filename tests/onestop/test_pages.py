@@ -98,22 +98,28 @@ def test_walk_in_registration_page(client, procedure, version, commune, officer)
     assert dossier.papers.filter(file__isnull=False).count() == 1
 
 
+def walk_in_form(procedure, commune, **extra) -> dict:
+    """The walk-in registration form of one applicant, with ``extra`` fields (papers, files)."""
+    return {
+        "procedure": procedure.pk,
+        "receiving_unit": commune.pk,
+        "channel": "direct",
+        "name": "Phạm Văn D",
+        "type": "person",
+        "phone": "0987654321",
+        "result_delivery": "office",
+        **extra,
+    }
+
+
 def test_walk_in_missing_paper_is_shown(client, procedure, version, commune, officer):
     client.force_login(officer)
-    response = client.post(
-        reverse("onestop:register"),
-        {
-            "procedure": procedure.pk,
-            "receiving_unit": commune.pk,
-            "channel": "direct",
-            "name": "Phạm Văn D",
-            "type": "person",
-            "phone": "0987654321",
-            "result_delivery": "office",
-        },
-    )
+    response = client.post(reverse("onestop:register"), walk_in_form(procedure, commune))
     assert response.status_code == 400
     assert "Thiếu giấy tờ bắt buộc" in response.content.decode()
+    # The first visit and the choice of a procedure are plain pages.
+    assert client.get(reverse("onestop:register")).status_code == 200
+    assert client.get(reverse("onestop:register"), {"procedure": procedure.pk}).status_code == 200
 
 
 def test_my_steps_and_counters(client, received, officer, specialist):
