@@ -11,7 +11,7 @@ databases get the plain ``IN``.
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.db.models.lookups import In
 
 
@@ -26,4 +26,8 @@ class InArray(In):
 
 def in_subquery(field: str, queryset) -> InArray:
     """A condition for ``filter()``/``Q()``: ``field`` is one of the values of ``queryset``."""
+    # A membership test never needs the subquery's default ordering, and PostgreSQL
+    # would sort the array for nothing (Django clears it only on the ``__in`` path).
+    if isinstance(queryset, QuerySet) and not queryset.query.is_sliced:
+        queryset = queryset.order_by()
     return InArray(F(field), queryset)

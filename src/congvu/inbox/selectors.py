@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.core.authz import Actor, as_actor
 from congvu.core.lookups import in_subquery
+from congvu.core.sqlcache import SQLCache
 from congvu.incoming import selectors as incoming
 from congvu.incoming.constants import Status
 from congvu.outgoing import selectors as outgoing
@@ -208,30 +209,70 @@ def category_queryset(actor, key: str):
     return qs.order_by(*order)
 
 
+#: The compiled count statements of the inbox, per :func:`_sql_key` (congvu.core.sqlcache).
+COUNT_SQL = SQLCache()
+
+
+def actor_key(actor: Actor) -> tuple:
+    """Every fact of the actor that the inbox's SQL text depends on (its cache key).
+
+    The scopes (``restrict()`` policies) and the categories' conditions read
+    only these: the user and its kind, the roles per unit (delegated roles
+    included), the administered subtrees and the clearance. ``Actor`` carries
+    nothing else; ``tests/inbox/test_sql_cache.py`` fails when it gains a field.
+    """
+    user = actor.user
+    return (
+        actor.user_id,
+        getattr(user, "kind", None),
+        bool(getattr(user, "is_superuser", False)),
+        bool(getattr(user, "is_active", False)),
+        tuple(sorted((unit, tuple(sorted(roles))) for unit, roles in actor.roles.items())),
+        tuple(sorted(actor.admin_unit_ids)),
+        actor.clearance,
+    )
+
+
+def _sql_key(actor: Actor, kind: str, keys: tuple[str, ...]) -> tuple:
+    """What the count SQL of ``keys`` depends on: the actor, today, and the working-day
+    calendar through the registration cut-off of "Quá hạn" (an override changes it)."""
+    today = timezone.localdate()
+    return (kind, keys, actor_key(actor), today, incoming.same_day_cutoff(today))
+
+
 def count_categories(actor, categories) -> dict[str, int]:
     """Category key → count for ``categories``: one query per kind (văn bản đến, đi).
 
     The scope is narrowed by the ``OR`` of the conditions (so the indexes of
     each condition still answer) and each category counts the rows that meet
     its own condition: the same rows as ``category.queryset(actor).count()``.
+    Building that query costs more CPU than running it, so its compiled SQL is
+    kept per :func:`_sql_key` (``COUNT_SQL``); the counts are always read fresh.
     """
     a = as_actor(actor)
     counts: dict[str, int] = {}
     for kind in (INCOMING, OUTGOING):
-        conditions = {c.key: c.condition(a) for c in categories if c.kind == kind}
-        if not conditions:
-            continue
-        scope = SCOPES[kind](a).select_related(None).order_by()
-        if len(conditions) == 1:
-            ((key, condition),) = conditions.items()
-            counts[key] = scope.filter(condition).count()
+        chosen = tuple(c for c in categories if c.kind == kind)
+        if not chosen:
             continue
         counts.update(
-            scope.filter(reduce(or_, conditions.values())).aggregate(
-                **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
+            COUNT_SQL.fetch_row(
+                _sql_key(a, kind, tuple(c.key for c in chosen)),
+                lambda kind=kind, chosen=chosen: _count_kind(a, kind, chosen),
             )
         )
     return {c.key: counts[c.key] for c in categories}
+
+
+def _count_kind(actor: Actor, kind: str, categories) -> dict[str, int]:
+    conditions = {c.key: c.condition(actor) for c in categories}
+    scope = SCOPES[kind](actor).select_related(None).order_by()
+    if len(conditions) == 1:
+        ((key, condition),) = conditions.items()
+        return scope.filter(condition).aggregate(**{key: Count("pk")})
+    return scope.filter(reduce(or_, conditions.values())).aggregate(
+        **{key: Count("pk", filter=condition) for key, condition in conditions.items()}
+    )
 
 
 def inbox_counts(actor) -> dict[str, int]:
