@@ -6,18 +6,19 @@ import datetime
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
 from congvu.core.authz import Actor, as_actor
 from congvu.inbox import selectors
-from congvu.inbox.selectors import COUNT_SQL, actor_key, inbox_counts
+from congvu.inbox.selectors import COUNT_SQL, LIST_SQL, actor_key, inbox_counts, inbox_list
 from congvu.incoming.calendar import previous_working_day
 from congvu.incoming.selectors import same_day_cutoff
 from congvu.workdays.services import override_create
 from tests.factories import PositionFactory, UserFactory
 from tests.incoming.factories import AssignmentFactory, IncomingDocumentFactory
+from tests.outgoing.factories import OutgoingDocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +26,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def cold_cache():
     COUNT_SQL.clear()
+    LIST_SQL.clear()
     yield
     COUNT_SQL.clear()
+    LIST_SQL.clear()
 
 
 def fresh(user):
@@ -120,6 +123,48 @@ def test_tomorrow_is_a_new_key(commune, monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert inbox_counts(fresh(commune.clerk))["overdue"] == 1
     assert COUNT_SQL.misses >= 2
+
+
+def test_a_page_is_read_fresh_from_its_kept_statement(commune, monkeypatch):
+    days_ago = timezone.localdate() - datetime.timedelta(days=2)
+    first = AssignmentFactory(
+        document__unit=commune.unit, document__deadline=days_ago, user=commune.specialist
+    ).document
+    (item,) = inbox_list(fresh(commune.specialist), "process")
+    assert (item.pk, item.deadline, item.overdue) == (first.pk, days_ago, True)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the kept SQL should have been used")
+
+    monkeypatch.setattr(selectors, "category_queryset", never)
+    second = AssignmentFactory(
+        document__unit=commune.unit, document__urgency=3, user=commune.specialist
+    ).document
+    items = inbox_list(fresh(commune.specialist), "process")
+    assert [i.pk for i in items] == [second.pk, first.pk]  # Hỏa tốc first
+    # Dates come back as dates on every backend (SQLite returns text: its converters apply).
+    assert isinstance(items[1].date, datetime.date)
+    assert items[1].deadline == days_ago
+    assert items[0].urgency_label
+    with translation.override("en"):
+        assert inbox_list(fresh(commune.specialist), "process")[0].status_label != (
+            items[0].status_label
+        )
+    assert LIST_SQL.hits >= 2
+
+
+def test_outgoing_rows_and_pages(commune):
+    drafts = [
+        OutgoingDocumentFactory(unit=commune.unit, approved=True, subject=f"Chờ phát hành {n}")
+        for n in range(3)
+    ]
+    clerk = fresh(commune.clerk)
+    page_one = inbox_list(clerk, "issue", limit=2)
+    page_two = inbox_list(clerk, "issue", limit=2, offset=2)
+    assert [i.pk for i in page_one + page_two] == [d.pk for d in drafts]
+    assert page_one[0].unit_name == commune.unit.name
+    assert page_one[0].date == timezone.localtime(drafts[0].created_at).date()
+    assert len(LIST_SQL) == 2
 
 
 def test_the_cache_is_bounded():

@@ -29,7 +29,7 @@ class SQLCache:
 
     def __init__(self, maxsize: int = 4096):
         self.maxsize = maxsize
-        self._entries: OrderedDict[Hashable, tuple[str, tuple]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -42,7 +42,7 @@ class SQLCache:
             self._entries.clear()
             self.hits = self.misses = 0
 
-    def get(self, key: Hashable) -> tuple[str, tuple] | None:
+    def get(self, key: Hashable) -> tuple | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None:
@@ -52,7 +52,7 @@ class SQLCache:
                 self.misses += 1
             return entry
 
-    def put(self, key: Hashable, entry: tuple[str, tuple]) -> None:
+    def put(self, key: Hashable, entry: tuple) -> None:
         with self._lock:
             self._entries[key] = entry
             self._entries.move_to_end(key)
@@ -89,4 +89,46 @@ class SQLCache:
             result = run()
         if len(captured) == 1:
             self.put(full_key, captured[0])
+        return result
+
+    def fetch_rows(self, key: Hashable, build: Callable[[], object]) -> list[tuple]:
+        """The rows of a ``values_list()`` queryset that ``build()`` returns, as tuples.
+
+        On a miss the queryset is compiled and run here, and its statement kept
+        with its selected columns; on a hit the statement runs directly. Either
+        way the backend's converters of those columns apply (SQLite returns dates
+        as text), looked up on the connection in use.
+        """
+        entry = self.get(key)
+        if entry is None:
+            queryset = build()
+            compiler = queryset.query.get_compiler(using=queryset.db)
+            sql, params = compiler.as_sql()
+            columns = tuple(s[0] for s in compiler.select[: compiler.col_count])
+            entry = (sql, tuple(params), columns, queryset.db)
+            self.put(key, entry)
+        sql, params, columns, using = entry
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        converters = [
+            (i, convert, column)
+            for i, column in enumerate(columns)
+            if (
+                convert := connection.ops.get_db_converters(column)
+                + column.get_db_converters(connection)
+            )
+        ]
+        if not converters:
+            return [tuple(row) for row in rows]
+        result = []
+        for row in rows:
+            row = list(row)
+            for i, functions, column in converters:
+                value = row[i]
+                for function in functions:
+                    value = function(value, column, connection)
+                row[i] = value
+            result.append(tuple(row))
         return result

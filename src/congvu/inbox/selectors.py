@@ -12,6 +12,7 @@ each count has exactly the membership of its list.
 from __future__ import annotations
 
 import datetime
+import functools
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +32,9 @@ from congvu.core.lookups import in_subquery
 from congvu.core.sqlcache import SQLCache
 from congvu.incoming import selectors as incoming
 from congvu.incoming.constants import Status
+from congvu.incoming.models import IncomingDocument
 from congvu.outgoing import selectors as outgoing
+from congvu.outgoing.models import OutgoingDocument
 
 INCOMING = "incoming"
 OUTGOING = "outgoing"
@@ -211,6 +214,8 @@ def category_queryset(actor, key: str):
 
 #: The compiled count statements of the inbox, per :func:`_sql_key` (congvu.core.sqlcache).
 COUNT_SQL = SQLCache()
+#: The compiled statement of each page of each category, per :func:`_sql_key`.
+LIST_SQL = SQLCache()
 
 
 def actor_key(actor: Actor) -> tuple:
@@ -233,11 +238,12 @@ def actor_key(actor: Actor) -> tuple:
     )
 
 
-def _sql_key(actor: Actor, kind: str, keys: tuple[str, ...]) -> tuple:
-    """What the count SQL of ``keys`` depends on: the actor, today, and the working-day
-    calendar through the registration cut-off of "Quá hạn" (an override changes it)."""
+def _sql_key(actor: Actor, *what) -> tuple:
+    """What the SQL of a count or a page (``what``) depends on: the actor, today, and the
+    working-day calendar through the registration cut-off of "Quá hạn" (an override
+    changes it)."""
     today = timezone.localdate()
-    return (kind, keys, actor_key(actor), today, incoming.same_day_cutoff(today))
+    return (*what, actor_key(actor), today, incoming.same_day_cutoff(today))
 
 
 def count_categories(actor, categories) -> dict[str, int]:
@@ -313,38 +319,50 @@ class InboxItem:
         return self.deadline.strftime("%d/%m/%Y") if self.deadline else ""
 
 
-def _incoming_item(doc, today, url: str) -> InboxItem:
+@functools.cache
+def _choices(model, name: str) -> dict:
+    """Value → (lazy) label of a field's choices: ``get_FOO_display()`` without the instance."""
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+def _label(model, name: str, value) -> str:
+    return str(_choices(model, name).get(value, value))
+
+
+def _incoming_item(row, today, url: str) -> InboxItem:
+    pk, number_notation, subject, issuer_name, urgency, secrecy, deadline, arrival, status = row
     return InboxItem(
         kind=INCOMING,
-        pk=doc.pk,
-        number_notation=doc.number_notation,
-        subject=doc.subject,
-        unit_name=doc.issuer_name,
-        urgency=doc.urgency,
-        urgency_label=doc.get_urgency_display() if doc.urgency else "",
-        secrecy=doc.secrecy,
-        deadline=doc.deadline,
-        date=doc.arrival_date,
-        status_label=doc.get_status_display(),
-        url=url.format(pk=doc.pk),
-        overdue=bool(doc.deadline and doc.deadline < today),
+        pk=pk,
+        number_notation=number_notation,
+        subject=subject,
+        unit_name=issuer_name,
+        urgency=urgency,
+        urgency_label=_label(IncomingDocument, "urgency", urgency) if urgency else "",
+        secrecy=secrecy,
+        deadline=deadline,
+        date=arrival,
+        status_label=_label(IncomingDocument, "status", status),
+        url=url.format(pk=pk),
+        overdue=bool(deadline and deadline < today),
     )
 
 
-def _outgoing_item(doc, today, url: str) -> InboxItem:
+def _outgoing_item(row, today, url: str) -> InboxItem:
+    pk, number_notation, subject, unit_name, urgency, secrecy, created_at, status = row
     return InboxItem(
         kind=OUTGOING,
-        pk=doc.pk,
-        number_notation=doc.number_notation,
-        subject=doc.subject,
-        unit_name=doc.unit.name,
-        urgency=doc.urgency,
-        urgency_label=doc.get_urgency_display() if doc.urgency else "",
-        secrecy=doc.secrecy,
+        pk=pk,
+        number_notation=number_notation,
+        subject=subject,
+        unit_name=unit_name,
+        urgency=urgency,
+        urgency_label=_label(OutgoingDocument, "urgency", urgency) if urgency else "",
+        secrecy=secrecy,
         deadline=None,
-        date=timezone.localtime(doc.created_at).date() if doc.created_at else None,
-        status_label=doc.get_status_display(),
-        url=url.format(pk=doc.pk),
+        date=timezone.localtime(created_at).date() if created_at else None,
+        status_label=_label(OutgoingDocument, "status", status),
+        url=url.format(pk=pk),
         overdue=False,
     )
 
@@ -356,17 +374,21 @@ def _detail_url(name: str) -> str:
 
 
 def inbox_list(actor, category: str, limit: int = 20, offset: int = 0) -> list[InboxItem]:
-    """One page of a category, urgent first then by deadline (one query)."""
-    qs = category_queryset(actor, category)
+    """One page of a category, urgent first then by deadline (one query, its SQL kept
+    like the counts' in ``LIST_SQL``; the rows are read fresh)."""
+    if category not in _BY_KEY:
+        raise ValueError(f"Unknown inbox category {category!r}")
+    a = as_actor(actor)
     kind = _BY_KEY[category].kind
     today = timezone.localdate()
     if kind == INCOMING:
-        qs, make, url = qs.select_related(None), _incoming_item, _detail_url("incoming:detail")
+        make, url = _incoming_item, _detail_url("incoming:detail")
     else:
-        qs, make, url = (
-            qs.select_related(None).select_related("unit"),
-            _outgoing_item,
-            _detail_url("outgoing:detail"),
-        )
-    qs = qs.only(*LIST_FIELDS[kind])
-    return [make(doc, today, url) for doc in qs[offset : offset + limit]]
+        make, url = _outgoing_item, _detail_url("outgoing:detail")
+
+    def build():
+        qs = category_queryset(a, category).values_list("pk", *LIST_FIELDS[kind])
+        return qs[offset : offset + limit]
+
+    rows = LIST_SQL.fetch_rows(_sql_key(a, category, offset, limit), build)
+    return [make(row, today, url) for row in rows]
