@@ -213,9 +213,9 @@ def category_queryset(actor, key: str):
 
 
 #: The compiled count statements of the inbox, per :func:`_sql_key` (congvu.core.sqlcache).
-COUNT_SQL = SQLCache()
+COUNT_SQL = SQLCache(maxsize=2048)
 #: The compiled statement of each page of each category, per :func:`_sql_key`.
-LIST_SQL = SQLCache()
+LIST_SQL = SQLCache(maxsize=1024)
 
 
 def actor_key(actor: Actor) -> tuple:
