@@ -110,6 +110,18 @@ def status_label(kind: str, status: str) -> str:
         return status
 
 
+#: The columns :func:`to_hits` reads.
+HIT_FIELDS = (
+    "kind",
+    "object_id",
+    "number_notation",
+    "subject",
+    "issuer",
+    "date",
+    "status",
+    "secrecy",
+    "content",
+)
 _DETAIL = {Kind.INCOMING: "incoming:detail", Kind.OUTGOING: "outgoing:detail"}
 
 
@@ -138,6 +150,8 @@ def _page(qs, offset: int, limit: int) -> tuple[list, int]:
     """One page and the total in one query: ``COUNT(*) OVER ()`` is computed over every
     matching row before the LIMIT, so the text match and the scope run once, not twice
     (a separate ``count()``). Past the last page there is no row to carry it: count then."""
+    # Only what a hit shows: ``body`` (the folded copy) and ``access`` stay in the table.
+    qs = qs.only(*HIT_FIELDS)
     rows = list(qs.annotate(total_matches=Window(Count("pk")))[offset : offset + limit])
     if rows:
         return rows, rows[0].total_matches

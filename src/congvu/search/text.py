@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -27,7 +28,9 @@ def query_terms(query: str) -> list[str]:
     return seen
 
 
+@functools.lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
+    # Cached: a page of hits folds tens of thousands of characters from a small alphabet.
     ch = "d" if ch in "đĐ" else ch
     decomposed = unicodedata.normalize("NFD", ch)
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
