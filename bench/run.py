@@ -189,6 +189,20 @@ class Bench(OneStopOps):
             self.measure_inprocess(
                 "inbox", f"inbox ({role})", self.inbox_op(user.pk), TARGETS["inbox"]
             )
+        # The rows above reuse the kept SQL (congvu.core.sqlcache), as every request after
+        # a user's first of the day does; this one builds it every time.
+        from congvu.inbox.selectors import COUNT_SQL, LIST_SQL
+
+        warm = self.inbox_op(self.actors["leader"].pk)
+
+        def cold():
+            COUNT_SQL.clear()
+            LIST_SQL.clear()
+            return warm()
+
+        self.measure_inprocess(
+            "inbox", "inbox (leader, SQL built: first request of the day)", cold, TARGETS["inbox"]
+        )
 
     def run_search(self) -> None:
         for role, queries in (("leader", SEARCHES), ("specialist", SEARCHES[:1])):
