@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 
+from congvu.onestop.constants import PauseReason
+from congvu.onestop.models import ClockPause, Rating
 from congvu.stats.selectors import Period, dossier_statistics
 
 from .conftest import EXPECTED_COMMUNE, at
@@ -57,6 +59,25 @@ def test_by_field_and_procedure_filter(world):
         unit_ids=None, period=MARCH, field_id=world["field_a"].pk, now=at(4, 15)
     )
     assert by_field.total.values["received"] == 9
+
+
+@pytest.mark.django_db
+def test_pause_and_rating_of_one_dossier_count_it_once(world):
+    """A dossier with both a covering pause and a rating is still counted once.
+
+    #7 (paused at the end of March, after an earlier pause that ended) is rated
+    in March: still one paused dossier, and its rating counts. #9 (closed in
+    February, not counted in March) is rated in March: its rating does not count.
+    """
+    d = world["d"]
+    ClockPause.objects.create(
+        dossier=d[7], reason=PauseReason.SUPPLEMENT, started_at=at(3, 6), ended_at=at(3, 8)
+    )
+    Rating.objects.create(dossier=d[7], score=4, rated_at=at(3, 25))
+    Rating.objects.create(dossier=d[9], score=3, rated_at=at(3, 2))
+    table = dossier_statistics(unit_ids={world["commune"].pk}, period=MARCH, now=at(4, 15))
+    expected = dict(EXPECTED_COMMUNE, rating_count=3, rating_average=round((5 + 2 + 4) / 3, 2))
+    assert _values(table.total) == expected
 
 
 @pytest.mark.django_db
