@@ -175,6 +175,7 @@ def dossier_rows(rng, n: int, unit_ids, versions, today: datetime.date, code=Non
             "finished_at": finished,
             "returned_at": closed if status == "returned" else None,
             "closed_at": closed,
+            "paused_at": pause[1] if pause and pause[2] is None else None,
             "outcome": outcome,
             "created_at": submitted,
             "updated_at": closed or submitted,

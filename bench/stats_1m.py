@@ -93,7 +93,9 @@ def add_payments_and_ratings(rng, out=print):
         cur.execute(
             "DELETE FROM payments_payment WHERE reference LIKE 'BENCH%%';"
             f"DELETE FROM onestop_rating WHERE dossier_id IN "
-            f"(SELECT id FROM onestop_dossier WHERE code LIKE '{PREFIX}-%%')"
+            f"(SELECT id FROM onestop_dossier WHERE code LIKE '{PREFIX}-%%');"
+            f"UPDATE onestop_dossier SET rating_score = NULL, rated_at = NULL "
+            f"WHERE code LIKE '{PREFIX}-%%' AND rated_at IS NOT NULL"
         )
         cur.execute(
             f"""
@@ -117,6 +119,14 @@ def add_payments_and_ratings(rng, out=print):
             """
         )
         out(f"ratings: {cur.rowcount:,}")
+        # As dossier_rate does: the rating's copy on the dossier, which the statistics read.
+        cur.execute(
+            f"""
+            UPDATE onestop_dossier d SET rating_score = r.score, rated_at = r.rated_at
+            FROM onestop_rating r WHERE r.dossier_id = d.id AND d.code LIKE '{PREFIX}-%%'
+            AND d.rated_at IS DISTINCT FROM r.rated_at
+            """
+        )
     vacuum_analyze()
 
 
@@ -237,6 +247,9 @@ def main(argv=None):
     )
     year = Period(datetime.date(args.today.year, 1, 1), args.today)
     quarter = Period(args.today - datetime.timedelta(days=91), args.today)
+    last_year = Period(
+        datetime.date(args.today.year - 1, 1, 1), datetime.date(args.today.year - 1, 12, 31)
+    )
     now = datetime.datetime.combine(args.today, datetime.time(17), tzinfo=TZ)
     every = set(unit_ids) | {province.pk}
     one = {unit_ids[0]}
@@ -265,6 +278,12 @@ def main(argv=None):
         (
             "one commune, this year, by field",
             {"unit_ids": one, "period": year, "group_by": "field"},
+        ),
+        # A past period: the pauses that covered its end and have ended since are read
+        # from the pauses (a running period's paused dossiers come from their rows).
+        (
+            "province, last year, by unit",
+            {"unit_ids": every, "period": last_year, "group_by": "unit"},
         ),
     ]:
         results[label] = measure(

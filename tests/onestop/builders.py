@@ -7,7 +7,7 @@ transitions themselves go through ``congvu.onestop.services``.
 """
 
 from congvu.onestop.constants import DossierStatus, PauseReason
-from congvu.onestop.models import ClockPause
+from congvu.onestop.models import ClockPause, Dossier, Rating
 from tests.factories import DossierFactory
 
 PAUSE_REASON = {
@@ -31,7 +31,17 @@ def dossier_row(*, pauses=(), **kwargs):
         ClockPause.objects.create(
             dossier=dossier, reason=reason[0], started_at=started_at, ended_at=ended_at
         )
+        if ended_at is None:  # as open_pause keeps it
+            Dossier.objects.filter(pk=dossier.pk).update(paused_at=started_at)
+            dossier.paused_at = started_at
     return dossier
+
+
+def rating_row(dossier, *, score: int, rated_at):
+    """A rating (Rating) as ``dossier_rate`` writes it: the row and its copy on the dossier."""
+    rating = Rating.objects.create(dossier=dossier, score=score, rated_at=rated_at)
+    Dossier.objects.filter(pk=dossier.pk).update(rating_score=score, rated_at=rated_at)
+    return rating
 
 
 def process_to_done(dossier, *, officer, leader, when=None):

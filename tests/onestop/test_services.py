@@ -10,7 +10,7 @@ from congvu.files.models import StoredFile
 from congvu.inbox.models import Notification
 from congvu.onestop import services, sms
 from congvu.onestop.constants import DossierStatus, FormCode, PauseReason
-from congvu.onestop.models import ClockPause, DossierCounter, DossierForm, Rating
+from congvu.onestop.models import ClockPause, Dossier, DossierCounter, DossierForm, Rating
 from congvu.onestop.selectors import available_actions, control_sheet_rows, desk_queue
 from tests.factories import PositionFactory, UnitFactory
 
@@ -179,6 +179,8 @@ def test_supplement_pauses_and_resume_pushes_due(received, officer, citizen):
     assert dossier.status == DossierStatus.SUPPLEMENT and dossier.national_status == 5
     pause = ClockPause.objects.get(dossier=dossier)
     assert pause.reason == PauseReason.SUPPLEMENT and pause.ended_at is None
+    # The open pause's start is kept on the dossier row for the statistics.
+    assert Dossier.objects.get(pk=dossier.pk).paused_at == at(3, 3, 9, 30)
     form = dossier.forms.get(form=FormCode.SUPPLEMENT)
     assert form.content["items"] == ["Bản sao CCCD"]
     dossier = services.dossier_supplement_answer(
@@ -187,6 +189,7 @@ def test_supplement_pauses_and_resume_pushes_due(received, officer, citizen):
     pause.refresh_from_db()
     assert pause.ended_at == at(3, 4, 9, 30)
     assert dossier.status == DossierStatus.RECEIVED
+    assert dossier.paused_at is None and Dossier.objects.get(pk=dossier.pk).paused_at is None
     # Paused one working day (8 h): due moves from Thu 09:30 to Fri 09:30.
     assert dossier.due_at == at(3, 6, 9, 30)
     assert dossier.papers.filter(round=1).count() == 1
@@ -284,9 +287,43 @@ def test_rating_once_after_result(received, officer, leader, citizen):
     assert err.value.code == "invalid_score"
     rating = services.dossier_rate(actor=citizen, dossier=d, score=4, comment="Tốt")
     assert isinstance(rating, Rating) and rating.score == 4
+    # The statistics read the rating from the dossier row, written in the same transaction.
+    d.refresh_from_db()
+    assert (d.rating_score, d.rated_at) == (4, rating.rated_at)
     with pytest.raises(TransitionNotAllowed) as err:
         services.dossier_rate(actor=citizen, dossier=d, score=5)
     assert err.value.code == "already_rated"
+    d.refresh_from_db()
+    assert d.rating_score == 4
+
+
+def test_backfill_copies_existing_ratings_and_open_pauses(
+    received, submit, officer, leader, citizen
+):
+    """Data migration onestop 0007: ratings and open pauses from before the copies existed."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    paused = services.dossier_request_supplement(
+        actor=officer, dossier=received, items=["Bản sao CCCD"], when=at(3, 3, 9, 30)
+    )
+    d = services.dossier_supplement_answer(
+        actor=citizen, dossier=paused, uploads=[("CCCD", pdf())], when=at(3, 4, 9, 30)
+    )
+    d = services.dossier_step_complete(actor=officer, dossier=d)
+    d = services.dossier_step_complete(actor=leader, dossier=d)
+    d = services.dossier_finish(actor=leader, dossier=d)
+    rating = services.dossier_rate(actor=citizen, dossier=d, score=3)
+    other = services.dossier_accept(actor=officer, dossier=submit(), when=at(3, 5, 9))
+    other = services.dossier_stop(actor=officer, dossier=other, reason="Chờ ý kiến liên ngành")
+    Dossier.objects.update(rating_score=None, rated_at=None, paused_at=None)
+    import_module("congvu.onestop.migrations.0007_dossier_stats_backfill").backfill(apps, None)
+    d.refresh_from_db()
+    other.refresh_from_db()
+    assert (d.rating_score, d.rated_at, d.paused_at) == (3, rating.rated_at, None)
+    open_pause = ClockPause.objects.get(dossier=other, ended_at__isnull=True)
+    assert (other.rating_score, other.paused_at) == (None, open_pause.started_at)
 
 
 def test_assign_checks_the_unit(received, officer, specialist, leader, outsider):

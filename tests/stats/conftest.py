@@ -24,14 +24,13 @@ from django.utils import timezone
 
 import pytest
 
-from congvu.onestop.models import Rating
 from congvu.payments.models import Payment
 from tests.factories import (
     ProcedureFieldFactory,
     ProcedureVersionFactory,
     UnitFactory,
 )
-from tests.onestop.builders import dossier_row
+from tests.onestop.builders import dossier_row, rating_row
 
 TZ = timezone.get_fixed_timezone(7 * 60)
 
@@ -114,9 +113,9 @@ def world(db):
             created_at=at(3, 5),
             paid_at=paid,
         )
-    Rating.objects.create(dossier=d[2], score=5, rated_at=at(3, 12))
-    Rating.objects.create(dossier=d[3], score=2, rated_at=at(3, 21))
-    Rating.objects.create(dossier=d[1], score=1, rated_at=at(4, 2))  # after the period
+    rating_row(d[2], score=5, rated_at=at(3, 12))
+    rating_row(d[3], score=2, rated_at=at(3, 21))
+    rating_row(d[1], score=1, rated_at=at(4, 2))  # after the period
     return {
         "commune": commune,
         "other": other,

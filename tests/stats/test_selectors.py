@@ -5,8 +5,9 @@ import datetime
 import pytest
 
 from congvu.onestop.constants import PauseReason
-from congvu.onestop.models import ClockPause, Rating
+from congvu.onestop.models import ClockPause
 from congvu.stats.selectors import Period, dossier_statistics
+from tests.onestop.builders import rating_row
 
 from .conftest import EXPECTED_COMMUNE, at
 
@@ -73,8 +74,8 @@ def test_pause_and_rating_of_one_dossier_count_it_once(world):
     ClockPause.objects.create(
         dossier=d[7], reason=PauseReason.SUPPLEMENT, started_at=at(3, 6), ended_at=at(3, 8)
     )
-    Rating.objects.create(dossier=d[7], score=4, rated_at=at(3, 25))
-    Rating.objects.create(dossier=d[9], score=3, rated_at=at(3, 2))
+    rating_row(d[7], score=4, rated_at=at(3, 25))
+    rating_row(d[9], score=3, rated_at=at(3, 2))
     table = dossier_statistics(unit_ids={world["commune"].pk}, period=MARCH, now=at(4, 15))
     expected = dict(EXPECTED_COMMUNE, rating_count=3, rating_average=round((5 + 2 + 4) / 3, 2))
     assert _values(table.total) == expected

@@ -153,6 +153,17 @@ class Dossier(models.Model):
     outcome = models.CharField(
         _("kết quả xử lý"), max_length=10, choices=StepOutcome.choices, blank=True
     )
+    # The applicant's rating (Rating), copied here by dossier_rate in the same transaction:
+    # the statistics count ratings in the same pass over the covering index as
+    # everything else instead of joining a million dossiers to the ratings
+    # (docs/onestop.md, "Statistics").
+    rating_score = models.PositiveSmallIntegerField(
+        _("mức độ hài lòng"), null=True, blank=True, editable=False
+    )
+    rated_at = models.DateTimeField(_("thời điểm đánh giá"), null=True, blank=True, editable=False)
+    # The start of the open ClockPause, if any (kept by open_pause/close_pause in the same
+    # transaction): the statistics tell a dossier paused now from the row, without a join.
+    paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True, editable=False)
     # Sổ theo dõi hồ sơ: quyển số (the year) and số thứ tự in the receiving unit's book.
     book_year = models.PositiveSmallIntegerField(null=True, blank=True)
     book_number = models.PositiveIntegerField(null=True, blank=True)
@@ -205,6 +216,9 @@ class Dossier(models.Model):
                     "extended_due_at",
                     "procedure",
                     "id",
+                    "rating_score",
+                    "rated_at",
+                    "paused_at",
                 ],
                 name="onestop_recv_at_idx",
             ),

@@ -17,14 +17,14 @@ begins is counted once:
 
 Every category is judged as of the end of the period, not from the current
 status: a dossier paused then but running now is paused in that period, one
-finished or refused after it was open then. The pause covering that moment
-comes in as one filtered LEFT JOIN (a hash join on PostgreSQL: one pass over
-the pauses, not a sub-query per dossier).
+finished or refused after it was open then. A pause still open is read from
+the dossier's row (``paused_at``); one that covered that moment and has ended
+since comes from the pauses (none for a period still running).
 
 Also: the share of new dossiers filed online, the share of payments made
-online, and satisfaction (ratings in the period). Everything is one
-aggregate query per table (GROUP BY), so a province's year out of a million
-dossiers takes about half a second on PostgreSQL (docs/onestop.md).
+online, and satisfaction (ratings given in the period, read from the dossier
+row). One pass over the dossiers (GROUP BY), one over the pauses covering the
+period's end, one over the payments (docs/onestop.md, "Statistics").
 """
 
 from __future__ import annotations
@@ -206,18 +206,30 @@ def _code(name: str) -> Value:
     return Value(cells.index(name))
 
 
-def _covering_pause(moment) -> FilteredRelation:
-    """The pause (tạm dừng) that covers ``moment``, if any: at most one, as pauses never overlap."""
-    return FilteredRelation(
-        "pauses",
-        condition=Q(pauses__started_at__lt=moment)
-        & (Q(pauses__ended_at__isnull=True) | Q(pauses__ended_at__gte=moment)),
+def _paused_state(mark) -> Case:
+    """Paused overdue: already past the due moment when the clock stopped.
+
+    The stored due moment stays while a pause is open and moves by the pause's
+    office time when it ends, so "due before the start of an open pause" and
+    "due before the end of a closed one" are the same test (``mark``), and a
+    past period reads the same before and after the dossier resumed.
+    """
+    return Case(
+        When(due__lt=mark, then=_code("paused_overdue")),
+        default=_code("paused_on_time"),
+        output_field=IntegerField(),
     )
 
 
 def _state(stop, ref):
-    """Where the dossier stands at the end of the period, as one nested CASE."""
-    overdue = Q(due__lt=ref)
+    """Where the dossier stands at the end of the period, as one CASE on its own row.
+
+    Processed (closed in the period as done, returned or withdrawn) first; then
+    paused if its open pause (``paused_at``, kept by the services) had started
+    by then; the rest in progress, overdue if past its due moment. A pause that
+    covered that moment and has ended since is not on the row:
+    :func:`_resumed_moves` adds those.
+    """
     processed = Q(status__in=FINISHED_STATUSES, closed_at__lt=stop)
     return Case(
         When(
@@ -231,41 +243,59 @@ def _state(stop, ref):
                 default=_code("processed_on_time"),
             ),
         ),
-        # Paused overdue: already past the due moment when the clock stopped. The
-        # stored due moment stays while a pause is open and moves by the pause's
-        # office time when it ends, so "due before the start of an open pause"
-        # and "due before the end of a closed one" are the same test, and a past
-        # period reads the same before and after the dossier resumed.
-        When(
-            paused__started_at__isnull=False,
-            then=Case(
-                When(due__lt=F("paused_mark"), then=_code("paused_overdue")),
-                default=_code("paused_on_time"),
-            ),
-        ),
-        When(overdue, then=_code("in_progress_overdue")),
+        When(paused_at__lt=ref, then=_paused_state(F("paused_at"))),
+        When(due__lt=ref, then=_code("in_progress_overdue")),
         default=_code("in_progress_on_time"),
         output_field=IntegerField(),
     )
 
 
+#: The codes a resumed dossier may have on its row at a past moment it was paused.
+_IN_PROGRESS = (STATE_CELLS.index("in_progress_on_time"), STATE_CELLS.index("in_progress_overdue"))
+
+
+def _resumed_moves(coded, ref) -> list[tuple]:
+    """(group, in-progress state, paused state, count) of the dossiers that a pause covered
+    at ``ref`` and that have resumed (or closed) since.
+
+    Pauses never overlap, so at most one covers ``ref``; an open one is on the
+    dossier's row (:func:`_state`). The ended ones that cover ``ref`` exist only
+    for a past moment (none for a period still running) and are few, so the
+    query starts from them and reaches their dossiers by primary key.
+    """
+    covering = FilteredRelation(
+        "pauses",
+        condition=Q(
+            pauses__started_at__lt=ref,
+            pauses__ended_at__isnull=False,
+            pauses__ended_at__gte=ref,
+        ),
+    )
+    return list(
+        coded.annotate(paused=covering)
+        .filter(paused__started_at__isnull=False, state__in=_IN_PROGRESS)
+        .annotate(paused_state=_paused_state(F("paused__ended_at")))
+        .values_list("group_key", "state", "paused_state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
 def _dossier_counts(group: str, begin, stop, ref, unit_ids, field_id, procedure_id) -> dict:
-    """One pass over the dossiers: the 766 cells and the ratings, per group.
+    """The 766 cells and the ratings, per group: one pass over the dossiers.
 
-    The inner query (built by the ORM, so filters stay portable) codes each
-    row's state and arrival as small integers with one CASE each; the outer
-    query counts per (group, state, arrival) — at most a few thousand groups
-    — and Python pivots them. The ``OFFSET 0`` fence keeps PostgreSQL from
-    planning the CASE expressions as grouping keys it cannot estimate (which
-    made it sort half a million rows instead of hashing them).
-
-    The fence also rules out a parallel partial aggregate. The shape that
-    allows one (GROUP BY the group alone, one ``COUNT(*) FILTER`` per cell)
-    was measured on 1,000,000 dossiers: it costs about a quarter more CPU,
-    and on a two-core server shared with other work its workers did not
-    shorten the wall time. Merging the pauses and ratings first, for one join
-    instead of two, gained nothing either (the merge needs an aggregate). See
-    docs/onestop.md, "Statistics".
+    The pass (built by the ORM, so filters stay portable) codes each row's
+    state and arrival as small integers with one CASE each, from the row alone:
+    the rating and the open pause are copied onto the dossier by the services
+    (``rating_score``/``rated_at``, ``paused_at``), so on PostgreSQL it is an
+    index-only scan of the covering index with no join. Joining the pauses and
+    the ratings cost about as much as reading the dossiers (docs/onestop.md).
+    The outer query counts per (group, state, arrival), at most a few thousand
+    rows, and Python pivots them; :func:`_resumed_moves` then moves the few
+    dossiers paused at a past period's end that have resumed since. The
+    ``OFFSET 0`` fence keeps PostgreSQL from planning the CASE expressions as
+    grouping keys it cannot estimate (which made it sort half a million rows
+    instead of hashing them).
     """
     base = Dossier.objects.filter(received_at__lt=stop).filter(
         Q(closed_at__isnull=True) | Q(closed_at__gte=begin)
@@ -283,21 +313,16 @@ def _dossier_counts(group: str, begin, stop, ref, unit_ids, field_id, procedure_
         default=_code("new_direct"),
         output_field=IntegerField(),
     )
+    coded = base.annotate(due=Coalesce("extended_due_at", "due_at")).annotate(
+        group_key=F(GROUPS[group]), state=_state(stop, ref)
+    )
+    score = Case(
+        When(rated_at__gte=begin, rated_at__lt=stop, then=F("rating_score")),
+        default=None,
+        output_field=IntegerField(),
+    )
     inner = (
-        base.annotate(
-            rated=FilteredRelation(
-                "rating", condition=Q(rating__rated_at__gte=begin, rating__rated_at__lt=stop)
-            ),
-            due=Coalesce("extended_due_at", "due_at"),
-            paused=_covering_pause(ref),
-        )
-        .annotate(paused_mark=Coalesce("paused__ended_at", "paused__started_at"))
-        .annotate(
-            group_key=F(GROUPS[group]),
-            state=_state(stop, ref),
-            arrival=arrival,
-            score=F("rated__score"),
-        )
+        coded.annotate(arrival=arrival, score=score)
         .values("group_key", "state", "arrival", "score")
         .order_by()
     )
@@ -317,9 +342,16 @@ def _dossier_counts(group: str, begin, stop, ref, unit_ids, field_id, procedure_
             values[name] = values.get(name, 0) + n
         values["rating_count"] += rated
         values["rating_sum"] += score_sum or 0
+    for key, state, paused_state, n in _resumed_moves(coded, ref):
+        values = result[key]
+        values[STATE_CELLS[state]] -= n
+        values[STATE_CELLS[paused_state]] = values.get(STATE_CELLS[paused_state], 0) + n
     for values in result.values():
         count = values["rating_count"]
         values["rating_average"] = values.pop("rating_sum") / count if count else None
+        for name in STATE_CELLS:
+            if values.get(name) == 0:
+                del values[name]  # as if the pass had never seen the cell
     return result
 
 

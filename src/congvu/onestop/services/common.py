@@ -284,9 +284,21 @@ def open_pause(dossier, reason: str, actor, when, note: str = "") -> ClockPause 
     if dossier.clock_start_at is None:
         return None
     close_pause(dossier, when)
-    return ClockPause.objects.create(
+    pause = ClockPause.objects.create(
         dossier=dossier, reason=reason, started_at=when, note=note, created_by=user_of(actor)
     )
+    _mark_paused(dossier, pause.started_at)
+    return pause
+
+
+def _mark_paused(dossier, since) -> None:
+    """Keep ``Dossier.paused_at`` (the open pause's start) with the pause, in this transaction.
+
+    Written at once, so that it holds whether or not the caller saves the
+    dossier afterwards, and set on the instance, so that a later save keeps it.
+    """
+    dossier.paused_at = since
+    Dossier.objects.filter(pk=dossier.pk).update(paused_at=since)
 
 
 def close_pause(dossier, when, *, recompute: bool = True) -> ClockPause | None:
@@ -296,6 +308,7 @@ def close_pause(dossier, when, *, recompute: bool = True) -> ClockPause | None:
         return None
     pause.ended_at = max(when, pause.started_at)
     pause.save(update_fields=["ended_at"])
+    _mark_paused(dossier, None)
     if not recompute or dossier.clock_start_at is None:
         return pause
     unit = dossier.receiving_unit

@@ -355,6 +355,9 @@ def dossier_rate(*, actor, dossier, score: int, comment="", when=None) -> Rating
         rated_at=when,
         rated_by=c.user_of(actor),
     )
+    # The statistics read the rating from the dossier row (see Dossier.rating_score).
+    dossier.rating_score, dossier.rated_at = rating.score, rating.rated_at
+    dossier.save(update_fields=["rating_score", "rated_at"])
     c.event(dossier, "rated", actor, _("Đã đánh giá mức độ hài lòng."), when=when, public=True)
     c.audit(actor, "rate", dossier, score=score)
     return rating
