@@ -45,7 +45,16 @@ PAUSE_NOTES = {
     "payment": "Chờ nộp lệ phí.",
     "stopped": "Dừng xử lý theo đề nghị của cơ quan có thẩm quyền.",
 }
-PAUSE_COLUMNS = ("dossier_id", "reason", "started_at", "ended_at", "note", "created_by_id")
+PAUSE_COLUMNS = (
+    "dossier_id",
+    "reason",
+    "started_at",
+    "ended_at",
+    "due_at_start",
+    "note",
+    "created_by_id",
+)
+DUE_CHANGE_COLUMNS = ("dossier_id", "changed_at", "previous_due", "new_due")
 
 
 def pick(rng, table):
@@ -108,12 +117,12 @@ def _timeline(rng, status, begin, end, span):
     outcome = ""
     if status in PAUSED:  # the clock stopped and has not restarted
         start = received + datetime.timedelta(hours=_int(rng, 2, 48))
-        pause = (PAUSED[status], min(start, end), None)
+        pause = (PAUSED[status], min(start, end), None, due)
     elif received is not None and rng.random() < 0.15:  # a closed pause moved the appointment
         start = received + datetime.timedelta(hours=_int(rng, 2, 48))
         length = _int(rng, 1, 10) * days
         if start + length < end:
-            pause = (rng.choice(("supplement", "payment")), start, start + length)
+            pause = (rng.choice(("supplement", "payment")), start, start + length, due)
             due += length
     if status in ("returned", "done"):
         outcome = pick(rng, OUTCOMES)
@@ -176,6 +185,7 @@ def dossier_rows(rng, n: int, unit_ids, versions, today: datetime.date, code=Non
             "returned_at": closed if status == "returned" else None,
             "closed_at": closed,
             "paused_at": pause[1] if pause and pause[2] is None else None,
+            "paused_due": pause[3] if pause and pause[2] is None else None,
             "outcome": outcome,
             "created_at": submitted,
             "updated_at": closed or submitted,
@@ -218,7 +228,7 @@ def copy_dossiers(rng, n, unit_ids, versions, today, chunk=50_000, out=print, co
     """COPY ``n`` dossiers and their pause intervals; return the number of rows written."""
     from django.db import connection
 
-    from congvu.onestop.models import ClockPause, Dossier
+    from congvu.onestop.models import ClockPause, Dossier, DueChange
 
     fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
     columns = ["id"] + [f.column for f in fields]
@@ -236,7 +246,7 @@ def copy_dossiers(rng, n, unit_ids, versions, today, chunk=50_000, out=print, co
     blank = [copy_text(defaults[k]) for k in names]
     index = {k: i for i, k in enumerate(names)}
     started, cpu = time.perf_counter(), time.process_time()
-    pauses = []
+    pauses, changes = [], []
     table = Dossier._meta.db_table
     with connection.cursor() as cur, _indexes_dropped(cur, table, n >= 100_000, out):
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Dossier._meta.db_table}")
@@ -254,8 +264,16 @@ def copy_dossiers(rng, n, unit_ids, versions, today, chunk=50_000, out=print, co
                     parts[index[k]] = copy_text(v)
                 buffer.append(f"{first + i}\t" + "\t".join(parts) + "\n")
                 if pause is not None:
-                    reason, begin, stop = pause
-                    pauses.append((first + i, reason, begin, stop, PAUSE_NOTES[reason], None))
+                    reason, begin, stop, due_then = pause
+                    pauses.append(
+                        (first + i, reason, begin, stop, due_then, PAUSE_NOTES[reason], None)
+                    )
+                    if stop is not None:  # the resume pushed the appointment (DueChange)
+                        changes.append((first + i, stop, due_then, row["due_at"]))
+                if row["extended_due_at"]:  # Mẫu 04, once the first appointment had passed
+                    changes.append(
+                        (first + i, row["due_at"], row["due_at"], row["extended_due_at"])
+                    )
                 if len(buffer) == 5000:
                     copy.write("".join(buffer).encode())
                     buffer = []
@@ -269,14 +287,22 @@ def copy_dossiers(rng, n, unit_ids, versions, today, chunk=50_000, out=print, co
             ) as copy,
         ):
             copy.write("".join(copy_line(p) for p in pauses).encode())
+        with (
+            raw.cursor() as c,
+            c.copy(
+                f"COPY {DueChange._meta.db_table} ({', '.join(DUE_CHANGE_COLUMNS)}) FROM STDIN"
+            ) as copy,
+        ):
+            copy.write("".join(copy_line(p) for p in changes).encode())
         cur.execute(
             f"SELECT setval(pg_get_serial_sequence('{Dossier._meta.db_table}', 'id'), "
             f"(SELECT COALESCE(MAX(id), 1) FROM {Dossier._meta.db_table}))"
         )
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    total = n + len(pauses)
+    total = n + len(pauses) + len(changes)
     out(
-        f"dossiers: {n:,} + {len(pauses):,} pause intervals in {seconds:.1f} s "
-        f"({total / seconds if seconds else 0:,.0f} rows/s; {cpu:.1f} s CPU in Python)"
+        f"dossiers: {n:,} + {len(pauses):,} pause intervals + {len(changes):,} due changes "
+        f"in {seconds:.1f} s ({total / seconds if seconds else 0:,.0f} rows/s; "
+        f"{cpu:.1f} s CPU in Python)"
     )
     return total

@@ -772,7 +772,12 @@ TYPE_MIX = (
     "to-trinh",
 )
 TYPE_CUM = (45, 60, 70, 80, 90, 96, 100)
-DOSSIER_TABLES = ("onestop_clockpause", "onestop_dossier", "onestop_dossiercounter")
+DOSSIER_TABLES = (
+    "onestop_clockpause",
+    "onestop_duechange",
+    "onestop_dossier",
+    "onestop_dossiercounter",
+)
 TABLES_WITH_IDS = (
     "accounts_user",
     "accounts_position",

@@ -143,7 +143,8 @@ def vacuum_analyze():
 
     with connection.cursor() as cur:
         cur.execute(
-            "VACUUM (ANALYZE) onestop_dossier, onestop_clockpause, onestop_rating, payments_payment"
+            "VACUUM (ANALYZE) onestop_dossier, onestop_clockpause, onestop_duechange, "
+            "onestop_rating, payments_payment"
         )
 
 
@@ -230,6 +231,7 @@ def main(argv=None):
                         f"DELETE FROM payments_payment WHERE reference LIKE 'BENCH%%';"
                         f"DELETE FROM onestop_rating WHERE dossier_id IN (SELECT id FROM onestop_dossier WHERE code LIKE '{PREFIX}-%%');"
                         f"DELETE FROM onestop_clockpause WHERE dossier_id IN (SELECT id FROM onestop_dossier WHERE code LIKE '{PREFIX}-%%');"
+                        f"DELETE FROM onestop_duechange WHERE dossier_id IN (SELECT id FROM onestop_dossier WHERE code LIKE '{PREFIX}-%%');"
                         f"DELETE FROM onestop_dossier WHERE code LIKE '{PREFIX}-%%'"
                     )
             copy_dossiers(rng, args.size, unit_ids, versions, args.today)

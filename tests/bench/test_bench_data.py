@@ -6,6 +6,7 @@ import datetime
 import re
 
 from django.db import connection
+from django.db.models import F
 
 import pytest
 from bench.generate import APPROVED_PER_UNIT, Generator, check_numbering
@@ -57,6 +58,19 @@ def test_generator_builds_a_consistent_reproducible_organisation():
     assert Dossier.objects.count() == gen.n_dossiers > 0
     assert Dossier.objects.values("status").distinct().count() >= 8
     assert Dossier.objects.values("code").distinct().count() == gen.n_dossiers
+    # As the services keep them: an open pause on its dossier's row, a due change at the
+    # end of every closed pause, each moving the appointment later.
+    from congvu.onestop.models import ClockPause, DueChange
+
+    open_pauses = ClockPause.objects.filter(ended_at__isnull=True)
+    assert open_pauses.exists()
+    assert Dossier.objects.filter(paused_at__isnull=False).count() == open_pauses.count()
+    ended = ClockPause.objects.filter(ended_at__isnull=False)
+    assert (
+        ended.exists()
+        and not ended.exclude(ended_at__in=DueChange.objects.values("changed_at")).exists()
+    )
+    assert not DueChange.objects.filter(new_due__lte=F("previous_due")).exists()
     assert gen.rows_per_second > 0
     assert check_numbering() == dict.fromkeys(check_numbering(), 0)
     # Every status, and numbers only where the status implies one.

@@ -28,12 +28,17 @@ def dossier_row(*, pauses=(), **kwargs):
         started_at, ended_at, *reason = pause
         if not reason:
             reason = [PAUSE_REASON.get(dossier.status, PauseReason.SUPPLEMENT)]
+        due = dossier.extended_due_at or dossier.due_at
         ClockPause.objects.create(
-            dossier=dossier, reason=reason[0], started_at=started_at, ended_at=ended_at
+            dossier=dossier,
+            reason=reason[0],
+            started_at=started_at,
+            ended_at=ended_at,
+            due_at_start=due if ended_at is None else None,
         )
-        if ended_at is None:  # as open_pause keeps it
-            Dossier.objects.filter(pk=dossier.pk).update(paused_at=started_at)
-            dossier.paused_at = started_at
+        if ended_at is None:  # as open_pause keeps them
+            Dossier.objects.filter(pk=dossier.pk).update(paused_at=started_at, paused_due=due)
+            dossier.paused_at, dossier.paused_due = started_at, due
     return dossier
 
 

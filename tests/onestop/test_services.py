@@ -10,7 +10,14 @@ from congvu.files.models import StoredFile
 from congvu.inbox.models import Notification
 from congvu.onestop import services, sms
 from congvu.onestop.constants import DossierStatus, FormCode, PauseReason
-from congvu.onestop.models import ClockPause, Dossier, DossierCounter, DossierForm, Rating
+from congvu.onestop.models import (
+    ClockPause,
+    Dossier,
+    DossierCounter,
+    DossierForm,
+    DueChange,
+    Rating,
+)
 from congvu.onestop.selectors import available_actions, control_sheet_rows, desk_queue
 from tests.factories import PositionFactory, UnitFactory
 
@@ -179,8 +186,10 @@ def test_supplement_pauses_and_resume_pushes_due(received, officer, citizen):
     assert dossier.status == DossierStatus.SUPPLEMENT and dossier.national_status == 5
     pause = ClockPause.objects.get(dossier=dossier)
     assert pause.reason == PauseReason.SUPPLEMENT and pause.ended_at is None
-    # The open pause's start is kept on the dossier row for the statistics.
-    assert Dossier.objects.get(pk=dossier.pk).paused_at == at(3, 3, 9, 30)
+    # The open pause's start and the due moment then are kept for the statistics.
+    row = Dossier.objects.get(pk=dossier.pk)
+    assert (row.paused_at, row.paused_due) == (at(3, 3, 9, 30), at(3, 5, 9, 30))
+    assert pause.due_at_start == at(3, 5, 9, 30)
     form = dossier.forms.get(form=FormCode.SUPPLEMENT)
     assert form.content["items"] == ["Bản sao CCCD"]
     dossier = services.dossier_supplement_answer(
@@ -190,6 +199,13 @@ def test_supplement_pauses_and_resume_pushes_due(received, officer, citizen):
     assert pause.ended_at == at(3, 4, 9, 30)
     assert dossier.status == DossierStatus.RECEIVED
     assert dossier.paused_at is None and Dossier.objects.get(pk=dossier.pk).paused_at is None
+    # The push is a due change (thay đổi hẹn trả) with the moment it was made.
+    change = DueChange.objects.get(dossier=dossier)
+    assert (change.changed_at, change.previous_due, change.new_due) == (
+        at(3, 4, 9, 30),
+        at(3, 5, 9, 30),
+        at(3, 6, 9, 30),
+    )
     # Paused one working day (8 h): due moves from Thu 09:30 to Fri 09:30.
     assert dossier.due_at == at(3, 6, 9, 30)
     assert dossier.papers.filter(round=1).count() == 1
@@ -242,6 +258,12 @@ def test_delay_notice_sets_new_date(received, officer):
     assert dossier.effective_due_at == at(3, 10, 9)
     content = dossier.forms.get(form=FormCode.APOLOGY).content
     assert content["reason"] == "Chờ xác minh" and content["new_due_at"].startswith("2026-03-10")
+    change = DueChange.objects.get(dossier=dossier)
+    assert (change.changed_at, change.previous_due, change.new_due) == (
+        at(3, 4, 9),
+        at(3, 5, 9, 30),
+        at(3, 10, 9),
+    )
 
 
 def test_payment_pauses_and_settling_is_idempotent(received, officer):
@@ -317,13 +339,16 @@ def test_backfill_copies_existing_ratings_and_open_pauses(
     rating = services.dossier_rate(actor=citizen, dossier=d, score=3)
     other = services.dossier_accept(actor=officer, dossier=submit(), when=at(3, 5, 9))
     other = services.dossier_stop(actor=officer, dossier=other, reason="Chờ ý kiến liên ngành")
-    Dossier.objects.update(rating_score=None, rated_at=None, paused_at=None)
+    Dossier.objects.update(rating_score=None, rated_at=None, paused_at=None, paused_due=None)
+    ClockPause.objects.update(due_at_start=None)
     import_module("congvu.onestop.migrations.0007_dossier_stats_backfill").backfill(apps, None)
     d.refresh_from_db()
     other.refresh_from_db()
     assert (d.rating_score, d.rated_at, d.paused_at) == (3, rating.rated_at, None)
     open_pause = ClockPause.objects.get(dossier=other, ended_at__isnull=True)
     assert (other.rating_score, other.paused_at) == (None, open_pause.started_at)
+    assert other.paused_due == other.effective_due_at == open_pause.due_at_start
+    assert ClockPause.objects.get(dossier=d).due_at_start is None  # ended before: not known
 
 
 def test_assign_checks_the_unit(received, officer, specialist, leader, outsider):

@@ -81,3 +81,52 @@ def test_finished_after_the_period_was_open_in_it(received, officer, leader, com
         now=at(4, 1),
     ).total.values
     assert values["processed_late"] == 1
+
+
+def test_overdue_at_the_end_of_a_period_stays_overdue_after_a_later_delay_notice(
+    received, officer, commune
+):
+    """Mẫu 04 after the period moves the due moment later; that period still read overdue."""
+    # Due Thu 5/3 09:30: overdue at the end of 1–6/3.
+    before = cells(commune, 1, 6, now=at(3, 9))
+    assert before == {"in_progress_overdue": 1}
+    services.dossier_delay_notice(
+        actor=officer,
+        dossier=received,
+        reason="Chờ ý kiến liên ngành",
+        new_due_at=at(3, 20, 9),
+        when=at(3, 9, 10),
+    )
+    assert cells(commune, 1, 6, now=at(3, 10)) == before
+    # A period ending after the notice is judged against the new appointment.
+    assert cells(commune, 1, 10, now=at(3, 11)) == {"in_progress_on_time": 1}
+
+
+def test_overdue_at_the_end_of_a_period_stays_overdue_after_a_later_pause(
+    received, officer, commune
+):
+    """A pause after the period pushes the due moment at its end; the period is unchanged."""
+    before = cells(commune, 1, 6, now=at(3, 9))
+    assert before == {"in_progress_overdue": 1}
+    services.dossier_stop(actor=officer, dossier=received, reason="Chờ xác minh", when=at(3, 9))
+    services.dossier_resume(actor=officer, dossier=received, when=at(3, 30, 9))
+    received.refresh_from_db()
+    assert received.due_at > at(3, 20)  # pushed by three weeks of office time
+    assert cells(commune, 1, 6, now=at(3, 31)) == before
+
+
+def test_paused_after_the_due_moment_stays_overdue_after_a_delay_notice_in_the_pause(
+    received, officer, commune
+):
+    """Mẫu 04 while the clock is stopped does not make the stop "on time"."""
+    services.dossier_stop(actor=officer, dossier=received, reason="Chờ xác minh", when=at(3, 9))
+    assert cells(commune, 1, 10, now=at(3, 11)) == {"paused_overdue": 1}
+    services.dossier_delay_notice(
+        actor=officer,
+        dossier=received,
+        reason="Chờ xác minh",
+        new_due_at=at(3, 27, 9),
+        when=at(3, 12, 9),
+    )
+    assert cells(commune, 1, 10, now=at(3, 13)) == {"paused_overdue": 1}
+    assert cells(commune, 1, 13, now=at(3, 13, 10)) == {"paused_overdue": 1}

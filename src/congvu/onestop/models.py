@@ -164,6 +164,9 @@ class Dossier(models.Model):
     # The start of the open ClockPause, if any (kept by open_pause/close_pause in the same
     # transaction): the statistics tell a dossier paused now from the row, without a join.
     paused_at = models.DateTimeField(_("tạm dừng từ"), null=True, blank=True, editable=False)
+    # The due moment when that pause started (ClockPause.due_at_start): "paused overdue"
+    # is judged against it, whatever a Mẫu 04 issued during the pause says.
+    paused_due = models.DateTimeField(null=True, blank=True, editable=False)
     # Sổ theo dõi hồ sơ: quyển số (the year) and số thứ tự in the receiving unit's book.
     book_year = models.PositiveSmallIntegerField(null=True, blank=True)
     book_number = models.PositiveIntegerField(null=True, blank=True)
@@ -219,6 +222,7 @@ class Dossier(models.Model):
                     "rating_score",
                     "rated_at",
                     "paused_at",
+                    "paused_due",
                 ],
                 name="onestop_recv_at_idx",
             ),
@@ -349,6 +353,9 @@ class ClockPause(models.Model):
     reason = models.CharField(_("lý do"), max_length=20, choices=PauseReason.choices)
     started_at = models.DateTimeField(_("bắt đầu"))
     ended_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    # The dossier's (extended) due moment when the clock stopped: paused overdue if it had
+    # passed. Null for pauses recorded before it was kept.
+    due_at_start = models.DateTimeField(null=True, blank=True, editable=False)
     note = models.TextField(_("nội dung"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -370,6 +377,32 @@ class ClockPause(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.reason} {self.started_at}"
+
+
+class DueChange(models.Model):
+    """Thay đổi hẹn trả: the due moment a dossier had before a change, and when it changed.
+
+    Written by the services wherever the (extended) due moment moves after
+    reception: a resume pushes it by the pause's office time, a Mẫu 04 sets a
+    new appointment. The statistics of a past period read the due moment as it
+    was then from the first change after that period's end.
+    """
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="due_changes")
+    changed_at = models.DateTimeField()
+    previous_due = models.DateTimeField()
+    new_due = models.DateTimeField()
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("thay đổi hẹn trả")
+        verbose_name_plural = _("thay đổi hẹn trả")
+        ordering = ["dossier", "changed_at", "pk"]
+        indexes = [models.Index(fields=["changed_at"], name="onestop_due_change_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.previous_due} → {self.new_due}"
 
 
 class DossierEvent(models.Model):

@@ -26,6 +26,7 @@ from .models import (
     DossierForm,
     DossierPaper,
     DossierStep,
+    DueChange,
     Rating,
 )
 
@@ -67,7 +68,7 @@ def _through_dossier(actor: Actor):
     return Q(dossier__in=Dossier.objects.filter(rule).values("pk"))
 
 
-for _model in (DossierPaper, DossierStep, ClockPause, DossierForm, Rating):
+for _model in (DossierPaper, DossierStep, ClockPause, DossierForm, Rating, DueChange):
     policy(_model)(lambda actor, action: _through_dossier(actor))
 
 

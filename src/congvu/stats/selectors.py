@@ -33,15 +33,28 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import LEADER_ROLES
 from congvu.core.authz import as_actor
 from congvu.onestop.constants import FINISHED_STATUSES, DossierStatus
-from congvu.onestop.models import Dossier
+from congvu.onestop.models import ClockPause, Dossier, DueChange
 from congvu.org.models import Unit
 from congvu.procedures.constants import Channel
 from congvu.procedures.models import Procedure, ProcedureField
@@ -206,16 +219,12 @@ def _code(name: str) -> Value:
     return Value(cells.index(name))
 
 
-def _paused_state(mark) -> Case:
-    """Paused overdue: already past the due moment when the clock stopped.
-
-    The stored due moment stays while a pause is open and moves by the pause's
-    office time when it ends, so "due before the start of an open pause" and
-    "due before the end of a closed one" are the same test (``mark``), and a
-    past period reads the same before and after the dossier resumed.
-    """
+def _paused_state(due, mark) -> Case:
+    """Paused overdue: the due moment ``due`` had already passed at ``mark``, when the clock
+    stopped (the services keep the due moment of that start: ``Dossier.paused_due``,
+    ``ClockPause.due_at_start``)."""
     return Case(
-        When(due__lt=mark, then=_code("paused_overdue")),
+        When(LessThan(due, mark), then=_code("paused_overdue")),
         default=_code("paused_on_time"),
         output_field=IntegerField(),
     )
@@ -243,7 +252,10 @@ def _state(stop, ref):
                 default=_code("processed_on_time"),
             ),
         ),
-        When(paused_at__lt=ref, then=_paused_state(F("paused_at"))),
+        When(
+            paused_at__lt=ref,
+            then=_paused_state(Coalesce("paused_due", "due"), F("paused_at")),
+        ),
         When(due__lt=ref, then=_code("in_progress_overdue")),
         default=_code("in_progress_on_time"),
         output_field=IntegerField(),
@@ -274,11 +286,57 @@ def _resumed_moves(coded, ref) -> list[tuple]:
     return list(
         coded.annotate(paused=covering)
         .filter(paused__started_at__isnull=False, state__in=_IN_PROGRESS)
-        .annotate(paused_state=_paused_state(F("paused__ended_at")))
+        .annotate(
+            paused_state=Case(
+                When(
+                    paused__due_at_start__isnull=False,
+                    then=_paused_state(F("paused__due_at_start"), F("paused__started_at")),
+                ),
+                # Recorded before due_at_start was kept: the current due moment against
+                # the pause's end (a resume pushes it by the pause's office time).
+                default=_paused_state(F("due"), F("paused__ended_at")),
+                output_field=IntegerField(),
+            )
+        )
         .values_list("group_key", "state", "paused_state")
         .annotate(n=Count("pk"))
         .order_by()
     )
+
+
+def _due_moves(coded, ref) -> list[tuple]:
+    """(group, state on the row, state then, count) of the dossiers in progress at ``ref``
+    whose due moment has moved since (a resume, a Mẫu 04).
+
+    The due moment then is the one kept by the first change after ``ref``
+    (``DueChange``); none exist after the end of a period still running. The
+    dossiers a pause covered at ``ref`` are :func:`_resumed_moves`'.
+    """
+    later = DueChange.objects.filter(changed_at__gt=ref)
+    due_then = Subquery(
+        later.filter(dossier_id=OuterRef("pk"))
+        .order_by("changed_at", "pk")
+        .values("previous_due")[:1]
+    )
+    covered = ClockPause.objects.filter(
+        dossier_id=OuterRef("pk"), started_at__lt=ref, ended_at__isnull=False, ended_at__gte=ref
+    )
+    rows = (
+        coded.filter(state__in=_IN_PROGRESS, pk__in=later.values("dossier_id"))
+        .exclude(Exists(covered))
+        .annotate(due_then=due_then)
+        .annotate(
+            state_then=Case(
+                When(due_then__lt=ref, then=_code("in_progress_overdue")),
+                default=_code("in_progress_on_time"),
+                output_field=IntegerField(),
+            )
+        )
+        .values_list("group_key", "state", "state_then")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [row for row in rows if row[1] != row[2]]
 
 
 def _dossier_counts(group: str, begin, stop, ref, unit_ids, field_id, procedure_id) -> dict:
@@ -342,7 +400,7 @@ def _dossier_counts(group: str, begin, stop, ref, unit_ids, field_id, procedure_
             values[name] = values.get(name, 0) + n
         values["rating_count"] += rated
         values["rating_sum"] += score_sum or 0
-    for key, state, paused_state, n in _resumed_moves(coded, ref):
+    for key, state, paused_state, n in _resumed_moves(coded, ref) + _due_moves(coded, ref):
         values = result[key]
         values[STATE_CELLS[state]] -= n
         values[STATE_CELLS[paused_state]] = values.get(STATE_CELLS[paused_state], 0) + n

@@ -18,7 +18,15 @@ from congvu.workdays import deadlines
 
 from ..codes import format_code
 from ..constants import DossierStatus, PauseReason
-from ..models import ClockPause, Dossier, DossierCounter, DossierEvent, DossierForm, DossierStep
+from ..models import (
+    ClockPause,
+    Dossier,
+    DossierCounter,
+    DossierEvent,
+    DossierForm,
+    DossierStep,
+    DueChange,
+)
 
 AUDIT_FIELDS = [
     "status",
@@ -284,21 +292,38 @@ def open_pause(dossier, reason: str, actor, when, note: str = "") -> ClockPause 
     if dossier.clock_start_at is None:
         return None
     close_pause(dossier, when)
+    due = dossier.effective_due_at
     pause = ClockPause.objects.create(
-        dossier=dossier, reason=reason, started_at=when, note=note, created_by=user_of(actor)
+        dossier=dossier,
+        reason=reason,
+        started_at=when,
+        due_at_start=due,
+        note=note,
+        created_by=user_of(actor),
     )
-    _mark_paused(dossier, pause.started_at)
+    _mark_paused(dossier, pause.started_at, due)
     return pause
 
 
-def _mark_paused(dossier, since) -> None:
-    """Keep ``Dossier.paused_at`` (the open pause's start) with the pause, in this transaction.
+def _mark_paused(dossier, since, due) -> None:
+    """Keep ``Dossier.paused_at``/``paused_due`` (the open pause's start and the due moment
+    then) with the pause, in this transaction.
 
-    Written at once, so that it holds whether or not the caller saves the
-    dossier afterwards, and set on the instance, so that a later save keeps it.
+    Written at once, so that they hold whether or not the caller saves the
+    dossier afterwards, and set on the instance, so that a later save keeps them.
     """
-    dossier.paused_at = since
-    Dossier.objects.filter(pk=dossier.pk).update(paused_at=since)
+    dossier.paused_at, dossier.paused_due = since, due
+    Dossier.objects.filter(pk=dossier.pk).update(paused_at=since, paused_due=due)
+
+
+def record_due_change(dossier, when, previous) -> DueChange | None:
+    """Thay đổi hẹn trả: keep the due moment the dossier had before ``when``, if it moved."""
+    current = dossier.effective_due_at
+    if previous is None or current is None or current == previous:
+        return None
+    return DueChange.objects.create(
+        dossier=dossier, changed_at=when, previous_due=previous, new_due=current
+    )
 
 
 def close_pause(dossier, when, *, recompute: bool = True) -> ClockPause | None:
@@ -308,9 +333,10 @@ def close_pause(dossier, when, *, recompute: bool = True) -> ClockPause | None:
         return None
     pause.ended_at = max(when, pause.started_at)
     pause.save(update_fields=["ended_at"])
-    _mark_paused(dossier, None)
+    _mark_paused(dossier, None, None)
     if not recompute or dossier.clock_start_at is None:
         return pause
+    previous = dossier.effective_due_at
     unit = dossier.receiving_unit
     start = max(pause.started_at, dossier.clock_start_at)
     covered = deadlines.working_time_between(start, pause.ended_at, unit)
@@ -322,6 +348,7 @@ def close_pause(dossier, when, *, recompute: bool = True) -> ClockPause | None:
     )
     if dossier.extended_due_at:
         dossier.extended_due_at = deadlines.push_by(dossier.extended_due_at, covered, unit)
+    record_due_change(dossier, pause.ended_at, previous)
     step = dossier.current_step
     if step is not None and step.due_at and step.finished_at is None:
         in_step = deadlines.working_time_between(

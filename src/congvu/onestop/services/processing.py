@@ -156,6 +156,7 @@ def dossier_delay_notice(*, actor, dossier, reason, new_due_at, when=None) -> Do
     before = c.before_of(dossier)
     dossier.extended_due_at = new_due_at
     dossier.save()
+    c.record_due_change(dossier, when, previous)
     c.issue_form(
         dossier,
         FormCode.APOLOGY,
