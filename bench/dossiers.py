@@ -224,6 +224,12 @@ def _indexes_dropped(cur, table: str, drop: bool, out):
         out(f"  {len(indexes)} indexes of {table} rebuilt in {time.perf_counter() - started:.1f} s")
 
 
+def _copy_rows(raw, table: str, columns, rows) -> None:
+    """COPY ``rows`` (tuples in ``columns`` order) into ``table`` over the raw connection."""
+    with raw.cursor() as c, c.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write("".join(copy_line(row) for row in rows).encode())
+
+
 def copy_dossiers(rng, n, unit_ids, versions, today, chunk=50_000, out=print, code=None) -> int:
     """COPY ``n`` dossiers and their pause intervals; return the number of rows written."""
     from django.db import connection
@@ -280,20 +286,8 @@ def copy_dossiers(rng, n, unit_ids, versions, today, chunk=50_000, out=print, co
                 if (i + 1) % chunk == 0:
                     out(f"  {i + 1:,} dossiers ({time.perf_counter() - started:.0f} s)")
             copy.write("".join(buffer).encode())
-        with (
-            raw.cursor() as c,
-            c.copy(
-                f"COPY {ClockPause._meta.db_table} ({', '.join(PAUSE_COLUMNS)}) FROM STDIN"
-            ) as copy,
-        ):
-            copy.write("".join(copy_line(p) for p in pauses).encode())
-        with (
-            raw.cursor() as c,
-            c.copy(
-                f"COPY {DueChange._meta.db_table} ({', '.join(DUE_CHANGE_COLUMNS)}) FROM STDIN"
-            ) as copy,
-        ):
-            copy.write("".join(copy_line(p) for p in changes).encode())
+        _copy_rows(raw, ClockPause._meta.db_table, PAUSE_COLUMNS, pauses)
+        _copy_rows(raw, DueChange._meta.db_table, DUE_CHANGE_COLUMNS, changes)
         cur.execute(
             f"SELECT setval(pg_get_serial_sequence('{Dossier._meta.db_table}', 'id'), "
             f"(SELECT COALESCE(MAX(id), 1) FROM {Dossier._meta.db_table}))"

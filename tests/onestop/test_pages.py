@@ -79,18 +79,7 @@ def test_walk_in_registration_page(client, procedure, version, commune, officer)
     papers = {f"paper_{p.pk}": "on" for p in version.papers.filter(required=True)}
     first = version.papers.get(order=1)
     response = client.post(
-        url,
-        {
-            "procedure": procedure.pk,
-            "receiving_unit": commune.pk,
-            "channel": "direct",
-            "name": "Phạm Văn D",
-            "type": "person",
-            "phone": "0987654321",
-            "result_delivery": "office",
-            **papers,
-            f"file_{first.pk}": pdf(),
-        },
+        url, walk_in_form(procedure, commune, **papers, **{f"file_{first.pk}": pdf()})
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     dossier = Dossier.objects.get(applicant_name="Phạm Văn D")

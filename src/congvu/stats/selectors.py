@@ -235,9 +235,10 @@ def _state(stop, ref):
 
     Processed (closed in the period as done, returned or withdrawn) first; then
     paused if its open pause (``paused_at``, kept by the services) had started
-    by then; the rest in progress, overdue if past its due moment. A pause that
-    covered that moment and has ended since is not on the row:
-    :func:`_resumed_moves` adds those.
+    by then; the rest in progress, overdue if past its due moment. What happened
+    after that moment is not on the row: :func:`_resumed_moves` adds the pauses
+    that covered it and have ended since, :func:`_due_moves` the due moments
+    moved since.
     """
     processed = Q(status__in=FINISHED_STATUSES, closed_at__lt=stop)
     return Case(
