@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := DJANGO_SETTINGS_MODULE=congvu.settings.demo
 
-.PHONY: demo bootstrap bootstrap-test demo-setup serve test lint test-sqlite test-pg test-faults test-e2e messages clean
+.PHONY: check-install demo bootstrap bootstrap-test demo-setup serve test lint test-sqlite test-pg test-faults test-e2e messages clean
 
 bootstrap:
 	@bin/bootstrap
@@ -29,7 +29,11 @@ serve:
 		--workers 2 --threads 4 --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 ## Lint, Django checks, and the whole suite on SQLite and on PostgreSQL.
-test: bootstrap-test lint test-sqlite test-pg test-faults
+test: bootstrap-test check-install lint test-sqlite test-pg test-faults
+
+## A fresh clone installs with the interpreter's bundled pip (a brand-new venv, then removed).
+check-install:
+	@bin/check-install
 
 lint:
 	@$(VENV)/bin/ruff check src tests $(wildcard bench)
