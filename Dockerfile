@@ -16,11 +16,12 @@ WORKDIR /app
 # Debian packages from the one list (fonts, Pango, poppler, gettext, LDAP
 # headers), and a compiler only while python-ldap builds.
 COPY deps/debian-packages.txt deps/debian-packages.txt
-COPY requirements.lock requirements-build.lock ./
+COPY requirements-pip.lock requirements.lock requirements-build.lock ./
 RUN apt-get update \
  && grep -vE '^\s*(#|$)' deps/debian-packages.txt \
     | xargs apt-get install -y --no-install-recommends \
  && apt-get install -y --no-install-recommends gcc \
+ && pip install --require-hashes --no-deps -r requirements-pip.lock \
  && pip install --require-hashes -r requirements-build.lock \
  && pip install --require-hashes --no-build-isolation -r requirements.lock \
  && apt-get purge -y --auto-remove gcc \
