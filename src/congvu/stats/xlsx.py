@@ -6,6 +6,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from congvu.core.xlsx import append_row
+
 from .selectors import COLUMNS, GROUP_LABELS, Table
 
 
@@ -17,8 +19,9 @@ def statistics_xlsx(table: Table, *, scope_label: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Thống kê")[:31]
-    ws.append([_("Tình hình giải quyết thủ tục hành chính (Quyết định 766/QĐ-TTg)")])
-    ws.append(
+    append_row(ws, [_("Tình hình giải quyết thủ tục hành chính (Quyết định 766/QĐ-TTg)")])
+    append_row(
+        ws,
         [
             _("Từ ngày %(start)s đến ngày %(end)s")
             % {
@@ -26,17 +29,17 @@ def statistics_xlsx(table: Table, *, scope_label: str = "") -> bytes:
                 "end": table.period.end.strftime("%d/%m/%Y"),
             }
             + (f" – {scope_label}" if scope_label else "")
-        ]
+        ],
     )
-    ws.append([])
+    append_row(ws, [])
     header = [str(GROUP_LABELS[table.group_by])] + [str(label) for _k, label in COLUMNS]
-    ws.append(header)
+    append_row(ws, header)
     header_row = ws.max_row
     for cell in ws[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in [*table.rows, table.total]:
-        ws.append([row.label] + [row.values.get(key) for key, _label in COLUMNS])
+        append_row(ws, [row.label] + [row.values.get(key) for key, _label in COLUMNS])
     for cell in ws[ws.max_row]:
         cell.font = Font(bold=True)
     ws["A1"].font = Font(bold=True, size=13)

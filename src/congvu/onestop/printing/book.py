@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from congvu.core.pdf import render_pdf
+from congvu.core.xlsx import append_row
 from congvu.onestop.constants import DossierStatus, StepOutcome
 from congvu.onestop.models import Dossier
 from congvu.org.models import Unit
@@ -197,7 +198,7 @@ def book_xlsx(sheet: BookSheet) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Sổ theo dõi hồ sơ"
-    ws.append(sheet.columns)
+    append_row(ws, sheet.columns)
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
@@ -205,11 +206,12 @@ def book_xlsx(sheet: BookSheet) -> bytes:
     wrap = Alignment(wrap_text=True, vertical="top")
     for row in sheet.rows:
         # Excel has no time zones: local wall-clock time, as printed.
-        ws.append(
+        append_row(
+            ws,
             [
                 v.replace(tzinfo=None) if isinstance(v, datetime.datetime) else v
                 for v in sheet.cells(row)
-            ]
+            ],
         )
     for row in ws.iter_rows(min_row=2):
         for cell in row:
@@ -231,7 +233,7 @@ def book_xlsx(sheet: BookSheet) -> bytes:
         ("Số hồ sơ", len(sheet.rows)),
         ("Mẫu cột", sheet.layout.version),
     ):
-        cover.append([label, value])
+        append_row(cover, [label, value])
     for cell in cover["A"]:
         cell.font = bold
     for cell in cover["B"]:

@@ -11,6 +11,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from congvu.core.xlsx import append_row
+
 from .rows import RegisterSheet
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -24,14 +26,14 @@ def register_xlsx(sheet: RegisterSheet) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Sổ")[:31]
-    ws.append(sheet.columns)
+    append_row(ws, sheet.columns)
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for cell in ws[1]:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in sheet.rows:
-        ws.append(row)
+        append_row(ws, row)
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = wrap
@@ -56,7 +58,7 @@ def register_xlsx(sheet: RegisterSheet) -> bytes:
         (_("Quyển số"), f"{sheet.volume:02d}"),
     ]
     for label, value in facts:
-        cover.append([label, value])
+        append_row(cover, [label, value])
     for cell in cover["A"]:
         cell.font = bold
     for cell in cover["B"]:
