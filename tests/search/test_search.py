@@ -176,3 +176,20 @@ def test_typo_falls_back_to_trigrams_on_postgresql(commune):
     found = ids(commune.leader, "khen thuongg")
     # PostgreSQL: pg_trgm word similarity; SQLite FTS5: exact words only.
     assert found == ([("incoming", doc.pk)] if connection.vendor == "postgresql" else [])
+
+
+def test_dates_are_local_not_utc(client, commune):
+    """Issued at 00:18 on 07/12 in Việt Nam (17:18 on 06/12 UTC): the day shown is 07/12."""
+    from zoneinfo import ZoneInfo
+
+    issued_at = datetime.datetime(2026, 12, 7, 0, 18, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    doc = OutgoingDocumentFactory(
+        unit=commune.unit, issued=True, issued_at=issued_at, subject="V/v trực Tết nửa đêm"
+    )
+    row = search_index_update("outgoing", doc)
+    assert row.date == datetime.date(2026, 12, 7)
+    client.force_login(commune.leader)
+    html = client.get(reverse("search:home"), {"q": "truc tet nua dem"}).content.decode()
+    assert "07/12/2026" in html and "06/12/2026" not in html
+    api = client.get("/api/v1/search/", {"q": "truc tet nua dem"}).json()
+    assert [r["date"] for r in api["results"]] == ["2026-12-07"]

@@ -87,7 +87,8 @@ def _outgoing_fields(doc) -> dict:
         "unit_id": doc.unit_id,
         "secrecy": doc.secrecy,
         "urgency": doc.urgency,
-        "date": date.date() if date else None,
+        # The day in Việt Nam: an aware datetime's own .date() is the UTC day.
+        "date": timezone.localdate(date) if date else None,
         "document_type_id": doc.document_type_id,
         "register_id": doc.register_id,
         "status": doc.status,
