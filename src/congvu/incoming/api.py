@@ -17,7 +17,7 @@ from congvu.registry.constants import Secrecy, Urgency
 from congvu.registry.models import DocumentType
 
 from . import selectors, services
-from .constants import Status
+from .constants import SUBJECT_MAX_LENGTH, Status
 from .models import Assignment, ExternalOrganization, IncomingDocument, ProcessingEntry
 
 
@@ -125,7 +125,7 @@ class RegisterSerializer(serializers.Serializer):
     number_notation = serializers.CharField(max_length=60, label=_("số, ký hiệu"))
     document_date = serializers.DateField(label=_("ngày văn bản"))
     document_type = ScopedPrimaryKeyRelatedField(model=DocumentType, label=_("loại văn bản"))
-    subject = serializers.CharField(label=_("trích yếu"))
+    subject = serializers.CharField(max_length=SUBJECT_MAX_LENGTH, label=_("trích yếu"))
     signer_name = serializers.CharField(
         required=False, allow_blank=True, max_length=120, label=_("người ký")
     )

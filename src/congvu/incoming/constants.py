@@ -3,6 +3,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+#: Longest trích yếu accepted. Decree 30 sets no number; a trích yếu is one sentence
+#: (rarely over 500 characters, the limit of an outgoing one), so this leaves room for
+#: long titles received from outside while refusing pasted bodies or junk.
+SUBJECT_MAX_LENGTH = 2000
+
 
 class Source(models.TextChoices):
     """Where the document came from (nguồn). edXML and e-mail come later."""

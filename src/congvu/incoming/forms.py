@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from congvu.registry.constants import Secrecy, Urgency
 from congvu.registry.models import DocumentType
 
-from .constants import Status
+from .constants import SUBJECT_MAX_LENGTH, Status
 from .models import ExternalOrganization
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -68,7 +68,11 @@ class RegisterForm(forms.Form):
     document_type = forms.ModelChoiceField(
         label=_("Loại văn bản"), queryset=DocumentType.objects.none()
     )
-    subject = forms.CharField(label=_("Trích yếu"), widget=forms.Textarea(attrs={"rows": 3}))
+    subject = forms.CharField(
+        label=_("Trích yếu"),
+        max_length=SUBJECT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     signer_name = forms.CharField(label=_("Người ký"), required=False, max_length=120)
     urgency = forms.TypedChoiceField(
         label=_("Độ khẩn"), coerce=int, choices=Urgency.choices, initial=Urgency.NORMAL
@@ -112,8 +116,11 @@ class PresentForm(forms.Form):
     )
 
     def __init__(self, *args, people=(), **kwargs):
+        """``people``: ``(user, label)`` pairs; nobody is chosen unless ``initial`` says so."""
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].choices = [(p.pk, str(p)) for p in people]
+        self.fields["to_user"].choices = [("", _("— Chọn người nhận trình —"))] + [
+            (u.pk, label) for u, label in people
+        ]
 
 
 class DirectForm(PickForm):
@@ -146,7 +153,9 @@ class ForwardForm(forms.Form):
     def __init__(self, *args, assignments=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignment"].choices = [(a.pk, str(a)) for a in assignments]
-        self.fields["to_user"].choices = [(p.pk, str(p)) for p in people]
+        self.fields["to_user"].choices = [("", _("— Chọn cán bộ —"))] + [
+            (u.pk, label) for u, label in people
+        ]
 
 
 class NoteForm(forms.Form):

@@ -24,7 +24,7 @@ from congvu.registry.services import (
 from congvu.search.models import Kind
 from congvu.search.services import search_index_new
 
-from ..constants import Action, Source, Status
+from ..constants import SUBJECT_MAX_LENGTH, Action, Source, Status
 from ..models import ExternalOrganization, IncomingDocument
 from ..notify import notify_urgent, unit_people
 from .common import (
@@ -149,6 +149,13 @@ def _validate_common(*, number_notation, subject, document_date, urgency, secrec
         raise ServiceError(_("Phải nhập số, ký hiệu."), code="required", field="number_notation")
     if not (subject or "").strip():
         raise ServiceError(_("Phải nhập trích yếu."), code="required", field="subject")
+    if len(subject.strip()) > SUBJECT_MAX_LENGTH:
+        raise ServiceError(
+            _("Trích yếu dài tối đa %(max)s ký tự.")
+            % {"max": f"{SUBJECT_MAX_LENGTH:,}".replace(",", ".")},
+            code="too_long",
+            field="subject",
+        )
     if document_date is None:
         raise ServiceError(_("Phải nhập ngày văn bản."), code="required", field="document_date")
     if int(urgency) not in Urgency.values:
