@@ -13,10 +13,16 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from congvu.org.models import Unit
 from congvu.procedures.models import Procedure, ProcedureField
 
-from .selectors import COLUMNS, GROUPS, Period, dossier_statistics, stats_unit_ids
+from .selectors import (
+    COLUMNS,
+    GROUPS,
+    Period,
+    dossier_statistics,
+    stats_unit_ids,
+    subtree_ids,
+)
 
 
 class StatisticsQuerySerializer(serializers.Serializer):
@@ -87,13 +93,10 @@ class StatisticsView(APIView):
         scope = stats_unit_ids(request.user)
         unit_ids = scope
         if "unit" in data:
-            # A unit outside the scope is answered like one without dossiers.
+            # A unit outside the scope is answered like one without dossiers; one
+            # inside brings its subtree (an unknown id has none).
             allowed = scope is None or data["unit"] in scope
-            unit_ids = (
-                {data["unit"]}
-                if allowed and Unit.objects.filter(pk=data["unit"]).exists()
-                else set()
-            )
+            unit_ids = subtree_ids({data["unit"]}) if allowed else set()
         table = dossier_statistics(
             unit_ids=unit_ids,
             period=data["period"],

@@ -18,7 +18,11 @@ MAX_SPAN_DAYS = 366 * 10
 
 class StatisticsForm(forms.Form):
     don_vi = forms.ModelChoiceField(
-        label=_("Đơn vị"), queryset=Unit.objects.none(), required=False, empty_label=_("Tất cả")
+        label=_("Đơn vị"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Tất cả"),
+        help_text=_("Số liệu của một đơn vị gồm cả các đơn vị trực thuộc."),
     )
     linh_vuc = forms.ModelChoiceField(
         label=_("Lĩnh vực"),

@@ -56,6 +56,7 @@ from congvu.core.authz import as_actor
 from congvu.onestop.constants import FINISHED_STATUSES, DossierStatus
 from congvu.onestop.models import ClockPause, Dossier, DueChange
 from congvu.org.models import Unit
+from congvu.org.selectors import descendant_ids
 from congvu.procedures.constants import Channel
 from congvu.procedures.models import Procedure, ProcedureField
 
@@ -137,16 +138,22 @@ class Period:
 
 @dataclass
 class Row:
+    """One line of the 766 table: a unit, field or procedure (``key``) and its cells.
+
+    Deliberately no ``__getitem__``: the template language tries ``row["label"]``
+    before ``row.label``, so a mapping interface answering None for unknown keys
+    hid every attribute and the page showed "None –" in every cell.
+    """
+
     key: int | None
     label: str
     values: dict = field(default_factory=dict)
 
-    def __getitem__(self, name):
-        return self.values.get(name)
-
 
 @dataclass
 class Table:
+    """The 766 table of a period: one :class:`Row` per group, and the total."""
+
     group_by: str
     period: Period
     rows: list[Row]
@@ -157,11 +164,25 @@ class Table:
         return COLUMNS
 
 
+def subtree_ids(unit_ids) -> set[int]:
+    """``unit_ids`` and every unit below them: the receiving units a unit's statistics cover.
+
+    A commune's dossiers are received by its one-stop centre, a child unit, so
+    a unit alone would show its leader nothing. The subtree is the ``path``
+    tree, closed units included (a past period still counts a desk closed
+    since); predecessors are not followed (docs/onestop.md, "Statistics").
+    One indexed ``path`` prefix query; the statistics then filter the
+    dossiers on the resulting ids, as the covering index wants.
+    """
+    return descendant_ids(unit_ids) if unit_ids else set()
+
+
 def stats_unit_ids(actor) -> set[int] | None:
     """Receiving units whose statistics ``actor`` may read; None means every unit.
 
-    Leaders see the units they lead, unit administrators their subtrees, the
-    system administrator everything; other officials nothing.
+    Leaders see the subtrees of the units they lead, unit administrators the
+    subtrees they administer, the system administrator everything; other
+    officials nothing.
     """
     actor = as_actor(actor)
     if not actor.is_official:
@@ -169,7 +190,7 @@ def stats_unit_ids(actor) -> set[int] | None:
     if actor.is_system_admin:
         return None
     led = {unit_id for unit_id, roles in actor.roles.items() if roles & LEADER_ROLES}
-    return led | set(actor.admin_unit_ids)
+    return subtree_ids(led) | set(actor.admin_unit_ids)
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -17,7 +17,7 @@ from congvu.web.access import official_required
 
 from . import charts
 from .forms import StatisticsForm, query_of
-from .selectors import COLUMNS, GROUP_LABELS, dossier_statistics, stats_unit_ids
+from .selectors import COLUMNS, GROUP_LABELS, dossier_statistics, stats_unit_ids, subtree_ids
 from .xlsx import statistics_xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,7 +25,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _table(form, scope):
     unit = form.cleaned_data.get("don_vi")
-    unit_ids = {unit.pk} if unit else scope
+    # A unit chosen in the scope brings its subtree, which the scope already holds.
+    unit_ids = subtree_ids({unit.pk}) if unit else scope
     return dossier_statistics(unit_ids=unit_ids, **query_of(form))
 
 
