@@ -63,7 +63,8 @@ def test_delegate_has_delegated_roles_only_while_active(delegation):
     with _on(3):
         facts = actor_facts(deputy)
         assert facts["roles"][delegation.unit_id] == {Role.SPECIALIST, Role.LEADER_HEAD}
-        assert facts["clearance"] == 1
+        # The leader's clearance stays with the leader (docs/security.md, V4).
+        assert facts["clearance"] == 0
         assert as_actor(deputy).has_role(Role.LEADER_HEAD, delegation.unit_id)
     with _on(5):
         facts = actor_facts(deputy)

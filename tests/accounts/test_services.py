@@ -168,19 +168,78 @@ def test_leader_delegates_to_deputy_audited(leader_and_deputy):
     assert record.after["delegate_id"] == deputy.pk
 
 
-def test_unit_admin_may_create_for_a_leader(leader_and_deputy, actor_factory):
+def test_unit_admin_may_not_create_for_a_leader(leader_and_deputy, actor_factory):
+    # Administering accounts is not leading the unit (issue 11: a unit admin
+    # delegated the chairman's powers to himself).
     unit, leader, deputy = leader_and_deputy
     admin = actor_factory(role=Role.UNIT_ADMIN, unit=unit)
+    for delegate in (deputy, admin):
+        with pytest.raises(PermissionDenied):
+            delegation_create(
+                actor=admin,
+                delegator=leader,
+                delegate=delegate,
+                unit=unit,
+                start_date=TODAY(),
+                end_date=TODAY(),
+                reason="",
+            )
+    assert not Delegation.objects.exists()
+
+
+def test_head_of_a_parent_unit_may_delegate_for_a_leader_below():
+    parent = UnitFactory()
+    unit = UnitFactory(parent=parent)
+    leader = PositionFactory(unit=unit, leader=True).user
+    deputy = PositionFactory(unit=unit, deputy=True).user
+    head_above = PositionFactory(unit=parent, leader=True).user
     d = delegation_create(
-        actor=admin,
+        actor=head_above,
         delegator=leader,
         delegate=deputy,
         unit=unit,
         start_date=TODAY(),
         end_date=TODAY(),
-        reason="",
+        reason="Chủ tịch nghỉ ốm",
     )
-    assert audit_actions("congvu.accounts.delegation.created", d).get().actor_id == admin.pk
+    assert audit_actions("congvu.accounts.delegation.created", d).get().actor_id == head_above.pk
+    # A deputy above is not the authority, nor is a head of a sibling unit.
+    deputy_above = PositionFactory(unit=parent, deputy=True).user
+    sibling_head = PositionFactory(unit=UnitFactory(parent=parent), leader=True).user
+    for actor in (deputy_above, sibling_head):
+        with pytest.raises(PermissionDenied):
+            delegation_create(
+                actor=actor,
+                delegator=leader,
+                delegate=deputy,
+                unit=unit,
+                start_date=TODAY() + datetime.timedelta(days=1),
+                end_date=TODAY() + datetime.timedelta(days=1),
+                reason="",
+            )
+
+
+def test_nobody_may_delegate_to_himself_not_even_a_higher_authority(actor_factory):
+    parent = UnitFactory()
+    unit = UnitFactory(parent=parent)
+    leader = PositionFactory(unit=unit, leader=True).user
+    head_above = PositionFactory(unit=parent, leader=True).user
+    PositionFactory(unit=unit, user=head_above, role=Role.SPECIALIST)
+    sysadmin = actor_factory(role=Role.SYSTEM_ADMIN, unit=unit)
+    for actor in (head_above, sysadmin):
+        with pytest.raises(PermissionDenied) as exc:
+            delegation_create(
+                actor=actor,
+                delegator=leader,
+                delegate=actor,
+                unit=unit,
+                start_date=TODAY(),
+                end_date=TODAY(),
+                reason="",
+            )
+        assert exc.value.code == "self_delegation"
+        assert _fields(exc.value) == {"delegate"}
+    assert not Delegation.objects.exists()
 
 
 def test_someone_else_may_not_delegate_for_the_leader(leader_and_deputy):

@@ -14,7 +14,7 @@ def actor_facts(user) -> dict:
     """Roles per unit, administered subtrees and clearance for ``user``, from active positions.
 
     An active delegation (ủy quyền) gives the delegate the delegator's roles in
-    that unit for its date range.
+    that unit for its date range, but not the delegator's clearance.
     """
     from congvu.org.selectors import descendant_ids
 
@@ -28,14 +28,17 @@ def actor_facts(user) -> dict:
     delegated = Q(in_subquery("user_id", delegations.values("delegator_id"))) & Q(
         Exists(delegations.filter(delegator_id=OuterRef("user_id"), unit_id=OuterRef("unit_id")))
     )
-    for unit_id, role, level in (
+    for holder_id, unit_id, role, level in (
         Position.objects.active()
         .filter(Q(user_id=user.pk) | delegated)
         .order_by()
-        .values_list("unit_id", "role", "clearance")
+        .values_list("user_id", "unit_id", "role", "clearance")
     ):
         roles.setdefault(unit_id, set()).add(role)
-        clearance = max(clearance, level)
+        # Clearance (độ mật) is personal: granted to the person for state secrets,
+        # not to the office, so it never travels with a delegation (docs/security.md).
+        if holder_id == user.pk:
+            clearance = max(clearance, level)
     admin_roots = {u for u, rs in roles.items() if Role.UNIT_ADMIN in rs}
     admin_unit_ids = descendant_ids(admin_roots) if admin_roots else set()
     return {"roles": roles, "admin_unit_ids": admin_unit_ids, "clearance": clearance}

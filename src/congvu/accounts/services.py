@@ -265,6 +265,28 @@ def position_end(*, actor, position: Position, valid_to: datetime.date) -> Posit
 # --- Delegations (ủy quyền) ------------------------------------------------------
 
 
+def may_delegate_for(actor, *, delegator: User, unit) -> bool:
+    """Who may give ``delegator``'s powers in ``unit`` away (docs/security.md, V4).
+
+    The delegator himself, a system administrator, or the head (cấp trưởng) of
+    a unit above ``unit`` by his own position: the authority that could direct
+    the delegator. A unit administrator manages accounts, not leadership, so he
+    may not; roles received by delegation never count here, so a delegation
+    cannot be passed on.
+    """
+    a = as_actor(actor)
+    if a.user_id == delegator.pk or a.is_system_admin:
+        return True
+    ancestors = [int(part) for part in unit.path.strip("/").split("/")[:-1] if part.isdigit()]
+    if not ancestors or a.user_id is None:
+        return False
+    return (
+        Position.objects.active()
+        .filter(user_id=a.user_id, unit_id__in=ancestors, role=Role.LEADER_HEAD)
+        .exists()
+    )
+
+
 def delegation_validate(
     *,
     actor,
@@ -283,10 +305,19 @@ def delegation_validate(
         raise ServiceError(_("Vui lòng chọn người ủy quyền."), code="required", field="delegator")
     if actor is not None:
         a = as_actor(actor)
-        is_self = a.user_id == delegator.pk
-        if not (is_self or a.is_system_admin or unit.pk in a.admin_unit_ids):
+        if delegate is not None and a.user_id == delegate.pk:
             raise PermissionDenied(
-                _("Chỉ lãnh đạo đơn vị hoặc quản trị viên được tạo ủy quyền."), field="delegator"
+                _("Không ai được tự ủy quyền cho chính mình."),
+                code="self_delegation",
+                field="delegate",
+            )
+        if not may_delegate_for(a, delegator=delegator, unit=unit):
+            raise PermissionDenied(
+                _(
+                    "Chỉ người ủy quyền, lãnh đạo đơn vị cấp trên hoặc quản trị hệ thống "
+                    "được tạo ủy quyền."
+                ),
+                field="delegator",
             )
     if not _holds_role(delegator, unit.pk, LEADER_ROLES, start_date or today):
         errors.append(
