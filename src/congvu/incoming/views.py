@@ -32,6 +32,8 @@ from .forms import (
     ReplyForm,
 )
 from .models import Assignment, IncomingDocument
+from .people import labelled, matches, unit_head
+from .people import search as people_search
 from .policies import desk_unit_ids
 from .services.files import document_files
 
@@ -253,14 +255,21 @@ def detail(request, pk: int):
 # --- Actions ------------------------------------------------------------------------------------
 
 
-def _subtree_people(actor, unit_ids, exclude=None):
-    people = selectors.assignable_people(actor=actor, unit_ids=descendant_ids(set(unit_ids)))
+def _subtree_people(actor, unit_ids, exclude=None) -> list[tuple]:
+    """``(user, "name — position, unit")`` of the officials of the units' subtrees."""
+    subtree = descendant_ids(set(unit_ids))
+    people = selectors.assignable_people(actor=actor, unit_ids=subtree)
     if exclude is not None:
         people = people.exclude(pk=exclude)
-    return list(people)
+    return labelled(people, subtree)
 
 
-def _action_page(request, doc, *, title, form, submit, danger=False):
+def _query(request) -> str:
+    """The picker's search words (``?tim=``); a POST chooses among everyone offered."""
+    return request.GET.get("tim", "")[:100] if request.method == "GET" else ""
+
+
+def _action_page(request, doc, *, title, form, submit, danger=False, search=None):
     return render(
         request,
         "incoming/action.html",
@@ -271,6 +280,7 @@ def _action_page(request, doc, *, title, form, submit, danger=False):
             "form": form,
             "submit": submit,
             "danger": danger,
+            "search": search,
         },
         status=400 if form.errors else 200,
     )
@@ -316,8 +326,13 @@ def register_pending(request, pk: int):
 @official_required
 def present(request, pk: int):
     actor, doc = _doc(request, pk)
-    people = {p.pk: p for p in _subtree_people(actor, [doc.unit_id], exclude=actor.user_id)}
-    form = PresentForm(*_data(request), people=people.values())
+    pairs = _subtree_people(actor, [doc.unit_id], exclude=actor.user_id)
+    people = {u.pk: u for u, _label in pairs}
+    shown = people_search(pairs, _query(request))
+    # Presenting goes to the head of the receiving unit unless the clerk picks someone else.
+    head = unit_head(doc.unit_id)
+    initial = {"to_user": head.pk} if head is not None and head.pk in people else {}
+    form = PresentForm(*_data(request), people=shown, initial=initial)
     return _run(
         request,
         doc,
@@ -328,6 +343,7 @@ def present(request, pk: int):
         _("Đã trình văn bản."),
         title=_("Trình văn bản"),
         submit=_("Trình"),
+        search=_query(request),
     )
 
 
@@ -339,9 +355,12 @@ def direct(request, pk: int):
         u.pk: u
         for u in Unit.objects.restrict(actor, "view").filter(pk__in=subtree).order_by("path")
     }
-    people = {p.pk: p for p in _subtree_people(actor, [doc.unit_id])}
-    choices = [(f"u:{u.pk}", u.name) for u in units.values()] + [
-        (f"p:{p.pk}", str(p)) for p in people.values()
+    # The leader directs others: he is not offered as a handler of his own direction.
+    pairs = _subtree_people(actor, [doc.unit_id], exclude=actor.user_id)
+    people = {u.pk: u for u, _label in pairs}
+    query = _query(request)
+    choices = [(f"u:{u.pk}", u.name) for u in units.values() if matches(u.name, query)] + [
+        (f"p:{u.pk}", label) for u, label in people_search(pairs, query)
     ]
     form = DirectForm(*_data(request), choices=choices)
 
@@ -365,6 +384,7 @@ def direct(request, pk: int):
         _("Đã ghi ý kiến chỉ đạo và phân công xử lý."),
         title=_("Chỉ đạo, phân công xử lý"),
         submit=_("Chỉ đạo"),
+        search=query,
     )
 
 
@@ -372,13 +392,13 @@ def direct(request, pk: int):
 def forward(request, pk: int):
     actor, doc = _doc(request, pk)
     assignments = {a.pk: a for a in services.can(actor, doc)["forwardable"]}
-    people = {
-        p.pk: p
-        for p in _subtree_people(
-            actor, [a.unit_id for a in assignments.values()], exclude=actor.user_id
-        )
-    }
-    form = ForwardForm(*_data(request), assignments=assignments.values(), people=people.values())
+    pairs = _subtree_people(actor, [a.unit_id for a in assignments.values()], exclude=actor.user_id)
+    people = {u.pk: u for u, _label in pairs}
+    form = ForwardForm(
+        *_data(request),
+        assignments=assignments.values(),
+        people=people_search(pairs, _query(request)),
+    )
 
     def call(d):
         assignment = assignments.get(d["assignment"])
@@ -396,6 +416,7 @@ def forward(request, pk: int):
         _("Đã chuyển cho cán bộ xử lý."),
         title=_("Chuyển cán bộ xử lý"),
         submit=_("Chuyển"),
+        search=_query(request),
     )
 
 
