@@ -5,7 +5,7 @@ its transaction. A success takes a receipt number and tells the one-stop
 shop (``onestop.services.dossier_payment_settled``) in the same transaction,
 so a dossier never resumes without a recorded payment, nor the reverse.
 Rejected callbacks change nothing but are kept (``PaymentCallback``) and
-audited.
+audited; anonymous junk only once a window (``guard.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllo
 from congvu.core.faults import checkpoint
 from congvu.onestop.constants import DossierStatus
 
+from . import guard
 from .constants import CASH, CallbackOutcome, PaymentStatus, ProviderResult
 from .models import Payment, PaymentCallback, ReceiptCounter
 from .providers import CallbackRejected, CallbackResult, PaymentProvider, get_provider
@@ -262,12 +263,12 @@ def _log_callback(
     replay=False,
     message="",
 ):
-    callback = PaymentCallback.objects.create(
+    callback = PaymentCallback(
         payment=payment,
         provider=provider.name,
         reference=reference[:64],
         transaction_id=transaction_id[:100],
-        raw_body=body.decode("utf-8", errors="replace")[:20000],
+        raw_body=body.decode("utf-8", errors="replace")[: guard.max_body_bytes()],
         headers=provider.header_subset(headers),
         remote_addr=remote_addr[:64],
         signature_valid=signature_valid,
@@ -276,6 +277,13 @@ def _log_callback(
         message=message[:255],
         received_at=when,
     )
+    skipped = 0
+    if outcome in guard.JUNK_OUTCOMES:
+        # Anyone can send junk: one row a window, the rest counted (guard.py).
+        skipped = guard.junk_to_keep(provider.name, outcome)
+        if skipped is None:
+            return callback  # not saved
+    callback.save()
     if outcome not in (CallbackOutcome.APPLIED,):
         log_action(
             actor=None,
@@ -287,6 +295,7 @@ def _log_callback(
                 "transaction_id": callback.transaction_id,
                 "replay": replay,
                 "signature_valid": signature_valid,
+                "suppressed": skipped,
             },
         )
         logger.warning(

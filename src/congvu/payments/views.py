@@ -23,7 +23,7 @@ from congvu.onestop.constants import DossierStatus
 from congvu.onestop.models import Dossier
 from congvu.web.access import official_required
 
-from . import sandbox, selectors, services
+from . import guard, sandbox, selectors, services
 from .constants import CallbackOutcome, PaymentStatus, ProviderResult
 from .forms import CashForm
 from .models import Payment
@@ -119,6 +119,10 @@ def callback(request, provider: str):
     gateway = provider_for_callback(provider)
     if gateway is None:
         raise Http404
+    if guard.throttled(request.META.get("REMOTE_ADDR", "")):
+        return JsonResponse({"ok": False, "outcome": "throttled"}, status=429)
+    if guard.too_large(request):
+        return JsonResponse({"ok": False, "outcome": "too_large"}, status=413)
     result = rejected = None
     try:
         result = gateway.verify_callback(request)

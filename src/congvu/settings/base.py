@@ -373,3 +373,7 @@ CONGVU_PAYMENT_SANDBOX_SECRET = env_str("PAYMENT_SANDBOX_SECRET", "")
 # A pending payment expires after this many minutes; a callback older than MAX_AGE seconds is stale.
 CONGVU_PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 15)
 CONGVU_PAYMENT_CALLBACK_MAX_AGE = env_int("PAYMENT_CALLBACK_MAX_AGE", 300)
+# The anonymous callback endpoint: body cap, and callbacks per address per window (payments/guard.py).
+CONGVU_PAYMENT_CALLBACK_MAX_BYTES = env_int("PAYMENT_CALLBACK_MAX_BYTES", 16 * 1024)
+CONGVU_PAYMENT_CALLBACK_LIMIT_PER_IP = env_int("PAYMENT_CALLBACK_LIMIT_PER_IP", 120)
+CONGVU_PAYMENT_CALLBACK_WINDOW_SECONDS = env_int("PAYMENT_CALLBACK_WINDOW_SECONDS", 60)
