@@ -56,7 +56,10 @@ def make_procedure(online_level="full"):
 
 
 def make_commune():
-    return UnitFactory(commune=True, name="UBND xã Thạnh Phú", code="000.00.31.H57")
+    unit = UnitFactory(commune=True, name="UBND xã Thạnh Phú", code="000.00.31.H57")
+    # Its desk: a commune without a one-stop officer is not offered on the portal.
+    PositionFactory(role="onestop_officer", unit=unit)
+    return unit
 
 
 def make_citizen():
@@ -100,7 +103,7 @@ def papers_of(procedure):
 
 def post_data(procedure, unit, *, with_papers=(0, 1), **overrides):
     data = {
-        "receiving_unit": unit.pk,
+        "commune": unit.pk,
         "type": "person",
         "name": "Lê Thị Hồng Nhung",
         "id_number": "083195000123",
@@ -136,7 +139,7 @@ def test_form_is_prefilled_from_the_profile(client, citizen, procedure, commune)
     page = response.content.decode()
     assert 'value="Lê Thị Hồng Nhung"' in page
     assert 'value="0912345678"' in page
-    assert "UBND xã Thạnh Phú" in page
+    assert "Xã Thạnh Phú" in page
     assert "Giấy chứng sinh" in page and "Giấy ủy quyền (nếu có)" in page
 
 
@@ -155,7 +158,7 @@ def test_submission_with_uploads_end_to_end(client, citizen, procedure, commune)
     response = client.get(reverse("onestop_portal:detail", args=[dossier.public_token]))
     page = response.content.decode()
     assert dossier.code in page
-    assert "mã trạng thái quốc gia 1" in page
+    assert "Mới đăng ký (mã 1)" in page
     # Segment by segment: a random token may well contain the digits of the pk.
     segments = response.request["PATH_INFO"].strip("/").split("/")
     assert segments == ["dich-vu-cong", "ho-so", dossier.public_token]
@@ -189,7 +192,10 @@ def test_a_unit_not_offering_the_procedure_is_refused(client, citizen, procedure
     client.force_login(citizen)
     response = submit(client, procedure, post_data(procedure, office))
     assert response.status_code == 400
-    assert "Nơi nộp hồ sơ: cơ quan này không tiếp nhận thủ tục này." in response.content.decode()
+    assert (
+        "Nơi nộp hồ sơ: xã, phường, đặc khu này không tiếp nhận thủ tục này trực tuyến."
+        in response.content.decode()
+    )
 
 
 def test_anonymous_filing_needs_the_setting(client, procedure, commune, settings):

@@ -53,7 +53,7 @@ def test_code_and_phone_open_the_public_page(client, dossier):
     assert dossier.code not in response["Location"]
     page = client.get(response["Location"]).content.decode()
     assert dossier.code in page
-    assert "Mới đăng ký" in page and "mã trạng thái quốc gia 1" in page
+    assert "Mới đăng ký (mã 1)" in page
     assert "Đã nộp hồ sơ trực tuyến." in page  # public history
     # Not the owner: a hint to log in, no actions.
     assert reverse("onestop_portal:withdraw", args=[dossier.public_token]) not in page

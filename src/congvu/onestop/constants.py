@@ -32,6 +32,21 @@ NATIONAL_STATUS = {
     DossierStatus.RETURNED: 10,
 }
 
+#: The national catalogue's words for its codes 1–10 (regulations §2.3), shown to citizens
+#: next to congvu's own wording, which differs for 2, 6 and 7.
+NATIONAL_STATUS_LABELS = {
+    1: _("Mới đăng ký"),
+    2: _("Được tiếp nhận"),
+    3: _("Không được tiếp nhận"),
+    4: _("Đang xử lý"),
+    5: _("Yêu cầu bổ sung giấy tờ"),
+    6: _("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    7: _("Công dân yêu cầu rút hồ sơ"),
+    8: _("Dừng xử lý"),
+    9: _("Đã xử lý xong"),
+    10: _("Đã trả kết quả"),
+}
+
 # Statuses in which the legal clock does not run (tạm dừng, regulations §2.4).
 PAUSED_STATUSES = frozenset(
     {DossierStatus.SUPPLEMENT, DossierStatus.AWAITING_PAYMENT, DossierStatus.STOPPED}

@@ -472,3 +472,7 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.score}"
+
+
+# Kept in its own module (this one is long); imported so Django registers it.
+from .uploads import PendingUpload  # noqa: E402, F401

@@ -27,6 +27,7 @@ from .models import (
     DossierPaper,
     DossierStep,
     DueChange,
+    PendingUpload,
     Rating,
 )
 
@@ -83,4 +84,12 @@ def dossier_event_policy(actor: Actor, action: str):
 @policy(DossierCounter)
 def dossier_counter_policy(actor: Actor, action: str):
     # Internal sequences: read by services without restrict(); admins may inspect.
+    return ALL if actor.is_system_admin and action == "view" else NONE
+
+
+@policy(PendingUpload)
+def pending_upload_policy(actor: Actor, action: str):
+    # Files of an unsent form: only the account that uploaded them; the desk sees them once sent.
+    if actor.is_citizen:
+        return Q(holder=f"u:{actor.user_id}")
     return ALL if actor.is_system_admin and action == "view" else NONE

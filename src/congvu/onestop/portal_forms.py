@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import ApplicantType
 from congvu.core.errors import ServiceError
+from congvu.files.forms import ACCEPT
+from congvu.files.validation import MiB, file_validate, max_upload_bytes, sanitize_name
 
 from .constants import ResultDelivery
 
@@ -41,15 +43,51 @@ def paper_field_name(paper) -> str:
     return f"paper_{paper.pk}"
 
 
-class SubmitForm(ServiceErrorFormMixin, forms.Form):
-    """Nộp hồ sơ trực tuyến: receiving unit, applicant, request, one upload per required paper."""
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
 
-    receiving_unit = forms.TypedChoiceField(
+
+class PaperFilesField(forms.FileField):
+    """Any number of files for one paper; each file is checked by the form, one by one."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update({"accept": ACCEPT, "multiple": True})
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        uploads = data if isinstance(data, list | tuple) else [data]
+        return [u for u in uploads if u]
+
+
+def size_limit_text() -> str:
+    """The per-file limit as the citizen reads it, from the real setting."""
+    return _("Tối đa %(mb)s MB mỗi tệp; nhận PDF, DOCX, XLSX, ODT, JPG, PNG.") % {
+        "mb": f"{max_upload_bytes() / MiB:g}"
+    }
+
+
+class SubmitForm(ServiceErrorFormMixin, forms.Form):
+    """Nộp hồ sơ trực tuyến: the commune, the applicant, the request, files for every paper.
+
+    A bad file is reported on its paper and never costs the other files:
+    ``valid_uploads`` keeps the good ones so the view can store them for the
+    next attempt (``kept``: files stored by an earlier attempt).
+    """
+
+    commune = forms.TypedChoiceField(
         label=_("Nơi nộp hồ sơ"),
         coerce=int,
+        widget=forms.RadioSelect,
         error_messages={
-            "required": _("Nơi nộp hồ sơ: chọn cơ quan tiếp nhận."),
-            "invalid_choice": _("Nơi nộp hồ sơ: cơ quan này không tiếp nhận thủ tục này."),
+            "required": _("Nơi nộp hồ sơ: hãy chọn xã, phường hoặc đặc khu."),
+            "invalid_choice": _(
+                "Nơi nộp hồ sơ: xã, phường, đặc khu này không tiếp nhận thủ tục này trực tuyến."
+            ),
         },
     )
     type = forms.ChoiceField(
@@ -59,25 +97,46 @@ class SubmitForm(ServiceErrorFormMixin, forms.Form):
         label=_("Họ và tên người nộp"),
         max_length=255,
         error_messages=_required(_("Họ và tên người nộp")),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     id_number = forms.CharField(
         label=_("Số định danh cá nhân (CCCD)"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "pattern": "[0-9]{9,12}",
+                "maxlength": "12",
+            }
+        ),
+        help_text=_("12 chữ số trên căn cước (9 chữ số nếu là chứng minh nhân dân cũ)."),
     )
-    address = forms.CharField(label=_("Địa chỉ"), max_length=500, required=False)
+    address = forms.CharField(
+        label=_("Địa chỉ"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     phone = forms.CharField(
         label=_("Số điện thoại"),
         max_length=20,
         error_messages=_required(_("Số điện thoại")),
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "tel",
+                "autocomplete": "tel",
+                "pattern": r"\+?[0-9 .]{9,19}",
+            }
+        ),
         help_text=_("Dùng để tra cứu hồ sơ cùng với mã hồ sơ."),
     )
     email = forms.EmailField(
         label=_("Thư điện tử"),
         required=False,
         error_messages={"invalid": _("Thư điện tử: địa chỉ không hợp lệ.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     subject = forms.CharField(
         label=_("Nội dung yêu cầu giải quyết"),
@@ -91,24 +150,59 @@ class SubmitForm(ServiceErrorFormMixin, forms.Form):
         initial=ResultDelivery.OFFICE,
     )
 
-    def __init__(self, *args, units=(), papers=(), **kwargs):
+    def __init__(self, *args, communes=(), papers=(), kept=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["receiving_unit"].choices = [(u.pk, u.name) for u in units]
-        if len(units) == 1:
-            self.fields["receiving_unit"].initial = units[0].pk
+        self.communes = list(communes)
+        # No preselection, even with one commune: the citizen says where the dossier goes.
+        self.fields["commune"].choices = [(c.pk, c.label) for c in self.communes]
         self.papers = list(papers)
+        self.kept = list(kept)
+        self.valid_uploads: dict[int, list] = {}
+        limit = size_limit_text()
         for paper in self.papers:
-            label = paper.name
-            self.fields[paper_field_name(paper)] = forms.FileField(
-                label=label,
-                required=paper.required,
-                help_text=_("Bắt buộc") if paper.required else _("Không bắt buộc"),
-                error_messages={
-                    "required": _("%(field)s: phải tải lên tệp giấy tờ này.") % {"field": label},
-                    "empty": _("%(field)s: tệp rỗng.") % {"field": label},
-                    "invalid": _("%(field)s: không đọc được tệp.") % {"field": label},
-                },
+            need = _("Bắt buộc") if paper.required else _("Không bắt buộc")
+            self.fields[paper_field_name(paper)] = PaperFilesField(
+                label=paper.name, help_text=f"{need}. {limit}"
             )
+
+    def kept_for(self, paper) -> list:
+        return [k for k in self.kept if k.required_paper_id == paper.pk]
+
+    def paper_rows(self) -> list[tuple]:
+        """(paper, bound field, kept files) for the template."""
+        return [(p, self[paper_field_name(p)], self.kept_for(p)) for p in self.papers]
+
+    def commune_choice(self):
+        pk = self.cleaned_data.get("commune")
+        return next((c for c in self.communes if c.pk == pk), None)
+
+    def clean(self):
+        data = super().clean()
+        for paper in self.papers:
+            name = paper_field_name(paper)
+            valid = []
+            for upload in data.get(name) or []:
+                try:
+                    file_validate(upload)
+                except ServiceError as exc:
+                    self.add_error(
+                        name,
+                        _("%(field)s: tệp “%(file)s” không được nhận: %(reason)s")
+                        % {
+                            "field": paper.name,
+                            "file": sanitize_name(upload.name) or "?",
+                            "reason": exc.message,
+                        },
+                    )
+                else:
+                    valid.append(upload)
+            self.valid_uploads[paper.pk] = valid
+            has_files = valid or self.kept_for(paper)
+            if paper.required and not has_files and name not in self.errors:
+                self.add_error(
+                    name, _("%(field)s: phải tải lên tệp giấy tờ này.") % {"field": paper.name}
+                )
+        return data
 
     def applicant(self) -> dict:
         data = self.cleaned_data
@@ -117,13 +211,8 @@ class SubmitForm(ServiceErrorFormMixin, forms.Form):
         }
 
     def paper_uploads(self) -> list:
-        """(RequiredPaper, upload) for every paper given a file."""
-        given = []
-        for paper in self.papers:
-            upload = self.cleaned_data.get(paper_field_name(paper))
-            if upload:
-                given.append((paper, upload))
-        return given
+        """(RequiredPaper, upload) for every valid file given now, paper by paper."""
+        return [(p, upload) for p in self.papers for upload in self.valid_uploads.get(p.pk, [])]
 
     def add_service_error(self, exc: ServiceError) -> None:
         if any(e.field == "papers" for e in exc.errors):

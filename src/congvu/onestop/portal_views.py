@@ -32,14 +32,21 @@ from congvu.core.errors import ServiceError
 from congvu.files.models import StoredFile
 from congvu.files.services import file_open_verified, owner_label
 from congvu.files.views import content_disposition
-from congvu.org.models import Unit
 from congvu.procedures.constants import OnlineLevel
 from congvu.procedures.models import Procedure
 
-from . import selectors, services
-from .constants import NATIONAL_STATUS, DossierStatus, FormCode
+from . import routing, selectors, services
+from .constants import NATIONAL_STATUS, NATIONAL_STATUS_LABELS, DossierStatus, FormCode
 from .models import Dossier, DossierForm, Rating
-from .portal_forms import RateForm, SubmitForm, SupplementForm, TrackForm, WithdrawForm
+from .portal_forms import (
+    RateForm,
+    SubmitForm,
+    SupplementForm,
+    TrackForm,
+    WithdrawForm,
+    size_limit_text,
+)
+from .services.pending import holder_of
 
 GRANTS = "onestop_portal_grants"
 #: Statuses from which the citizen may still withdraw (before the result, contract).
@@ -142,12 +149,6 @@ def index(request):
     return render(request, "onestop/portal/index.html", {"nav": "onestop", "track": TrackForm()})
 
 
-def _offering_units(procedure) -> list[Unit]:
-    from congvu.procedures.selectors import units_offering
-
-    return list(units_offering(procedure))
-
-
 def _version(procedure):
     from congvu.procedures.selectors import current_version
 
@@ -165,6 +166,49 @@ def _profile_initial(user) -> dict:
         "email": user.email,
         "type": user.applicant_type or "person",
     }
+
+
+def _holder(request) -> str:
+    if not request.user.is_authenticated and not request.session.session_key:
+        request.session.save()  # an anonymous filer's kept files belong to this session
+    return holder_of(request.user, request.session.session_key)
+
+
+def _keep_valid_files(request, holder: str, procedure, form) -> list:
+    """Store the form's valid new files so the re-shown form lists them as attached."""
+    kept = []
+    actor = request.user if request.user.is_authenticated else None
+    for paper, upload in form.paper_uploads():
+        try:
+            kept.append(
+                services.pending_upload_store(
+                    actor=actor,
+                    holder=holder,
+                    procedure=procedure,
+                    required_paper=paper,
+                    upload=upload,
+                )
+            )
+        except ServiceError as exc:  # checked by the form already; storage may still refuse
+            form.add_error(None, f"{paper.name}: {exc.message}")
+    return kept
+
+
+def _submitted(request, dossier, commune_label: str):
+    messages.success(
+        request,
+        _(
+            "Đã nộp hồ sơ tới %(commune)s. Mã hồ sơ của bạn là %(code)s: ghi lại mã này để "
+            "tra cứu cùng số điện thoại đã khai."
+        )
+        % {"commune": commune_label, "code": dossier.code},
+    )
+    url = reverse("onestop_portal:detail", args=[dossier.public_token])
+    if request.headers.get("X-Congvu-Upload") == "1":
+        # The upload-progress script sent it: it follows this itself (an XHR would
+        # follow a redirect silently and eat the message).
+        return HttpResponse(status=204, headers={"X-Congvu-Redirect": url})
+    return redirect(url)
 
 
 @require_http_methods(["GET", "POST"])
@@ -188,24 +232,36 @@ def submit(request, procedure_code: str):
     context = {"nav": "onestop", "procedure": procedure, "version": version, "online": online}
     if not online:
         return render(request, "onestop/portal/submit.html", context)
-    units = _offering_units(procedure)
+    communes = routing.communes_offering(procedure)
     papers = list(version.papers.order_by("order", "pk"))
+    posted = request.method == "POST"
+    holder = _holder(request) if posted else ""
+    kept = (
+        services.pending_uploads_kept(
+            holder=holder, procedure=procedure, tokens=request.POST.getlist("keep")
+        )
+        if posted
+        else []
+    )
     form = SubmitForm(
-        request.POST or None,
-        request.FILES or None,
-        units=units,
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        communes=communes,
         papers=papers,
+        kept=kept,
         initial=_profile_initial(user),
     )
-    if request.method == "POST" and form.is_valid():
-        unit = next(u for u in units if u.pk == form.cleaned_data["receiving_unit"])
+    if posted and form.is_valid():
+        choice = form.commune_choice()
         try:
-            dossier = services.dossier_submit_online(
+            dossier = services.dossier_submit_to_commune(
                 actor=user if user.is_authenticated else None,
                 procedure=procedure,
-                receiving_unit=unit,
+                commune=choice.commune,
                 applicant=form.applicant(),
                 papers=form.paper_uploads(),
+                kept_tokens=[k.token for k in kept],
+                holder=holder,
                 subject=form.cleaned_data["subject"],
                 result_delivery=form.cleaned_data["result_delivery"],
             )
@@ -213,18 +269,16 @@ def submit(request, procedure_code: str):
             form.add_service_error(exc)
         else:
             _grant(request, dossier)
-            messages.success(
-                request,
-                _(
-                    "Đã nộp hồ sơ. Mã hồ sơ của bạn là %(code)s: ghi lại mã này để tra cứu "
-                    "cùng số điện thoại đã khai."
-                )
-                % {"code": dossier.code},
-            )
-            return redirect("onestop_portal:detail", token=dossier.public_token)
-    context.update(form=form, units=units, papers=papers)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "onestop/portal/submit.html", context, status=status)
+            return _submitted(request, dossier, choice.label)
+    if posted:
+        form.kept += _keep_valid_files(request, holder, procedure, form)
+    context.update(
+        form=form,
+        communes=communes,
+        papers=papers,
+        size_limit=size_limit_text(),
+    )
+    return render(request, "onestop/portal/submit.html", context, status=400 if posted else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,6 +325,12 @@ def my_dossiers(request):
     page = Paginator(selectors.dossiers_for_citizen(request.user), 20).get_page(
         request.GET.get("trang")
     )
+    labels: dict[int, str] = {}
+    for dossier in page.object_list:
+        unit = dossier.receiving_unit
+        if unit.pk not in labels:
+            labels[unit.pk] = _commune_label(unit)
+        dossier.commune_label = labels[unit.pk]
     return render(request, "onestop/portal/my_dossiers.html", {"page": page, "nav": "onestop"})
 
 
@@ -312,6 +372,11 @@ def _supplement_items(dossier: Dossier) -> list[str]:
     return [str(i) for i in items] if isinstance(items, list) else [str(items)]
 
 
+def _commune_label(unit) -> str:
+    commune = routing.commune_of(unit)
+    return routing.commune_label(commune) if commune is not None else ""
+
+
 def detail(request, token: str):
     dossier, owner, may_act = _access(request, token)
     rated = Rating.objects.filter(dossier=dossier).first()
@@ -321,6 +386,8 @@ def detail(request, token: str):
         "owner": owner,
         "may_act": may_act,
         "national_status": NATIONAL_STATUS[dossier.status],
+        "national_status_label": NATIONAL_STATUS_LABELS[NATIONAL_STATUS[dossier.status]],
+        "commune": _commune_label(dossier.receiving_unit),
         "timeline": selectors.dossier_timeline(dossier, public_only=True),
         "papers": dossier.papers.order_by("round", "pk"),
         "result_files": _result_files(dossier),

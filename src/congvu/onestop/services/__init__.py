@@ -4,6 +4,8 @@ Each runs in one transaction, records the audit trail and the dossier's
 history, and notifies after commit. Other apps call only these names.
 """
 
+from .online import dossier_submit_to_commune
+from .pending import pending_upload_store, pending_uploads_kept, pending_uploads_purge
 from .processing import (
     dossier_delay_notice,
     dossier_finish,
@@ -42,6 +44,10 @@ __all__ = [
     "dossier_step_complete",
     "dossier_stop",
     "dossier_submit_online",
+    "dossier_submit_to_commune",
     "dossier_supplement_answer",
     "dossier_withdraw",
+    "pending_upload_store",
+    "pending_uploads_kept",
+    "pending_uploads_purge",
 ]

@@ -17,8 +17,10 @@ from congvu.workdays import deadlines
 from .. import notify
 from ..constants import DossierStatus, FormCode, PauseReason, ResultDelivery
 from ..models import Dossier, DossierPaper
+from ..uploads import PendingUpload
 from . import common as c
 from . import steps as st
+from .pending import pending_upload_take
 
 APPLICANT_KEYS = ("name", "id_number", "address", "phone", "email", "type")
 
@@ -84,7 +86,9 @@ def _papers_check(version, papers, *, files_required: bool) -> None:
 def _store_papers(dossier, actor, papers, round_no: int = 0) -> None:
     for required, upload in papers:
         stored = None
-        if upload is not None:
+        if isinstance(upload, PendingUpload):  # checked and stored already: it moves over
+            stored = pending_upload_take(actor=actor, pending=upload, owner=dossier)
+        elif upload is not None:
             stored = file_store(actor=actor, upload=upload, owner=dossier, purpose="paper")
         DossierPaper.objects.create(
             dossier=dossier,
@@ -250,10 +254,13 @@ def _accept(dossier: Dossier, actor, when, competent_unit=None) -> Dossier:
     records = st.copy_steps(dossier, planned, when, actor_user=c.user_of(actor))
     dossier.current_step = records[0]
     dossier.save(update_fields=["current_step"])
-    papers = [
-        {"name": p.name, "form": p.form, "count": p.count}
-        for p in dossier.papers.filter(round=0).order_by("pk")
-    ]
+    papers, seen = [], set()
+    for p in dossier.papers.filter(round=0).order_by("pk"):
+        if p.required_paper_id is not None:
+            if p.required_paper_id in seen:  # several files (pages) of one paper: one line
+                continue
+            seen.add(p.required_paper_id)
+        papers.append({"name": p.name, "form": p.form, "count": p.count})
     c.issue_form(
         dossier,
         FormCode.RECEIPT,
