@@ -192,7 +192,7 @@ def test_export_page_and_close_register(client, clerk, unit):
     page = client.get(reverse("registry_exports:export"), {"don_vi": unit.pk, **MARCH})
     body = page.content.decode()
     assert page.status_code == 200 and "Sổ văn bản đi 2026" in body and "den.pdf?" in body
-    client.post(reverse("registry_exports:close", args=[register.pk]))
+    client.post(reverse("registry_exports:close", args=[register.pk]), {"xac_nhan": "1"})
     register.refresh_from_db()
     assert register.is_closed
     other = RegisterFactory(unit=UnitFactory())

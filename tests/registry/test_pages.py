@@ -83,15 +83,17 @@ def test_leader_closes_a_register(client, world, unit):
     client.force_login(PositionFactory(leader=True, unit=unit).user)
     url = reverse("registry:register_close", args=[world["mine"].pk])
     assert client.get(url).status_code == 200
-    assert client.post(url).status_code == 302
+    assert client.post(url, {"xac_nhan": "1"}).status_code == 302
     world["mine"].refresh_from_db()
     assert world["mine"].is_closed
-    assert client.post(url).status_code == 400  # already closed
+    assert client.post(url, {"xac_nhan": "1"}).status_code == 400  # already closed
 
 
 def test_specialist_cannot_close(client, world, unit):
     client.force_login(PositionFactory(unit=unit).user)
-    resp = client.post(reverse("registry:register_close", args=[world["mine"].pk]))
+    resp = client.post(
+        reverse("registry:register_close", args=[world["mine"].pk]), {"xac_nhan": "1"}
+    )
     assert resp.status_code == 400
     world["mine"].refresh_from_db()
     assert not world["mine"].is_closed

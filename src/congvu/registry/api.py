@@ -72,6 +72,10 @@ class VoidSerializer(serializers.Serializer):
     reason = serializers.CharField(label=_("lý do hủy số"), max_length=255)
 
 
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(label=_("lý do mở lại sổ"), max_length=500)
+
+
 class NotationInputSerializer(serializers.Serializer):
     text = serializers.CharField(label=_("số, ký hiệu"), max_length=100, trim_whitespace=False)
 
@@ -117,6 +121,12 @@ class DocumentTypeViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Ge
         request=None,
         responses=RegisterSerializer,
     ),
+    reopen=extend_schema(
+        summary=_("Mở lại sổ"),
+        description=_("Quản trị đơn vị của cơ quan mở lại sổ đã khóa, ghi lý do."),
+        request=ReopenSerializer,
+        responses=RegisterSerializer,
+    ),
 )
 class RegisterViewSet(ScopedReadOnlyViewSet):
     """Sổ đăng ký. Counters change only through congvu.registry.services."""
@@ -149,6 +159,16 @@ class RegisterViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         register = services.register_close(actor=request.user, register=self.get_object())
+        return Response(RegisterSerializer(register).data)
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        register = self.get_object()
+        data = ReopenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        register = services.register_reopen(
+            actor=request.user, register=register, reason=data.validated_data["reason"]
+        )
         return Response(RegisterSerializer(register).data)
 
 

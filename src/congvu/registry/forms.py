@@ -21,6 +21,15 @@ class VoidNumberForm(forms.Form):
     )
 
 
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do mở lại sổ"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bắt buộc, được ghi vào nhật ký."),
+    )
+
+
 class NumberingPolicyForm(forms.Form):
     admin_numbering = forms.ChoiceField(
         label=_("Cách đánh số văn bản hành chính"),

@@ -51,6 +51,12 @@ def can_close(actor, register: Register) -> bool:
     return bool(roles & CLOSING_ROLES) and register.secrecy <= actor.clearance
 
 
+def can_reopen(actor, register: Register) -> bool:
+    """Mở lại sổ: only a unit administrator (quản trị đơn vị) of the register's own unit."""
+    actor = as_actor(actor)
+    return actor.has_role("unit_admin", register.unit_id) and register.secrecy <= actor.clearance
+
+
 def can_set_policy(actor, unit) -> bool:
     """Cách đánh số: the unit's administrator (the head decides, the admin records it)."""
     actor = as_actor(actor)
@@ -312,6 +318,43 @@ def register_close(*, actor, register: Register) -> Register:
         obj=register,
         unit=register.unit_id,
         after={"last_number": register.last_number},
+    )
+    return register
+
+
+@transaction.atomic
+def register_reopen(*, actor, register: Register, reason: str) -> Register:
+    """Mở lại sổ đã khóa: the unit administrator undoes a closing, with the reason on record.
+
+    Numbering continues after the last number: nothing issued is renumbered.
+    """
+    reason = " ".join((reason or "").split())
+    register = Register.objects.select_for_update().get(pk=register.pk)
+    if not can_reopen(actor, register):
+        raise PermissionDenied(
+            _("Chỉ quản trị đơn vị của cơ quan được mở lại sổ đã khóa."), code="permission_denied"
+        )
+    if not register.is_closed:
+        raise TransitionNotAllowed(
+            _("Sổ đang mở, không cần mở lại."), code="register_open", field="register"
+        )
+    if not reason:
+        raise ServiceError(_("Phải ghi lý do mở lại sổ."), code="required", field="reason")
+    before = {
+        "closed_at": register.closed_at.isoformat(),
+        "closed_by": register.closed_by_id,
+    }
+    register.closed_at = None
+    register.closed_by = None
+    register.save(update_fields=["closed_at", "closed_by"])
+    log_action(
+        actor=actor,
+        action="congvu.registry.register.reopened",
+        obj=register,
+        unit=register.unit_id,
+        before=before,
+        after={"last_number": register.last_number, "reason": reason[:500]},
+        confidentiality=register.secrecy,
     )
     return register
 

@@ -16,7 +16,10 @@ from congvu.core.errors import ServiceError
 from congvu.web.access import official_required
 
 from . import selectors, services
-from .forms import NumberingPolicyForm, VoidNumberForm, YearFilterForm
+from .forms import NumberingPolicyForm, ReopenForm, VoidNumberForm, YearFilterForm
+
+#: The field a confirmation page posts: without it a POST only shows the page again.
+CONFIRM_FIELD = "xac_nhan"
 
 
 def _log_secret_read(request, register) -> None:
@@ -60,6 +63,7 @@ def register_detail(request, pk: int):
         "numbers": selectors.numbers_of(actor=actor, register=register),
         "can_void": services.can_void(actor, register),
         "can_close": services.can_close(actor, register) and not register.is_closed,
+        "can_reopen": services.can_reopen(actor, register) and register.is_closed,
     }
     return render(request, "registry/register_detail.html", context)
 
@@ -70,7 +74,8 @@ def register_close(request, pk: int):
     actor = as_actor(request.user)
     register = selectors.register_for_detail(actor=actor, pk=pk)
     error = None
-    if request.method == "POST":
+    # Closing is irreversible for the clerk: only the page's explicit confirmation acts.
+    if request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "1":
         try:
             services.register_close(actor=actor, register=register)
         except ServiceError as exc:
@@ -80,6 +85,32 @@ def register_close(request, pk: int):
             return redirect("registry:register_detail", pk=register.pk)
     context = {"nav": "registers", "register": register, "error": error}
     return render(request, "registry/register_close.html", context, status=400 if error else 200)
+
+
+@official_required
+@require_http_methods(["GET", "POST"])
+def register_reopen(request, pk: int):
+    actor = as_actor(request.user)
+    register = selectors.register_for_detail(actor=actor, pk=pk)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_reopen(
+                actor=actor, register=register, reason=form.cleaned_data["reason"]
+            )
+        except ServiceError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Đã mở lại sổ. Sổ cấp tiếp số sau số cuối cùng."))
+            return redirect("registry:register_detail", pk=register.pk)
+    context = {
+        "nav": "registers",
+        "register": register,
+        "form": form,
+        "can_reopen": services.can_reopen(actor, register),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "registry/register_reopen.html", context, status=status)
 
 
 @official_required

@@ -119,6 +119,9 @@ def close(request, pk: int):
     register = get_object_or_404(
         Register.objects.restrict(actor, "view").filter(unit__in=units), pk=pk
     )
+    if request.POST.get("xac_nhan") != "1":
+        # Closing happens only after the confirmation page says what it does.
+        return redirect("registry:register_close", pk=register.pk)
     try:
         registry_services.register_close(actor=actor, register=register)
     except ServiceError as exc:
