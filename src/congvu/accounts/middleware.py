@@ -2,7 +2,8 @@
 
 An official whose unit requires two-factor login (``Unit.require_2fa``) and
 whose session has not passed an OTP check is sent to set up 2FA (no device
-yet) or to enter a code (device confirmed) before any internal page.
+yet) or to enter a code (device confirmed) before any page but the few in
+``TWO_FACTOR_ALLOWED_VIEWS``.
 """
 
 import time
@@ -11,16 +12,44 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 # Path prefixes only officials may reach. The API checks the kind itself
 # (congvu.api.permissions.IsOfficial) so it can answer JSON.
 OFFICIAL_PREFIXES = ("/app/", "/admin/")
 
-# Where an official with required-but-unproven 2FA may not go yet. The set-up
-# and code pages live under /accounts/2fa/ and /accounts/login/, outside these.
-TWO_FACTOR_PREFIXES = ("/app/", "/admin/", "/api/", "/accounts/profile/")
+# Where an official with required-but-unproven 2FA may still go: everything
+# else is refused (default deny), so a new app's routes (/thanh-toan/ once was
+# missed by a prefix list) are covered without anyone remembering to add them.
+# Only the steps that set up or enter the second factor, logout, language and
+# pages that show every visitor the same public content.
+TWO_FACTOR_ALLOWED_VIEWS = frozenset(
+    {
+        "accounts:login",
+        "accounts:login_otp",
+        "accounts:two_factor_setup",
+        "accounts:logout",
+        "portal:home",
+        "portal:logout",
+        "set_language",
+    }
+)
+TWO_FACTOR_ALLOWED_NAMESPACES = frozenset({"procedures", "stats_public"})
+
+
+def two_factor_exempt(path: str) -> bool:
+    """True for the few paths an official may open before proving the second factor."""
+    if settings.STATIC_URL and path.startswith(settings.STATIC_URL):
+        return True
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return (
+        match.view_name in TWO_FACTOR_ALLOWED_VIEWS
+        or match.namespace in TWO_FACTOR_ALLOWED_NAMESPACES
+    )
 
 
 def _two_factor_pending(user) -> bool:
@@ -44,7 +73,7 @@ class OfficialAreaMiddleware:
                 raise Http404
             if (
                 kind == "official"
-                and request.path.startswith(TWO_FACTOR_PREFIXES)
+                and not two_factor_exempt(request.path_info)
                 and _two_factor_pending(user)
             ):
                 return self._send_to_two_factor(request, user)
