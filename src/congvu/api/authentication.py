@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hmac
 
-from django.utils.translation import gettext_lazy as _
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -17,7 +18,10 @@ class HashedTokenAuthentication(TokenAuthentication):
 
     The presented key is hashed and looked up by its digest; the final
     comparison is constant-time so the answer time says nothing about how much
-    of a digest matched.
+    of a digest matched. An expired token is refused with its own code
+    (``token_expired``, 401); a read-only token sending a write is refused
+    here (``token_read_only``, 403), before any view runs, so no view can
+    forget the check.
     """
 
     keyword = "Token"
@@ -30,4 +34,19 @@ class HashedTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Mã truy cập không đúng."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("Tài khoản đã bị khóa."))
+        if token.is_expired():
+            when = formats.date_format(timezone.localtime(token.expires_at), "d/m/Y H:i")
+            raise exceptions.AuthenticationFailed(
+                _("Mã truy cập đã hết hạn lúc %(when)s; hãy đề nghị cấp mã mới.") % {"when": when},
+                code="token_expired",
+            )
         return (token.user, token)
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is not None and not found[1].allows(request.method):
+            raise exceptions.PermissionDenied(
+                _("Mã truy cập này chỉ được đọc dữ liệu (phạm vi read)."),
+                code="token_read_only",
+            )
+        return found

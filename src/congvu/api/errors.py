@@ -330,6 +330,9 @@ def _code_and_message(exc: exceptions.APIException, context) -> tuple[str, str]:
             specific = str(exc.detail) != str(exc.default_detail)
             if specific and kind in (exceptions.PermissionDenied, exceptions.NotFound):
                 return _detail_code(exc, code), detail
+            # A refusal with a code of its own (token_expired) keeps it and its message.
+            if kind is exceptions.AuthenticationFailed and _detail_code(exc, code) != code:
+                return _detail_code(exc, code), detail
             return code, str(message) % params if "%(" in str(message) else str(message)
     return _detail_code(exc, exc.default_code), detail
 

@@ -255,6 +255,8 @@ REST_FRAMEWORK = {
         "anon": env_str("API_RATE_ANON", "300/minute") or None,
     },
 }
+# Days an API token lasts unless `create_api_token --days` says otherwise.
+CONGVU_API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "congvu API",
     "DESCRIPTION": (
