@@ -10,6 +10,7 @@ from congvu.procedures.constants import Channel, DurationUnit, OnlineLevel, Pape
 from congvu.procedures.parsing import (
     ALL_FLAGS,
     Flag,
+    ParsedFee,
     RecordRejected,
     parse_channels,
     parse_legal_bases,
@@ -116,7 +117,7 @@ def test_fee_labels_with_dots_and_same_day_cutoff():
         "Trong ngày làm việc; trường hợp nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo."
     )
     [channel] = parse_channels(raw, flags)
-    assert channel.fees == [("Lệ phí", 8000)]
+    assert channel.fees == [ParsedFee("Lệ phí", 8000)]
     assert channel.fee_amount == 8000
     assert channel.duration_unit == DurationUnit.SAME_DAY
     record = {
@@ -136,7 +137,7 @@ def test_two_fees_add_up():
     [channel] = parse_channels(
         "Trực tiếp3 Ngày làm việcLệ phí : 8.000 ĐồngPhí : 2.000 Đồng(bản sao)Ghi chú", flags
     )
-    assert channel.fees == [("Lệ phí", 8000), ("Phí", 2000)]
+    assert channel.fees == [ParsedFee("Lệ phí", 8000), ParsedFee("Phí", 2000)]
     assert channel.fee_amount == 10_000
     assert channel.description == "Ghi chú"
 

@@ -59,7 +59,19 @@ class PaperSerializer(serializers.ModelSerializer):
 class FeeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Fee
-        fields = ["name", "amount", "channel", "collected_at", "note"]
+        fields = [
+            "name",
+            "amount",
+            "currency",
+            "channel",
+            "collected_at",
+            "note",
+            "valid_from",
+            "valid_to",
+            "reduction_percent",
+            "reduction_from",
+            "reduction_to",
+        ]
         read_only_fields = fields
 
 

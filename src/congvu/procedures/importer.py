@@ -350,21 +350,29 @@ def _fees(version, parsed: ParsedRecord) -> list[Fee]:
     """Fee rows: one set for all channels when they agree, else per channel.
 
     A channel whose fee could not be read adds no row (its text stays on the
-    channel and the record is flagged).
+    channel and the record is flagged): a fee is stored empty, never guessed.
     """
-    per_channel = [
-        (c.channel, c.fees or [("Lệ phí", 0)], c.fee_text)
-        for c in parsed.channels
-        if c.fee_amount is not None
-    ]
+    per_channel = [(c.channel, c.fees, c.fee_text) for c in parsed.channels if c.fees]
     if not per_channel:
         return []
-    distinct = {tuple(items) for _ch, items, _t in per_channel}
+    distinct = {tuple(f.key() for f in items) for _ch, items, _t in per_channel}
     if len(distinct) == 1 and len(per_channel) == len(parsed.channels):
         _ch, items, text = per_channel[0]
-        return [Fee(version=version, name=n, amount=a, channel="", note=text) for n, a in items]
-    return [
-        Fee(version=version, name=n, amount=a, channel=ch, note=text)
-        for ch, items, text in per_channel
-        for n, a in items
-    ]
+        return [_fee(version, f, "", text) for f in items]
+    return [_fee(version, f, ch, text) for ch, items, text in per_channel for f in items]
+
+
+def _fee(version, fee, channel: str, note: str) -> Fee:
+    return Fee(
+        version=version,
+        name=fee.name,
+        amount=fee.amount,
+        currency=fee.currency,
+        channel=channel,
+        note=note,
+        valid_from=fee.valid_from,
+        valid_to=fee.valid_to,
+        reduction_percent=fee.reduction_percent,
+        reduction_from=fee.reduction_from,
+        reduction_to=fee.reduction_to,
+    )

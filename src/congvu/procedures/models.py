@@ -202,11 +202,19 @@ class RequiredPaper(models.Model):
 
 
 class Fee(models.Model):
-    """Phí, lệ phí: an amount in đồng scheduled for a procedure version."""
+    """Phí, lệ phí: an amount scheduled for a procedure version.
+
+    ``amount`` is what the source states, in whole units of ``currency``
+    (đồng unless the source says USD). ``valid_from``/``valid_to`` limit that
+    amount to a period (a temporary exemption): outside it the fee is not
+    known. ``reduction_*`` is a temporary reduction of the amount ("giảm 50%
+    lệ phí từ … đến …"). :meth:`amount_on` applies both.
+    """
 
     version = models.ForeignKey(ProcedureVersion, on_delete=models.CASCADE, related_name="fees")
     name = models.CharField(_("tên khoản thu"), max_length=255)
-    amount = models.PositiveBigIntegerField(_("số tiền (đồng)"))
+    amount = models.PositiveBigIntegerField(_("số tiền"))
+    currency = models.CharField(_("đơn vị tiền tệ"), max_length=3, default="VND")
     # Blank: the same for every channel; else the fee of that channel only.
     channel = models.CharField(
         _("hình thức nộp"), max_length=20, choices=Channel.choices, blank=True
@@ -218,6 +226,11 @@ class Fee(models.Model):
         default=FeeCollectedAt.RECEPTION,
     )
     note = models.TextField(_("ghi chú"), blank=True)
+    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("áp dụng đến hết ngày"), null=True, blank=True)
+    reduction_percent = models.PositiveSmallIntegerField(_("mức giảm (%)"), null=True, blank=True)
+    reduction_from = models.DateField(_("giảm từ ngày"), null=True, blank=True)
+    reduction_to = models.DateField(_("giảm đến hết ngày"), null=True, blank=True)
 
     objects = RestrictedManager()
 
@@ -227,7 +240,20 @@ class Fee(models.Model):
         ordering = ["version", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.amount}"
+        return f"{self.name}: {self.amount} {self.currency}"
+
+    def amount_on(self, day) -> int | None:
+        """The amount due on ``day`` in ``currency``; None when the source does not say."""
+        if (self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to):
+            return None
+        if (
+            self.reduction_percent is not None
+            and self.reduction_from
+            and self.reduction_to
+            and self.reduction_from <= day <= self.reduction_to
+        ):
+            return self.amount * (100 - self.reduction_percent) // 100
+        return self.amount
 
 
 class ProcessDefinition(models.Model):

@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 from decimal import Decimal
 
 NO_INFO = "Không có thông tin"
@@ -27,6 +27,7 @@ class Flag:
     FEE_MISSING = "fee_missing"
     FEE_UNPARSED = "fee_unparsed"
     FEE_SET_LOCALLY = "fee_set_locally"
+    FEE_PERIOD_UNPARSED = "fee_period_unparsed"
     PAPERS_MISSING = "papers_missing"
     PAPERS_UNPARSED = "papers_unparsed"
     PAPERS_TRAILING_TEXT = "papers_trailing_text"
@@ -49,13 +50,44 @@ class RecordRejected(Exception):
 
 
 @dataclass
+class ParsedFee:
+    """One fee item of a channel: ``amount`` in whole units of ``currency`` (VND or USD).
+
+    ``valid_from``/``valid_to`` limit the stated amount to a period (outside it
+    the fee is unknown); ``reduction_*`` is a temporary reduction of the amount.
+    """
+
+    name: str
+    amount: int
+    currency: str = "VND"
+    valid_from: date | None = None
+    valid_to: date | None = None
+    reduction_percent: int | None = None
+    reduction_from: date | None = None
+    reduction_to: date | None = None
+
+    def key(self) -> tuple:
+        return (
+            self.name,
+            self.amount,
+            self.currency,
+            self.valid_from,
+            self.valid_to,
+            self.reduction_percent,
+            self.reduction_from,
+            self.reduction_to,
+        )
+
+
+@dataclass
 class ParsedChannel:
     channel: str
     duration_value: Decimal | None
     duration_unit: str
     fee_text: str
+    # Total in đồng; None when not read or when an item is in another currency.
     fee_amount: int | None
-    fees: list[tuple[str, int]]
+    fees: list[ParsedFee]
     description: str
 
 

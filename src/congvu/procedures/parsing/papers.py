@@ -44,11 +44,13 @@ def parse_papers(raw: str, flags: set[str]) -> list[ParsedPaper]:
         last = index == len(chunks) - 1
         pos = 0
         for match in _COUNT.finditer(body):
-            name_text = body[pos : match.start()]
+            if _inside_parenthesis(body, pos, match):
+                # "(01 bản chính hoặc 01 bản sao có chứng thực)" describes the
+                # paper; it is not the count column.
+                continue
+            name_text, count_text = _unglue(body[pos : match.start()], match.group(0))
             pos = match.end()
-            papers.append(
-                _paper(len(papers) + 1, name_text, match.group(0), section, folded, flags)
-            )
+            papers.append(_paper(len(papers) + 1, name_text, count_text, section, folded, flags))
         tail = body[pos:].strip()
         if pos == 0:
             flags.add(Flag.PAPERS_UNPARSED)
@@ -63,6 +65,35 @@ def parse_papers(raw: str, flags: set[str]) -> list[ParsedPaper]:
     for order, paper in enumerate(kept, start=1):
         paper.order = order
     return kept
+
+
+def _inside_parenthesis(body: str, start: int, match) -> bool:
+    """Whether ``match`` sits inside a "(…)" of the current item that closes after it."""
+    before = body[start : match.start()]
+    depth = before.count("(") - before.count(")")
+    return depth > 0 and ")" in body[match.end() :]
+
+
+# Words after which a number belongs to the paper's name: "Mẫu số 12", "năm 2024".
+_REFERENCE_WORD = re.compile(r"(?:số|năm|mẫu|điều|khoản|phụ lục)\s*$", re.IGNORECASE)
+
+
+def _unglue(name_text: str, count_text: str) -> tuple[str, str]:
+    """Give back to the name the digits the source glued before the count.
+
+    The count column holds one small number; "Mẫu số 121 bản chính" is "Mẫu
+    số 12" + "1 bản chính", "năm 20240 bản chính" is "năm 2024" + "0 bản chính",
+    "BM.NCC.20.031 bản chính" is "BM.NCC.20.03" + "1 bản chính". A zero-padded
+    "01 bản chính" after a space is a count of one.
+    """
+    digits = re.match(r"\d+", count_text).group(0)
+    if len(digits) < 2:
+        return name_text, count_text
+    glued = bool(name_text) and name_text[-1].isalpha()
+    after_reference = bool(_REFERENCE_WORD.search(name_text))
+    if len(digits) >= 3 or glued or (after_reference and not digits.startswith("0")):
+        return name_text + digits[:-1], count_text[len(digits) - 1 :]
+    return name_text, count_text
 
 
 def _section_title(text: str) -> str:
