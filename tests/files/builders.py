@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import io
 import zipfile
+import zlib
 from xml.sax.saxutils import escape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -38,6 +39,69 @@ def pdf_with_text(text: str) -> bytes:
 
     html = f'<html lang="vi"><body style="font-family: serif"><p>{escape(text)}</p></body></html>'
     return HTML(string=html).write_pdf()
+
+
+def _raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF from numbered object bodies (object 1 is the catalogue), with a valid xref."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def _stream(data: bytes) -> bytes:
+    packed = zlib.compress(data, 9)
+    return (
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"
+    )
+
+
+_PAGE = (
+    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+    b"/Resources << /Font << /F1 3 0 R >> >> /Contents %s >>"
+)
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def pdf_numbered_pages(pages: int) -> bytes:
+    """A PDF whose page n carries the text ``trang-NNN-het`` (n on three digits)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"", _FONT]
+    kids = []
+    for n in range(1, pages + 1):
+        page_no, content_no = len(objects) + 1, len(objects) + 2
+        kids.append(b"%d 0 R" % page_no)
+        objects.append(_PAGE % (b"%d 0 R" % content_no))
+        objects.append(_stream(b"BT /F1 12 Tf 72 712 Td (trang-%03d-het) Tj ET" % n))
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), pages)
+    return _raw_pdf(objects)
+
+
+def pdf_slow_to_read(repeats: int = 1500) -> bytes:
+    """A ~10 KB PDF whose one page draws the same 200,000-line text stream ``repeats`` times.
+
+    Valid (it opens, and has one page), but reading its text takes minutes: the
+    shape of the 8.6 KB upload that held the database for 35 s (issue 11).
+    """
+    heavy = b"BT /F1 12 Tf 72 712 Td " + b"(Trang) Tj 0 -1 Td " * 200_000 + b"ET"
+    contents = b"[" + b" 5 0 R" * repeats + b"]"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        _FONT,
+        _PAGE % contents,
+        _stream(heavy),
+    ]
+    return _raw_pdf(objects)
 
 
 def encrypted_pdf_bytes(password: str = "matkhau") -> bytes:

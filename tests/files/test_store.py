@@ -59,22 +59,34 @@ def test_each_allowed_type_is_stored_with_hash_and_audit(
     assert list(files_of(owner)) == [stored]
 
 
-def test_text_is_extracted_from_docx_and_pdf(admin_user, owner):
-    docx = file_store(
+def _stored_after_commit(capture, **kwargs):
+    """``file_store`` in a transaction that commits (the text is extracted then), reread."""
+    with capture(execute=True):
+        stored = file_store(**kwargs)
+    stored.refresh_from_db()
+    return stored
+
+
+def test_text_is_extracted_from_docx_and_pdf(admin_user, owner, django_capture_on_commit_callbacks):
+    docx = _stored_after_commit(
+        django_capture_on_commit_callbacks,
         actor=admin_user,
         upload=b.upload("cv.docx", b.docx_bytes("Về việc tăng cường công tác", "Đặng Văn Thành")),
         owner=owner,
     )
     assert "Về việc tăng cường công tác" in docx.text
     assert "Đặng Văn Thành" in docx.text
+    assert docx.text_status == "done"
 
-    pdf = file_store(
+    pdf = _stored_after_commit(
+        django_capture_on_commit_callbacks,
         actor=admin_user,
         upload=b.upload("qd.pdf", b.pdf_with_text("Quyết định phê duyệt Đặng Văn Thành")),
         owner=owner,
     )
     assert "Quyết định phê duyệt" in pdf.text
     assert "Đặng Văn Thành" in pdf.text
+    assert pdf.text_status == "done"
 
 
 def test_refused_upload_writes_nothing(admin_user, owner, _tmp_storage):
@@ -92,15 +104,19 @@ def test_owner_must_be_saved(admin_user):
     assert exc.value.code == "owner_required"
 
 
-def test_text_is_extracted_from_xlsx_and_odt(admin_user, owner):
-    xlsx = file_store(
+def test_text_is_extracted_from_xlsx_and_odt(admin_user, owner, django_capture_on_commit_callbacks):
+    xlsx = _stored_after_commit(
+        django_capture_on_commit_callbacks,
         actor=admin_user,
         upload=b.upload("ds.xlsx", b.xlsx_bytes("Danh sách hộ nghèo", "Ấp An Điền")),
         owner=owner,
     )
     assert "Danh sách hộ nghèo" in xlsx.text and "Ấp An Điền" in xlsx.text
-    odt = file_store(
-        actor=admin_user, upload=b.upload("bc.odt", b.odt_bytes("Báo cáo quý IV")), owner=owner
+    odt = _stored_after_commit(
+        django_capture_on_commit_callbacks,
+        actor=admin_user,
+        upload=b.upload("bc.odt", b.odt_bytes("Báo cáo quý IV")),
+        owner=owner,
     )
     assert odt.text == "Báo cáo quý IV"
 

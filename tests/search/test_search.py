@@ -193,3 +193,32 @@ def test_dates_are_local_not_utc(client, commune):
     assert "07/12/2026" in html and "06/12/2026" not in html
     api = client.get("/api/v1/search/", {"q": "truc tet nua dem"}).json()
     assert [r["date"] for r in api["results"]] == ["2026-12-07"]
+
+
+def test_attachment_text_is_indexed_when_its_extraction_finishes(
+    commune, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """The text is read after the upload commits; the document's row follows when it is saved."""
+    from congvu.files.services import file_store
+    from tests.files.builders import pdf_with_text, upload
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    doc = IncomingDocumentFactory(unit=commune.unit, subject="V/v hỗ trợ nhà ở")
+    search_index_update("incoming", doc)
+    with django_capture_on_commit_callbacks() as callbacks:
+        file_store(
+            actor=commune.leader,
+            upload=upload("phu-luc.pdf", pdf_with_text("Danh sách hộ nghèo ấp Giồng Lớn")),
+            owner=doc,
+        )
+    assert ids(commune.leader, "giong lon") == []  # committed, not yet read
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    assert ids(commune.leader, "giong lon") == [("incoming", doc.pk)]

@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from congvu.core.authz import RestrictedManager
 
 
+class TextStatus(models.TextChoices):
+    """What became of the text extraction of a file (done after the upload commits)."""
+
+    PENDING = "pending", _("Chờ trích xuất nội dung")
+    DONE = "done", _("Đã trích xuất nội dung")
+    TRUNCATED = "truncated", _("Chỉ trích xuất phần đầu")
+    TIMEOUT = "timeout", _("Quá thời gian trích xuất")
+    FAILED = "failed", _("Không đọc được nội dung")
+    NONE = "none", _("Không có nội dung văn bản")
+
+
 class StoredFile(models.Model):
     """Tệp đính kèm: one uploaded file kept in the default storage, owned by a record.
 
@@ -16,7 +27,8 @@ class StoredFile(models.Model):
     (``owner_type``, e.g. ``incoming.incomingdocument``) and primary key
     (``owner_id``): the file is visible exactly when its owner is. The blob's
     ``storage_name`` is generated (never derived from the uploaded name) and
-    its SHA-256 is checked on every read.
+    its SHA-256 is checked on every read. ``text`` (for search) is extracted
+    after the upload commits, with a page and time limit (``extraction.py``).
     """
 
     owner_type = models.CharField(_("loại đối tượng"), max_length=100)
@@ -29,6 +41,11 @@ class StoredFile(models.Model):
     sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
     storage_name = models.CharField(_("tên lưu trữ"), max_length=255, unique=True, editable=False)
     text = models.TextField(_("nội dung văn bản"), blank=True)
+    #: ``file_store`` writes PENDING and the extraction task the outcome; rows written
+    #: with their text directly (and those from before the task existed) are DONE.
+    text_status = models.CharField(
+        _("trích xuất nội dung"), max_length=10, choices=TextStatus, default=TextStatus.DONE
+    )
     secrecy = models.PositiveSmallIntegerField(_("độ mật"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,9 +1,11 @@
-"""Storing files: validate, hash, save to the default storage, extract text, record, audit.
+"""Storing files: validate, hash, save to the default storage, record, audit; text later.
 
 Everything that can refuse an upload runs before the blob is written. The
 blob is written under a generated name (``files/YYYY/MM/<uuid>.<ext>``); if
 the transaction that records it rolls back (in this service or in the
 caller's), the blob is deleted, so storage never keeps files without a row.
+The text for search is extracted after that transaction commits
+(:func:`file_text_extract`, run by ``tasks.py``), never inside it.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ import errno
 import hashlib
 import logging
 import re
+import tempfile
 import uuid
+from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,17 +30,29 @@ from congvu.core.errors import ServiceError
 from congvu.core.faults import checkpoint
 from congvu.core.transactions import on_rollback
 
-from .extract import extract_text
-from .models import StoredFile
+from .extract import extract_path
+from .models import StoredFile, TextStatus
 from .policies import remember_owner_type
-from .validation import DetectedFile, file_validate
+from .validation import CONTENT_TYPES, DetectedFile, file_validate
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 64 * 1024
 _PURPOSE = re.compile(r"^[a-z][a-z0-9_-]{0,29}$")
 
-__all__ = ["DetectedFile", "file_open_verified", "file_store", "file_validate", "owner_label"]
+__all__ = [
+    "DetectedFile",
+    "file_open_verified",
+    "file_store",
+    "file_text_extract",
+    "file_validate",
+    "owner_label",
+    "text_extracted",
+]
+
+#: Sent with ``stored`` (a ``StoredFile``) when its text has been extracted and saved;
+#: ``congvu.search`` reindexes the owner's document.
+text_extracted = Signal()
 
 
 def owner_label(owner: models.Model | type[models.Model]) -> str:
@@ -129,7 +146,6 @@ def file_store(
         raise ServiceError(_("Số phiên bản không hợp lệ."), code="invalid_version", field="version")
     detected = file_validate(upload)
     sha256 = _sha256(upload)
-    text = extract_text(upload, detected.kind)
     name = _save_blob(default_storage, _storage_name(detected.extension), upload)
     # From here on the blob exists: it must go if this transaction does not commit.
     _delete_blob_on_rollback(default_storage, name)
@@ -144,7 +160,8 @@ def file_store(
         size=detected.size,
         sha256=sha256,
         storage_name=name,
-        text=text,
+        text="",
+        text_status=TextStatus.PENDING,
         secrecy=int(getattr(owner, "secrecy", 0) or 0),
         uploaded_by=user,
     )
@@ -160,7 +177,53 @@ def file_store(
         confidentiality=stored.secrecy,
     )
     checkpoint("files.store.after_blob")  # blob written, row not yet committed
+    from .tasks import extract_text_after_commit
+
+    extract_text_after_commit(stored.pk)
     return stored
+
+
+_KIND_OF_CONTENT_TYPE = {content_type: kind for kind, content_type in CONTENT_TYPES.items()}
+
+
+def _finish_extraction(stored: StoredFile, text: str, status: str) -> bool:
+    # Only a pending row: a second run of the same task (a retried Celery job) writes nothing.
+    return bool(
+        StoredFile.objects.filter(pk=stored.pk, text_status=TextStatus.PENDING).update(
+            text=text, text_status=status
+        )
+    )
+
+
+def file_text_extract(file_id: int) -> str | None:
+    """Extract and save the text of the pending file ``file_id``; returns its ``text_status``.
+
+    Runs after the upload committed and outside any transaction: the slow part
+    (a child process with a page, time, memory and output limit, see
+    ``extract.py``) holds no database lock; the result is written in one short
+    UPDATE and announced with ``text_extracted`` (search reindexes the owner).
+    Not audited: the text is derived from the audited file, like the search index.
+    None when the file is gone or was already done.
+    """
+    stored = StoredFile.objects.filter(pk=file_id, text_status=TextStatus.PENDING).first()
+    if stored is None:
+        return None
+    kind = _KIND_OF_CONTENT_TYPE.get(stored.content_type, "")
+    with tempfile.TemporaryDirectory(prefix="congvu-text-") as tmp:
+        path = Path(tmp) / f"file.{kind or 'bin'}"
+        try:
+            with file_open_verified(stored) as blob, open(path, "wb") as out:
+                for chunk in blob.chunks():
+                    out.write(chunk)
+        except ServiceError:
+            logger.warning("Text of stored file %s not extracted: blob unreadable", stored.pk)
+            _finish_extraction(stored, "", TextStatus.FAILED)
+            return TextStatus.FAILED
+        result = extract_path(path, kind)
+    if _finish_extraction(stored, result.text, result.status):
+        stored.text, stored.text_status = result.text, result.status
+        text_extracted.send(sender=StoredFile, stored=stored)
+    return result.status
 
 
 class ChecksumMismatch(ServiceError):

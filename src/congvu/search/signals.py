@@ -6,7 +6,8 @@ steps and recipients that decide who sees them (the row's access tokens),
 schedule an index update after the transaction commits (nothing runs if it
 rolls back; once per document and transaction). Attachments added
 without saving their document are picked up by the service hook or by
-``congvu search_reindex``.
+``congvu search_reindex``; the text of an attachment, extracted after its
+upload committed, reindexes its document when it is saved (``text_extracted``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,14 @@ def _on_related(kind):
     return receiver
 
 
+def _on_text_extracted(sender, stored, **kwargs):
+    kind = _KIND_OF_OWNER.get(stored.owner_type)
+    if kind is not None:
+        search_index_update_on_commit(kind, int(stored.owner_id))
+
+
 _RECEIVERS = {}
+_KIND_OF_OWNER = {}
 
 
 def connect() -> None:
@@ -43,6 +51,7 @@ def connect() -> None:
     from congvu.outgoing.models import OutgoingDocument
 
     for model, kind in ((IncomingDocument, Kind.INCOMING), (OutgoingDocument, Kind.OUTGOING)):
+        _KIND_OF_OWNER[model._meta.label_lower] = kind
         receiver = _RECEIVERS.setdefault(kind, _on_save(kind))
         post_save.connect(receiver, sender=model, dispatch_uid=f"congvu.search.save.{kind}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"congvu.search.delete.{kind}")
@@ -58,3 +67,6 @@ def connect() -> None:
         uid = f"congvu.search.{model._meta.model_name}"
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.save")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.delete")
+    from congvu.files.services import text_extracted
+
+    text_extracted.connect(_on_text_extracted, dispatch_uid="congvu.search.text_extracted")

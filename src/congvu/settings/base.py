@@ -347,6 +347,9 @@ CONGVU_SIGNER = env_str("DOCUMENT_SIGNER", "noop")
 # Office hours (giờ hành chính), lunch break and the same-day cut-off ("nhận sau 15 giờ").
 CONGVU_WORKDAY_START = env_str("WORKDAY_START", "07:30")
 CONGVU_WORKDAY_END = env_str("WORKDAY_END", "17:00")
+# Text for search is read from the first pages of a PDF, by a child killed after the timeout.
+CONGVU_TEXT_MAX_PAGES = env_int("TEXT_MAX_PAGES", 100)
+CONGVU_TEXT_TIMEOUT = env_int("TEXT_TIMEOUT_SECONDS", 30)
 CONGVU_LUNCH_START = env_str("LUNCH_START", "11:30")
 CONGVU_LUNCH_END = env_str("LUNCH_END", "13:00")
 CONGVU_SAME_DAY_CUTOFF = env_str("SAME_DAY_CUTOFF", "15:00")

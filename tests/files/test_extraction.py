@@ -1,0 +1,159 @@
+"""Text extraction runs after the upload commits, with a page limit and a time limit (issue 11).
+
+An 8.6 KB PDF took 35 s of text extraction inside the upload's transaction and
+held the SQLite write lock. The PDFs here are real: ``pdf_numbered_pages`` has
+one marked line per page, ``pdf_slow_to_read`` one page whose text takes
+minutes to read.
+"""
+
+import os
+
+from django.core.signals import request_finished, request_started
+from django.db import transaction
+
+import pytest
+
+from congvu.files import extract
+from congvu.files.models import StoredFile, TextStatus
+from congvu.files.services import file_store, file_text_extract, file_validate
+from congvu.files.tasks import after_response
+from tests.factories import UnitFactory
+
+from . import builders as b
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def owner():
+    return UnitFactory(name="Ủy ban nhân dân xã Thạnh Phú")
+
+
+@pytest.fixture
+def admin_user(actor_factory):
+    return actor_factory("system_admin")
+
+
+def _path(tmp_path, data: bytes, name="file.pdf"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_the_upload_transaction_does_not_extract(
+    admin_user, owner, django_capture_on_commit_callbacks
+):
+    upload = b.upload("qd.pdf", b.pdf_with_text("Quyết định phê duyệt kế hoạch"))
+    with django_capture_on_commit_callbacks() as callbacks:
+        stored = file_store(actor=admin_user, upload=upload, owner=owner)
+        # Inside the transaction: stored, not read.
+        row = StoredFile.objects.get(pk=stored.pk)
+        assert (row.text, row.text_status) == ("", TextStatus.PENDING)
+    row.refresh_from_db()
+    assert (row.text, row.text_status) == ("", TextStatus.PENDING)
+    assert callbacks  # the extraction waits for the commit
+    for callback in callbacks:
+        callback()
+    row.refresh_from_db()
+    assert "Quyết định phê duyệt kế hoạch" in row.text
+    assert row.text_status == TextStatus.DONE
+
+
+def test_a_rolled_back_upload_is_never_extracted(
+    admin_user, owner, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks() as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        file_store(actor=admin_user, upload=b.upload("a.pdf", b.pdf_bytes()), owner=owner)
+        raise RuntimeError("the caller fails after storing")
+    assert not callbacks
+    assert not StoredFile.objects.exists()
+
+
+def test_the_slow_pdf_is_accepted_without_reading_its_text(
+    admin_user, owner, django_capture_on_commit_callbacks
+):
+    data = b.pdf_slow_to_read()
+    assert len(data) < 20_000
+    assert file_validate(b.upload("cham.pdf", data)).page_count == 1
+    with django_capture_on_commit_callbacks():
+        stored = file_store(actor=admin_user, upload=b.upload("cham.pdf", data), owner=owner)
+    assert StoredFile.objects.get(pk=stored.pk).text_status == TextStatus.PENDING
+
+
+def test_only_the_first_pages_are_read(settings, tmp_path):
+    settings.CONGVU_TEXT_MAX_PAGES = 3
+    result = extract.extract_path(_path(tmp_path, b.pdf_numbered_pages(7)), "pdf")
+    assert result.status == TextStatus.TRUNCATED
+    assert [f"trang-00{n}-het" in result.text for n in range(1, 8)] == [True] * 3 + [False] * 4
+    exact = extract.extract_path(_path(tmp_path, b.pdf_numbered_pages(3), "three.pdf"), "pdf")
+    assert exact.status == TextStatus.DONE
+    assert "trang-003-het" in exact.text
+
+
+def test_a_hanging_extraction_is_killed_at_the_timeout(settings, tmp_path):
+    settings.CONGVU_TEXT_TIMEOUT = 1
+    result = extract.extract_path(_path(tmp_path, b.pdf_slow_to_read()), "pdf")
+    assert result.status == TextStatus.TIMEOUT
+    with pytest.raises(ProcessLookupError):  # killed and reaped, not left running
+        os.kill(result.pid, 0)
+
+
+def test_the_outcome_is_recorded(admin_user, owner, settings, django_capture_on_commit_callbacks):
+    settings.CONGVU_TEXT_TIMEOUT = 1
+    settings.CONGVU_TEXT_MAX_PAGES = 2
+    uploads = {
+        "cham.pdf": b.pdf_slow_to_read(),
+        "dai.pdf": b.pdf_numbered_pages(4),
+        "anh.png": b.image_bytes(),
+        "cv.docx": b.docx_bytes("Công văn"),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = {
+            name: file_store(actor=admin_user, upload=b.upload(name, data), owner=owner)
+            for name, data in uploads.items()
+        }
+    status = {
+        name: StoredFile.objects.values_list("text_status", flat=True).get(pk=row.pk)
+        for name, row in stored.items()
+    }
+    assert status == {
+        "cham.pdf": TextStatus.TIMEOUT,
+        "dai.pdf": TextStatus.TRUNCATED,
+        "anh.png": TextStatus.NONE,
+        "cv.docx": TextStatus.DONE,
+    }
+    assert StoredFile.objects.get(pk=stored["dai.pdf"].pk).text.split() == [
+        "trang-001-het",
+        "trang-002-het",
+    ]
+    assert file_text_extract(stored["cv.docx"].pk) is None  # done once, not again
+
+
+def test_a_missing_blob_is_recorded_as_failed(
+    admin_user, owner, _tmp_storage, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        stored = file_store(actor=admin_user, upload=b.upload("a.pdf", b.pdf_bytes()), owner=owner)
+    for blob in _tmp_storage.rglob("*.pdf"):
+        blob.unlink()
+    for callback in callbacks:
+        callback()
+    assert StoredFile.objects.get(pk=stored.pk).text_status == TextStatus.FAILED
+
+
+def test_without_a_broker_it_runs_after_the_response():
+    """Eager Celery runs the task in the request's thread: it waits until the response is sent."""
+    ran = []
+    request_started.send(sender=None, environ={})
+    try:
+        after_response(lambda: ran.append("extracted"))
+        assert ran == []  # the response is still being built
+    finally:
+        request_finished.send(sender=None)
+    assert ran == ["extracted"]
+    after_response(lambda: ran.append("outside a request"))  # a command: at once
+    assert ran == ["extracted", "outside a request"]
