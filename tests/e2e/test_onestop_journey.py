@@ -180,10 +180,13 @@ class Browser:
         def on_response(response):
             # A broken asset or a server error is a broken page too (the favicon is optional).
             kind = response.request.resource_type
+            # The online form's upload script gets the refused form (400) to show it.
+            form_answer = response.status == 400 and response.request.headers.get("x-congvu-upload")
             if (response.status >= 500) or (
                 response.status >= 400
                 and kind in ("script", "stylesheet", "font", "image", "xhr", "fetch")
                 and not response.url.endswith("/favicon.ico")
+                and not form_answer
             ):
                 self.problems.append(f"{response.status} {kind} {response.url}")
 
@@ -271,7 +274,7 @@ def test_citizen_files_online_desk_accepts_processed_returned_rated(shop, users)
     citizen.get_by_role("link", name="Nộp hồ sơ trực tuyến").first.click()
     citizen.wait_for_url(f"**/dich-vu-cong/nop/{CODE}/")
     assert citizen.get_by_label("Họ và tên người nộp").input_value() == "Phạm Thị Công Dân"
-    citizen.get_by_label("Nơi nộp hồ sơ").select_option(label=shop["desk"].name)
+    citizen.get_by_label("Xã An Thạnh", exact=True).check()
     citizen.get_by_label("Địa chỉ").fill("Ấp An Thuận, xã An Thạnh, tỉnh Vĩnh Long")
     citizen.get_by_label("Số điện thoại").fill(PHONE)
     citizen.get_by_label("Nội dung yêu cầu giải quyết").fill("Đăng ký khai sinh cho con gái.")
