@@ -45,6 +45,12 @@ def test_table_cells_show_the_numbers(client, world, commune_leader):
     assert _values(table["total"]) == _expected()
     every_cell = [cell for cells in table["raw"]["tbody"] + table["raw"]["tfoot"] for cell in cells]
     assert not [cell for cell in every_cell if "None" in cell]
+    # The share bars print the total's shares as the table does ("37,5").
+    html = resp.content.decode()
+    shares = dict(zip(KEYS, table["total"], strict=True))
+    assert shares["online_share"] == "37,5"
+    assert f">{shares['online_share']}%</text>" in html
+    assert f">{shares['paid_online_share']}%</text>" in html
 
 
 def test_public_table_shows_the_numbers(client, world):

@@ -7,6 +7,7 @@ through ``format_html``, so unit and procedure names are escaped.
 
 from __future__ import annotations
 
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -120,5 +121,5 @@ def share_bar(value: float | None, *, label: str) -> str:
         '<text x="205" y="14" font-size="11">{}%</text></svg>',
         label,
         w,
-        value,
+        formats.number_format(value, 1),
     )
