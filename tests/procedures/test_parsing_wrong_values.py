@@ -170,6 +170,12 @@ def test_digits_glued_to_the_count_go_back_to_the_name(records, code, name_ends,
     assert all(p.count < 10 for p in parsed.papers)
 
 
+def test_a_template_file_name_does_not_swallow_the_document_number(records):
+    [paper, *_rest] = parse_record(records["1.010039"]).papers
+    assert paper.name.endswith("Thông tư số 53/2025/TT-BCA)")
+    assert paper.template_name == "1.MuCT01banhnhkmtheoThngts53 (2).doc"
+
+
 # --- Stored -------------------------------------------------------------------------------------
 
 

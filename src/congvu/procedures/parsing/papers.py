@@ -21,7 +21,10 @@ _ONE_COUNT = r"\d+\s*(?:bản chính|bản sao|bản chụp)"
 _COUNT = re.compile(rf"{_ONE_COUNT}(?:\s*,\s*{_ONE_COUNT})*")
 _COUNT_PART = re.compile(r"(\d+)\s*(bản chính|bản sao|bản chụp)")
 _TEMPLATE = re.compile(
-    r"(?P<tpl>[^\s;:,]+(?: \(\d+\))?\.(?:docx?|pdf|xlsx?|odt|rtf))$", re.IGNORECASE
+    # No "/" or ")" in the file name: "…Thông tư số 53/2025/TT-BCA)1.Mu…53 (2).doc"
+    # keeps the document number in the paper's name.
+    r"(?P<tpl>[^\s;:,()/]+(?: \(\d+\))?\.(?:docx?|pdf|xlsx?|odt|rtf))$",
+    re.IGNORECASE,
 )
 _CONDITIONAL = re.compile(
     r"^(?:trường hợp|nếu|đối với trường hợp)|trong trường hợp|\(nếu có\)|lưu ý", re.IGNORECASE
