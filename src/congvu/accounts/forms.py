@@ -58,6 +58,21 @@ class OTPTokenForm(forms.Form):
         return self.cleaned_data["otp_token"].replace(" ", "").strip()
 
 
+class LoginCodeForm(OTPTokenForm):
+    """The code step of the login: a code from the app, or a one-time recovery code."""
+
+    otp_token = forms.CharField(
+        label=_("Mã xác thực"),
+        max_length=20,
+        help_text=_(
+            "Mã 6 chữ số trong ứng dụng xác thực, hoặc một mã dự phòng (mỗi mã chỉ dùng một lần)."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "autofocus": True}
+        ),
+    )
+
+
 class ContactForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     phone = forms.CharField(label=_("Số điện thoại"), max_length=20, required=False)

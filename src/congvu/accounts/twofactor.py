@@ -6,12 +6,14 @@ position there must confirm a TOTP device and enter a code at each login.
 
 from __future__ import annotations
 
+import secrets
 from base64 import b32encode
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 import segno
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from congvu.audit.services import log_action
@@ -20,6 +22,11 @@ from congvu.core.errors import PermissionDenied, ServiceError
 from .models import Position
 
 DEVICE_NAME = "Ứng dụng xác thực"
+RECOVERY_DEVICE_NAME = "Mã dự phòng"
+RECOVERY_CODE_COUNT = 10
+# Base32 without the letters people misread; 10 characters = 50 bits each.
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+RECOVERY_CODE_LENGTH = 10
 
 
 def two_factor_required(user) -> bool:
@@ -101,6 +108,8 @@ def totp_device_remove(*, actor, user) -> int:
             _("Xác thực hai lớp chưa được bật."), code="not_enabled", field="otp_token"
         )
     TOTPDevice.objects.filter(pk__in=devices).delete()
+    # Recovery codes stand in for the app; without the app they must not log anyone in.
+    StaticDevice.objects.filter(user=user).delete()
     log_action(
         actor=actor,
         action="congvu.accounts.two_factor.removed",
@@ -108,3 +117,83 @@ def totp_device_remove(*, actor, user) -> int:
         before={"device_ids": devices},
     )
     return len(devices)
+
+
+# --- Recovery codes (mã dự phòng) -----------------------------------------------------
+
+
+def normalise_recovery_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").lower() if ch.isalnum())
+
+
+def format_recovery_code(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+@transaction.atomic
+def recovery_codes_generate(*, actor, user) -> list[str]:
+    """Make a new set of one-time recovery codes, replacing any earlier set.
+
+    The codes are returned to be shown once; the audit trail records only
+    how many were made.
+    """
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied(_("Bạn chỉ có thể tạo mã dự phòng cho chính mình."))
+    if confirmed_device(user) is None:
+        raise ServiceError(
+            _("Hãy bật xác thực hai lớp trước khi tạo mã dự phòng."),
+            code="not_enabled",
+            field="otp_token",
+        )
+    # The device is kept (only its codes change) so that a session verified with
+    # an earlier code stays verified.
+    device = StaticDevice.objects.filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.token_set.all().delete()
+    codes = [
+        "".join(secrets.choice(_RECOVERY_ALPHABET) for _i in range(RECOVERY_CODE_LENGTH))
+        for _n in range(RECOVERY_CODE_COUNT)
+    ]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    log_action(
+        actor=actor,
+        action="congvu.accounts.two_factor.recovery_codes_generated",
+        obj=user,
+        after={"count": len(codes)},
+    )
+    return [format_recovery_code(c) for c in codes]
+
+
+@transaction.atomic
+def recovery_code_use(*, user, code: str) -> StaticDevice | None:
+    """Spend one recovery code of ``user``; the device that held it, or None.
+
+    The row is locked and deleted in one transaction, so two requests racing
+    with the same code cannot both pass.
+    """
+    code = normalise_recovery_code(code)
+    if len(code) != RECOVERY_CODE_LENGTH:
+        return None
+    token = (
+        StaticToken.objects.select_for_update()
+        .filter(device__user=user, device__confirmed=True, token=code)
+        .select_related("device")
+        .first()
+    )
+    if token is None:
+        return None
+    device = token.device
+    token.delete()
+    log_action(
+        actor=user,
+        action="congvu.accounts.two_factor.recovery_code_used",
+        obj=user,
+        after={"left": recovery_codes_left(user)},
+    )
+    return device

@@ -30,4 +30,5 @@ urlpatterns = [
     ),
     path("2fa/setup/", views_profile.two_factor_setup, name="two_factor_setup"),
     path("2fa/remove/", views_profile.two_factor_remove, name="two_factor_remove"),
+    path("2fa/recovery-codes/", views_profile.recovery_codes_create, name="recovery_codes_create"),
 ]

@@ -25,7 +25,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 import django_otp
 
 from .constants import UserKind
-from .forms import LoginForm, OfficialPasswordResetForm, OTPTokenForm
+from .forms import LoginCodeForm, LoginForm, OfficialPasswordResetForm
 from .throttle import (
     client_ip,
     lock_message,
@@ -33,7 +33,7 @@ from .throttle import (
     login_failure_record,
     login_success_record,
 )
-from .twofactor import confirmed_device, two_factor_required
+from .twofactor import confirmed_device, recovery_code_use, two_factor_required
 
 #: Session key holding who passed the password step and still owes a code.
 PENDING_KEY = "congvu_login_pending"
@@ -162,22 +162,24 @@ def login_otp_view(request):
     if device is None:
         return redirect("accounts:two_factor_setup" if signed_in else "accounts:login")
     next_url = data.get("next") or ""
-    form = OTPTokenForm(request.POST or None)
+    form = LoginCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         ip = client_ip(request)
         wait = locked_seconds(username=user.get_username(), ip=ip)
         if wait:
             return _locked_out(request, wait, signed_in)
+        token = form.cleaned_data["otp_token"]
         allowed, _why = device.verify_is_allowed()
-        if not allowed:
+        if token.isdigit() and not allowed:
             form.add_error(
                 "otp_token",
                 _("Bạn vừa nhập sai mã. Vui lòng đợi vài giây rồi nhập mã mới."),
             )
         else:
-            verified = django_otp.verify_token(
-                user, device.persistent_id, form.cleaned_data["otp_token"]
-            )
+            if token.isdigit():
+                verified = django_otp.verify_token(user, device.persistent_id, token)
+            else:
+                verified = recovery_code_use(user=user, code=token)
             if verified is not None:
                 if signed_in:
                     django_otp.login(request, verified)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 import django_otp
@@ -28,6 +29,8 @@ from .twofactor import (
     device_qr_svg,
     device_secret,
     pending_device,
+    recovery_codes_generate,
+    recovery_codes_left,
     totp_device_confirm,
     totp_device_remove,
     two_factor_required,
@@ -70,6 +73,7 @@ def _profile_context(request, **extra) -> dict:
         "delegation_form": delegation_form,
         "can_delegate": delegation_form.has_units,
         "has_2fa": confirmed_device(user) is not None,
+        "recovery_codes_left": recovery_codes_left(user),
         "requires_2fa": two_factor_required(user),
         "today": timezone.localdate(),
     }
@@ -198,3 +202,16 @@ def two_factor_remove(request):
     else:
         messages.success(request, _("Đã tắt xác thực hai lớp."))
     return redirect("accounts:profile")
+
+
+@official_required
+@require_POST
+@never_cache
+def recovery_codes_create(request):
+    """Tạo mã dự phòng: shown on this response only, never stored in readable form elsewhere."""
+    try:
+        codes = recovery_codes_generate(actor=request.user, user=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:profile")
+    return render(request, "accounts/recovery_codes.html", {"nav": "profile", "codes": codes})

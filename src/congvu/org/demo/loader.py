@@ -257,6 +257,10 @@ def load_demo() -> DemoResult:
         if username == "admin":
             _make_superuser(user)
     _ensure_delegation(tree)
+    # One account goes through the code step (README: "Two-factor login in the demo").
+    from congvu.accounts.demo import DEMO_2FA_USERNAME, demo_two_factor_ensure
+
+    demo_two_factor_ensure(User.objects.get(username=DEMO_2FA_USERNAME))
     _ensure_citizen(result)
     result.accounts.append(DemoAccount(data.CITIZEN_EMAIL, "Công dân", "Cổng dịch vụ công", ""))
     # Reference data normally comes from the registry's data migration; make sure it
