@@ -203,19 +203,28 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
 
 
 def _link_reply(actor, document: OutgoingDocument) -> None:
-    """Gắn văn bản trả lời: an issued reply is linked back to the incoming document it answers.
+    """The incoming document this reply answers is done (hoàn thành) once the reply is issued.
 
-    Only when the issuing clerk may link it (usually the same unit) and the
-    incoming document is still being handled; otherwise the handler links it
-    by hand from the incoming page, as before.
+    Within the issuance transaction, through the incoming app's named transition
+    (audited there). When the incoming document is not being handled any more, or
+    belongs to a unit the issuing agency does not answer for, only the link is
+    written if allowed; otherwise its handler links and completes it by hand.
     """
     if document.reply_to_type != "incoming.incomingdocument" or not document.reply_to_id:
         return
     from congvu.incoming.models import IncomingDocument
-    from congvu.incoming.services import incoming_link_reply
+    from congvu.incoming.services import incoming_complete_by_reply, incoming_link_reply
 
     incoming = IncomingDocument.objects.filter(pk=document.reply_to_id).first()
-    if incoming is None or incoming.reply_id:
+    if incoming is None:
+        return
+    try:
+        with transaction.atomic():
+            incoming_complete_by_reply(actor=actor, document=incoming, reply=document)
+        return
+    except ServiceError:
+        pass
+    if incoming.reply_id:
         return
     try:
         with transaction.atomic():
