@@ -122,7 +122,9 @@ def test_register_direct_reply_issue_deliver_complete(org, login):
     incoming_url = clerk.url
 
     clerk.get_by_role("link", name="Trình", exact=True).click()
-    clerk.get_by_label("Trình cho").select_option(label="Nguyễn Văn Chủ Tịch")
+    # The head of the unit is preselected; each person is named with position and unit.
+    chosen = clerk.get_by_label("Trình cho").locator("option:checked").inner_text()
+    assert chosen == "Nguyễn Văn Chủ Tịch — Chủ tịch, UBND xã An Thạnh"
     clerk.get_by_role("button", name="Trình").click()
     clerk.wait_for_url(incoming_url)
     assert facts(clerk)["Trạng thái"] == "Đã trình"
@@ -133,7 +135,9 @@ def test_register_direct_reply_issue_deliver_complete(org, login):
     assert facts(leader)["Đã trình"] == "Nguyễn Văn Chủ Tịch"
     leader.get_by_role("link", name="Chỉ đạo").click()
     leader.get_by_label("Ý kiến chỉ đạo").fill("Giao chuyên viên tham mưu văn bản trả lời.")
-    leader.get_by_label("Chủ trì").select_option(label="Lê Minh Chuyên Viên")
+    leader.get_by_label("Chủ trì").select_option(
+        label="Lê Minh Chuyên Viên — Chuyên viên, UBND xã An Thạnh"
+    )
     leader.get_by_label("Hạn xử lý").fill(deadline.isoformat())
     leader.get_by_role("button", name="Chỉ đạo").click()
     leader.wait_for_url(incoming_url)
@@ -160,7 +164,9 @@ def test_register_direct_reply_issue_deliver_complete(org, login):
     reply_url = specialist.url
     assert facts(specialist)["Trạng thái"] == "Dự thảo"
     assert facts(specialist)["Trả lời văn bản đến"] == "845/SNV-CCVC"
-    specialist.get_by_label("Người duyệt thứ nhất").select_option(label="Nguyễn Văn Chủ Tịch")
+    specialist.get_by_label("Người duyệt thứ nhất").select_option(
+        label="Nguyễn Văn Chủ Tịch — Chủ tịch, UBND xã An Thạnh"
+    )
     specialist.get_by_role("button", name="Trình duyệt").click()
     specialist.wait_for_url(reply_url)
     assert facts(specialist)["Trạng thái"] == "Đang trình duyệt"
@@ -170,6 +176,7 @@ def test_register_direct_reply_issue_deliver_complete(org, login):
     leader.get_by_role("link", name=REPLY).first.click()
     leader.wait_for_url(reply_url)
     leader.get_by_role("button", name="Duyệt ký").click()
+    leader.get_by_role("button", name="Xác nhận duyệt ký").click()
     leader.wait_for_url(reply_url)
     assert facts(leader)["Trạng thái"] == "Đã duyệt ký"
 
@@ -178,6 +185,7 @@ def test_register_direct_reply_issue_deliver_complete(org, login):
     clerk.get_by_role("link", name=REPLY).first.click()
     clerk.wait_for_url(reply_url)
     clerk.get_by_role("button", name="Cấp số và phát hành").click()
+    clerk.get_by_role("button", name="Xác nhận cấp số và phát hành").click()
     clerk.wait_for_url(reply_url)
     assert "Đã cấp số và phát hành văn bản." in clerk.content()
     notation = OutgoingDocument.objects.get(subject=REPLY).number_notation
@@ -201,16 +209,8 @@ def test_register_direct_reply_issue_deliver_complete(org, login):
     other.wait_for_url(re.compile(r"/app/van-ban-den/\d+/$"))
     assert facts(other)["Số đến"].startswith("01")
 
-    # 7. The chuyên viên links the reply and completes the document.
+    # 7. Issuing the reply linked and completed the incoming document by itself.
     specialist.goto(incoming_url)
-    specialist.get_by_role("link", name="Gắn văn bản trả lời").click()
-    specialist.get_by_label("Số, ký hiệu văn bản trả lời").fill(notation)
-    specialist.get_by_role("button", name="Gắn").click()
-    specialist.wait_for_url(incoming_url)
-    specialist.get_by_role("link", name="Hoàn thành").click()
-    specialist.get_by_label("Ghi chú").fill("Đã có văn bản trả lời.")
-    specialist.get_by_role("button", name="Hoàn thành").click()
-    specialist.wait_for_url(incoming_url)
     shown = facts(specialist)
     assert shown["Trạng thái"] == "Đã hoàn thành"
     assert shown["Văn bản trả lời"] == notation

@@ -51,7 +51,7 @@ def test_a_missing_file_is_a_400(client, commune):  # noqa: F811
 def test_a_refused_action_is_a_400_and_changes_nothing(client, commune):  # noqa: F811
     doc = approved(commune)
     client.force_login(commune.leader)  # a leader, not a văn thư
-    response = client.post(f"/app/van-ban-di/{doc.pk}/phat-hanh/")
+    response = client.post(f"/app/van-ban-di/{doc.pk}/phat-hanh/", {"xac_nhan": "1"})
     assert response.status_code == 400
     assert "Chỉ văn thư" in html.unescape(response.content.decode())
     assert OutgoingDocument.objects.get(pk=doc.pk).status == Status.APPROVED

@@ -69,9 +69,9 @@ def test_full_flow_through_the_pages(client, commune, other):
     client.post(f"/app/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đạt"})
     client.force_login(commune.leader)
     assert client.get("/app/van-ban-di/?tab=sign").content.decode().count(doc.subject) == 1
-    client.post(f"/app/van-ban-di/{doc.pk}/duyet-ky/", {"authority_prefix": "TM."})
+    client.post(f"/app/van-ban-di/{doc.pk}/duyet-ky/", {"authority_prefix": "TM.", "xac_nhan": "1"})
     client.force_login(commune.clerk)
-    client.post(f"/app/van-ban-di/{doc.pk}/phat-hanh/")
+    client.post(f"/app/van-ban-di/{doc.pk}/phat-hanh/", {"xac_nhan": "1"})
     doc.refresh_from_db()
     assert doc.status == Status.ISSUED and doc.number_notation == "01/UBND-VP"
     page = client.get(f"/app/van-ban-di/{doc.pk}/").content.decode()
@@ -84,7 +84,7 @@ def test_full_flow_through_the_pages(client, commune, other):
 def test_refused_action_shows_a_message_and_changes_nothing(client, commune):
     doc = approved(commune)
     client.force_login(commune.leader)  # a leader, not a văn thư
-    response = client.post(f"/app/van-ban-di/{doc.pk}/phat-hanh/", follow=True)
+    response = client.post(f"/app/van-ban-di/{doc.pk}/phat-hanh/", {"xac_nhan": "1"}, follow=True)
     assert "Chỉ văn thư" in response.content.decode()
     assert OutgoingDocument.objects.get(pk=doc.pk).status == Status.APPROVED
 

@@ -25,8 +25,12 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """A person shown as "name — position, unit" when the form is given the labels."""
+
+    labels: dict = {}
+
     def label_from_instance(self, obj):
-        return obj.full_name or obj.username
+        return self.labels.get(obj.pk) or obj.full_name or obj.username
 
 
 class DraftForm(forms.Form):
@@ -119,10 +123,12 @@ class SubmitForm(forms.Form):
         label=_("Người duyệt thứ ba"), queryset=User.objects.none(), required=False
     )
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, labels=None, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("reviewer_1", "reviewer_2", "reviewer_3"):
             self.fields[name].queryset = people if people is not None else User.objects.none()
+            self.fields[name].labels = dict(labels or {})
+            self.fields[name].empty_label = _("— Không chọn —")
 
     def reviewers(self) -> list:
         names = ("reviewer_1", "reviewer_2", "reviewer_3")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congvu.core.authz import as_actor
 from congvu.core.lookups import in_subquery
 from congvu.core.text import fold
+from congvu.incoming.people import labelled
+from congvu.incoming.people import search as people_search
 
 from .constants import CONG_VAN, Decision, RecipientKind, Status
 from .models import OutgoingDocument, ReviewStep
@@ -186,6 +189,40 @@ def reply_target(*, actor, pk) -> object | None:
         return None
 
 
+def reply_initial(*, actor, incoming) -> dict:
+    """What a reply draft starts with: the issuer as recipient, Công văn, and its trích yếu.
+
+    An issuer inside congvu is chosen as a unit (delivered electronically); any
+    other is written as an external recipient with the address on file.
+    """
+    from congvu.registry.models import DocumentType
+
+    cong_van = DocumentType.objects.filter(code=CONG_VAN, active=True).first()
+    type_name = incoming.document_type.name if incoming.document_type_id else _("văn bản")
+    issuer = incoming.issuer_name or (incoming.issuer_unit.name if incoming.issuer_unit_id else "")
+    subject = _("V/v trả lời %(type)s số %(notation)s ngày %(date)s của %(issuer)s") % {
+        "type": type_name,
+        "notation": incoming.number_notation,
+        "date": incoming.document_date.strftime("%d/%m/%Y") if incoming.document_date else "",
+        "issuer": issuer,
+    }
+    initial = {
+        "unit": incoming.unit_id,
+        "document_type": cong_van.pk if cong_van else None,
+        "subject": " ".join(subject.split()),
+    }
+    internal = (
+        incoming.issuer_unit_id
+        and recipient_units(actor=actor).filter(pk=incoming.issuer_unit_id).exists()
+    )
+    if internal:
+        initial["main_units"] = [incoming.issuer_unit_id]
+    elif issuer:
+        address = incoming.issuer_external.address if incoming.issuer_external_id else ""
+        initial["external"] = f"{issuer} | {address}" if address else issuer
+    return initial
+
+
 def reply_of(document):
     """The văn bản đến this document answers, or None (the link is generic)."""
     from congvu.incoming.models import IncomingDocument
@@ -195,13 +232,63 @@ def reply_of(document):
     return IncomingDocument.objects.filter(pk=document.reply_to_id).first()
 
 
-def reviewer_choices(*, document):
-    """Officials holding an active position in the issuing or drafting unit."""
+def reviewer_choices(*, document, query: str = ""):
+    """Officials holding an active position in the issuing or drafting unit, but the drafter.
+
+    With ``query``, only those whose name, position or unit matches it without accents.
+    """
     from congvu.accounts.models import Position, User
 
     unit_ids = {document.unit_id, document.drafting_unit_id} - {None}
     holders = Position.objects.active().filter(unit_id__in=unit_ids).values("user_id")
-    return User.objects.filter(pk__in=holders, is_active=True).order_by("full_name")
+    people = (
+        User.objects.filter(pk__in=holders, is_active=True)
+        .exclude(pk=document.drafted_by_id)
+        .order_by("full_name")
+    )
+    if fold(query):
+        keep = [u.pk for u, _label in people_search(reviewer_labels(document, people), query)]
+        people = people.filter(pk__in=keep)
+    return people
+
+
+def reviewer_labels(document, people) -> list[tuple]:
+    """``(user, "name — position, unit")``, the position in the issuing or drafting unit first."""
+    return labelled(people, {document.unit_id, document.drafting_unit_id} - {None})
+
+
+def next_number_preview(document) -> dict:
+    """The register and number issuing would take now (a preview: issuing decides under a lock)."""
+    from congvu.registry.constants import Direction
+    from congvu.registry.models import Register
+    from congvu.registry.services import register_name, sequence_key_for
+
+    year = timezone.localdate().year
+    key = sequence_key_for(
+        unit=document.unit, direction=Direction.OUTGOING, document_type=document.document_type
+    )
+    register = Register.objects.filter(
+        unit_id=document.unit_id,
+        direction=Direction.OUTGOING,
+        year=year,
+        secrecy=document.secrecy,
+        sequence_key=key,
+    ).first()
+    if register is None:
+        typed = None if key == "*" else document.document_type
+        name = register_name(
+            unit=document.unit,
+            direction=Direction.OUTGOING,
+            year=year,
+            secrecy=document.secrecy,
+            document_type=typed,
+        )
+        return {"register": name, "number": 1, "closed": False}
+    return {
+        "register": register.name,
+        "number": register.last_number + 1,
+        "closed": register.is_closed,
+    }
 
 
 def draft_files(document):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from congvu.audit.services import log_access
 from congvu.core.authz import as_actor
@@ -27,6 +27,9 @@ from .forms import (
 )
 
 PAGE_SIZE = 30
+
+#: The field the confirmation page posts. Without it a POST acts on nothing and shows that page.
+CONFIRM_FIELD = "xac_nhan"
 
 
 def _form_error(form, error: ServiceError) -> None:
@@ -77,10 +80,7 @@ def create(request):
     reply_to = selectors.reply_target(actor=actor, pk=request.GET.get("tra_loi"))
     initial = {}
     if reply_to is not None:
-        initial = {
-            "unit": reply_to.unit_id,
-            "main_units": [reply_to.issuer_unit_id] if reply_to.issuer_unit_id else [],
-        }
+        initial = selectors.reply_initial(actor=actor, incoming=reply_to)
     form = _draft_form(request, actor, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,10 +156,7 @@ def detail(request, pk: int):
     }
     # Only the forms of the actions offered (most views of a document offer none).
     forms = {
-        "submit_form": (
-            "submit",
-            lambda: SubmitForm(people=selectors.reviewer_choices(document=doc)),
-        ),
+        "submit_form": ("submit", lambda: _submit_form(doc, query=request.GET.get("tim", ""))),
         "comment_form": ("review", CommentForm),
         "return_form": ("return", ReturnForm),
         "sign_form": ("sign", SignForm),
@@ -170,7 +167,15 @@ def detail(request, pk: int):
     for name, (action, make) in forms.items():
         if actions.get(action):
             context[name] = make()
+    context["reviewer_query"] = request.GET.get("tim", "")[:100]
     return render(request, "outgoing/detail.html", context)
+
+
+def _submit_form(doc, data=None, query: str = "") -> SubmitForm:
+    """The reviewers' pickers: everyone eligible but the drafter, named with position and unit."""
+    people = selectors.reviewer_choices(document=doc, query=query[:100])
+    labels = {u.pk: label for u, label in selectors.reviewer_labels(doc, people)}
+    return SubmitForm(data, people=people, labels=labels)
 
 
 def _refused(request, pk: int):
@@ -260,9 +265,32 @@ def review_return(request, pk: int):
     )
 
 
+def _confirm_page(request, doc, *, kind: str, form=None):
+    """What an irreversible action will do, with the form that does it (GET, or an unconfirmed POST)."""
+    actor = as_actor(request.user)
+    context = {
+        "nav": "outgoing",
+        "doc": doc,
+        "kind": kind,
+        "form": form,
+        "allowed": selectors.actions_for(actor=actor, document=doc).get(kind, False),
+        "recipient_lines": selectors.recipient_lines(doc),
+        "next_number": selectors.next_number_preview(doc) if kind == "issue" else None,
+    }
+    return render(request, "outgoing/confirm.html", context)
+
+
+def _confirmed(request) -> bool:
+    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "1"
+
+
 @official_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def approve_for_signing(request, pk: int):
+    if not _confirmed(request):
+        doc = selectors.document_for(actor=as_actor(request.user), pk=pk)
+        form = SignForm(request.POST or None)
+        return _confirm_page(request, doc, kind="sign", form=form)
     return _act(
         request,
         pk,
@@ -278,8 +306,11 @@ def approve_for_signing(request, pk: int):
 
 
 @official_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def issue(request, pk: int):
+    if not _confirmed(request):
+        doc = selectors.document_for(actor=as_actor(request.user), pk=pk)
+        return _confirm_page(request, doc, kind="issue")
     return _act(
         request,
         pk,

@@ -1,13 +1,15 @@
 """Services of incoming documents (văn bản đến). Every change is audited.
 
 Interface for other apps: ``incoming_receive_internal`` (internal delivery,
-called by ``congvu.outgoing``) and ``incoming_link_reply`` (a reply issued).
+called by ``congvu.outgoing``), ``incoming_link_reply`` and
+``incoming_complete_by_reply`` (a reply issued).
 """
 
 from .handling import (
     assignment_forward,
     can,
     incoming_complete,
+    incoming_complete_by_reply,
     incoming_direct,
     incoming_link_reply,
     incoming_present,
@@ -29,6 +31,7 @@ __all__ = [
     "can",
     "external_org_create",
     "incoming_complete",
+    "incoming_complete_by_reply",
     "incoming_direct",
     "incoming_find_duplicates",
     "incoming_link_reply",

@@ -143,6 +143,14 @@ def incoming_direct(
     user = user_of(a)
     for role, target, field in plan:
         who = _check_assignee(target, field)
+        if role != AssignmentRole.INFO and who.get("user") is not None and target.pk == a.user_id:
+            # Directing is handing the work to someone else; a leader who handles it himself
+            # posts progress as leader, so naming himself only hides who is accountable.
+            raise ServiceError(
+                _("Lãnh đạo không tự giao cho mình chủ trì hoặc phối hợp xử lý."),
+                code="self_assignment",
+                field=field,
+            )
         key = (type(target).__name__, target.pk)
         if key in seen:
             raise ServiceError(
@@ -321,6 +329,59 @@ def incoming_complete(*, actor, document: IncomingDocument, note: str = "") -> I
     )
     entry(document, a, Action.COMPLETED, note=note)
     audit(a, "completed", document, before)
+    return document
+
+
+@transaction.atomic
+def incoming_complete_by_reply(*, actor, document: IncomingDocument, reply) -> IncomingDocument:
+    """Hoàn thành bằng văn bản trả lời: the issued reply closes the document it answers.
+
+    ``reply`` is an issued outgoing document whose ``reply_to`` is this document,
+    issued by the receiving unit or an agency above it; the actor is whoever issued it.
+    """
+    a = actor_of(actor)
+    document = lock(document)
+    label = getattr(reply, "number_notation", "") or str(reply)
+    answers = (
+        getattr(reply, "reply_to_type", "") == document._meta.label_lower
+        and str(getattr(reply, "reply_to_id", "")) == str(document.pk)
+        and getattr(reply, "status", "") == "issued"
+    )
+    require(
+        answers and document.unit_id in in_subtree(reply.unit_id),
+        _("Văn bản này không phải văn bản trả lời đã ban hành của văn bản đến."),
+        code="not_a_reply",
+    )
+    require_status(
+        document, HANDLING, _("Văn bản đang ở trạng thái %(status)s, không hoàn thành được.")
+    )
+    before = before_of(document)
+    document.reply_type = reply._meta.label_lower
+    document.reply_id = str(reply.pk)
+    document.reply_label = label[:255]
+    document.status = Status.COMPLETED
+    document.completed_at = timezone.now()
+    document.save(
+        update_fields=[
+            "reply_type",
+            "reply_id",
+            "reply_label",
+            "status",
+            "completed_at",
+            "updated_at",
+        ]
+    )
+    document.assignments.filter(status=AssignmentStatus.OPEN).update(
+        status=AssignmentStatus.DONE, updated_at=timezone.now()
+    )
+    entry(document, a, Action.REPLY_LINKED, note=document.reply_label)
+    entry(
+        document,
+        a,
+        Action.COMPLETED,
+        note=_("Hoàn thành bằng văn bản trả lời số %(label)s.") % {"label": label},
+    )
+    audit(a, "completed_by_reply", document, before)
     return document
 
 

@@ -11,7 +11,7 @@ from congvu.accounts.constants import LEADER_ROLES
 from congvu.accounts.models import Position
 from congvu.audit.services import snapshot
 from congvu.core.authz import as_actor
-from congvu.core.errors import ServiceError, TransitionNotAllowed
+from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
 from congvu.registry.services import secrecy_validate
 
 from ..constants import EDITABLE, AuthorityPrefix, Decision, RecipientKind, Status
@@ -240,9 +240,11 @@ def draft_submit(
         deny(_("Chỉ người soạn thảo được trình dự thảo."))
     reviewers = list(reviewers or [])
     for reviewer in reviewers:
-        if reviewer.pk == actor.user_id:
+        if reviewer.pk in (actor.user_id, document.drafted_by_id):
             raise ServiceError(
-                _("Không tự trình cho chính mình."), code="invalid", field="reviewers"
+                _("Người soạn thảo không tự duyệt dự thảo của mình."),
+                code="self_review",
+                field="reviewers",
             )
         reviewer_actor = as_actor(reviewer)
         if not reviewer_actor.is_official or not (
@@ -293,6 +295,10 @@ def review_approve(*, actor, document: OutgoingDocument, comment: str = "") -> R
     step = current_step(document)
     if step is None or step.reviewer_id != actor.user_id:
         deny(_("Chưa đến lượt bạn cho ý kiến về dự thảo này."))
+    if document.drafted_by_id == actor.user_id:
+        raise PermissionDenied(
+            _("Người soạn thảo không tự duyệt dự thảo của mình."), code="self_review"
+        )
     step.decision = Decision.APPROVED
     step.comment = (comment or "").strip()
     step.decided_at = timezone.now()
