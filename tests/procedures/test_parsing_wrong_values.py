@@ -98,6 +98,14 @@ def test_a_temporary_exemption_is_stored_with_its_period(records):
     assert fees[Channel.DIRECT] == [ParsedFee("Lệ phí", 0)]
 
 
+def test_a_fee_the_province_sets_is_stored_empty_not_as_free(records):
+    parsed = parse_record(records["1.000656"])
+    assert Flag.FEE_SET_LOCALLY in parsed.flags
+    for channel in parsed.channels:
+        assert channel.fees == [] and channel.fee_amount is None  # was 0 ("Miễn phí")
+        assert "Hội đồng nhân dân" in channel.fee_text
+
+
 def test_a_temporary_reduction_is_stored_with_its_period():
     flags = set()
     [direct] = parse_channels(
@@ -226,3 +234,7 @@ def test_public_page_shows_the_period_of_a_temporary_exemption(client, imported)
 
     body = client.get(reverse("procedures:detail", args=["1.013239"])).content.decode()
     assert "Áp dụng từ 01/07/2025 đến hết 31/12/2026" in body
+    # A fee set by the province is shown as the source's words, not as free.
+    body = client.get(reverse("procedures:detail", args=["1.000656"])).content.decode()
+    assert "Mức lệ phí cụ thể do Hội đồng nhân dân tỉnh" in body
+    assert not Fee.objects.filter(version__procedure__code="1.000656").exists()

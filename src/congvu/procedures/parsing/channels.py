@@ -103,7 +103,10 @@ def _split_fee(rest: str, flags: set[str]) -> tuple[str, list[ParsedFee] | None,
         if note:
             fee_text += note
         if "hội đồng nhân dân" in (note or "").lower():
+            # "Miễn phí" with the note that the province sets the amount: the fee
+            # is not known here, so it is stored empty (the text stays).
             flags.add(Flag.FEE_SET_LOCALLY)
+            return fee_text, None, rest.strip()
         return fee_text, [ParsedFee("Lệ phí", 0)], rest.strip()
     items: list[ParsedFee] = []
     pos = 0
