@@ -56,7 +56,7 @@ def test_renders_vietnamese_text_exactly_with_embedded_times_fonts(
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Số: 05/QĐ-UBND",
-        "An Thạnh, ngày 02 tháng 03 năm 2026",
+        "An Thạnh, ngày 02 tháng 3 năm 2026",
         "Về việc kiện toàn Tổ một cửa năm 2026",
         "Đặng Văn Thành, Nguyễn Thị Hồng Nhung",
     ]:

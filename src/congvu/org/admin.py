@@ -36,6 +36,7 @@ FORM_FIELDS = (
     "kind",
     "name",
     "short_name",
+    "place_name",
     "code",
     "admin_code",
     "parent",

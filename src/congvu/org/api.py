@@ -32,6 +32,7 @@ class UnitSerializer(serializers.ModelSerializer):
             "kind_display",
             "name",
             "short_name",
+            "place_name",
             "code",
             "admin_code",
             "parent",

@@ -62,6 +62,15 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="/")
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    place_name = models.CharField(
+        _("địa danh"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Địa danh ghi trên văn bản, ví dụ Phường 5 hoặc Phường Điện Biên Phủ; "
+            "để trống thì lấy theo tên đơn vị hành chính."
+        ),
+    )
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)

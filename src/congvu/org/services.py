@@ -28,6 +28,7 @@ EDITABLE_FIELDS = frozenset(
         "kind",
         "name",
         "short_name",
+        "place_name",
         "code",
         "admin_code",
         "parent",
@@ -44,7 +45,7 @@ CREATE_FIELDS = EDITABLE_FIELDS | {"valid_to"}
 #: data, and the agency code and start date that imports cannot know. Its kind
 #: and place in the tree stay as they were, for the records that point at it.
 CLOSED_EDITABLE_FIELDS = frozenset(
-    {"name", "short_name", "code", "valid_from", "address", "phone", "email"}
+    {"name", "short_name", "place_name", "code", "valid_from", "address", "phone", "email"}
 )
 
 

@@ -1,19 +1,18 @@
-"""How dates, times and durations are written on the forms ("…giờ…phút, ngày…tháng…năm…")."""
+"""How dates, times and durations are written on the forms ("…giờ…phút, ngày…tháng…năm…").
+
+Dates follow the Decree 30/2020 rule of the letterhead (``congvu.core.letterhead``):
+a leading zero for days below 10 and for January and February only.
+"""
 
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-#: Prefixes dropped from a unit's name to get the place name of "<place>, ngày …".
-_PLACE_PREFIXES = re.compile(
-    r"^(ủy ban nhân dân|uỷ ban nhân dân|ubnd|hđnd)?\s*"
-    r"(tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)?\s+",
-    re.IGNORECASE,
-)
+from congvu.core import letterhead
+from congvu.org import places
 
 BLANK = "…"
 
@@ -40,19 +39,17 @@ def as_datetime(value) -> datetime.datetime | None:
 
 
 def time_and_date(value) -> str:
-    """``14 giờ 05 phút, ngày 03 tháng 03 năm 2026``; dotted blanks when unknown."""
+    """``14 giờ 05 phút, ngày 03 tháng 3 năm 2026``; dotted blanks when unknown."""
     dt = as_datetime(value)
     if dt is None:
         return f"{BLANK} giờ {BLANK} phút, ngày {BLANK} tháng {BLANK} năm {BLANK}"
-    return f"{dt:%H} giờ {dt:%M} phút, ngày {dt:%d} tháng {dt:%m} năm {dt:%Y}"
+    return f"{dt:%H} giờ {dt:%M} phút, {letterhead.date_words(dt.date())}"
 
 
 def date_words(value) -> str:
-    """``ngày 03 tháng 03 năm 2026``."""
+    """``ngày 03 tháng 3 năm 2026``."""
     dt = as_datetime(value)
-    if dt is None:
-        return f"ngày {BLANK} tháng {BLANK} năm {BLANK}"
-    return f"ngày {dt:%d} tháng {dt:%m} năm {dt:%Y}"
+    return letterhead.date_words(dt.date() if dt else None)
 
 
 def short_datetime(value) -> str:
@@ -62,12 +59,8 @@ def short_datetime(value) -> str:
 
 
 def place_name(unit) -> str:
-    """``UBND xã Thạnh Phú`` → ``Thạnh Phú``: the place written before the date."""
-    if unit is None:
-        return ""
-    name = unit.name.strip()
-    stripped = _PLACE_PREFIXES.sub("", name, count=1).strip()
-    return stripped or name
+    """The địa danh before the date: the commune's name ("Thạnh Phú"), never the desk's."""
+    return places.place_name(unit) if unit is not None else ""
 
 
 def duration_text(version) -> str:

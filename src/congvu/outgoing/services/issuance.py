@@ -24,7 +24,7 @@ from congvu.files.services import file_store
 from congvu.registry.constants import Direction
 from congvu.registry.services import number_allocate
 
-from ..constants import CONG_VAN, DeliveryStatus, Status
+from ..constants import DeliveryStatus, Status
 from ..models import OutgoingDocument
 from ..notation import format_notation
 from ..signing import get_signer
@@ -35,30 +35,18 @@ from .drafting import ISSUED_PURPOSE
 def render_pdf(document: OutgoingDocument) -> bytes:
     """Step 3, render/stamp: the issued PDF with its số, ký hiệu, date and nơi nhận (Appendix I).
 
-    Uses the shared renderer (``congvu.core.pdf``). Agency seal and
-    signature images come with the PAdES signer (step 4).
+    Uses the shared renderer (``congvu.core.pdf``); the layout of the parts
+    is ``outgoing.printing``. Agency seal and signature images come with the
+    PAdES signer (step 4).
     """
     from congvu.core.pdf import render_pdf as render_template_pdf
 
-    from ..selectors import addressees, recipient_lines
+    from ..printing import document_context
 
-    parent = document.unit.parent
-    context = {
-        "doc": document,
-        "agency_parent": parent.name if parent else "",
-        "agency_name": document.unit.name,
-        "notation": document.number_notation,
-        "place": document.unit.name,
-        "date": timezone.localtime(document.issued_at),
-        "title": f"{document.document_type.name} {document.number_notation}",
-        "is_cong_van": document.document_type.code == CONG_VAN,
-        "addressees": addressees(document),
-        "paragraphs": [p for p in (document.body or "").splitlines() if p.strip()],
-        "recipient_lines": recipient_lines(document),
-        "signer_name": _signer_name(document),
-    }
     return render_template_pdf(
-        "outgoing/print/document.html", context, stylesheets=["outgoing/print/document.css"]
+        "outgoing/print/document.html",
+        document_context(document),
+        stylesheets=["outgoing/print/document.css"],
     )
 
 
