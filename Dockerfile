@@ -35,7 +35,7 @@ RUN find src -name django.po -execdir msgfmt --check-format -o django.mo django.
  && rm -rf build src/*.egg-info
 
 RUN useradd --system --home-dir /var/lib/congvu --shell /usr/sbin/nologin congvu \
- && mkdir -p /var/lib/congvu/static /var/lib/congvu/media \
+ && mkdir -p /var/lib/congvu/static /var/lib/congvu/media /var/lib/congvu/audit-anchors \
  && chown -R congvu:congvu /var/lib/congvu
 USER congvu
 

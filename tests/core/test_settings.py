@@ -11,6 +11,7 @@ import pytest
 from congvu.settings.env import env_bool, parse_email_url
 
 GOOD_SECRET = "a-random-production-secret-with-more-than-forty-characters-0123"
+GOOD_ANCHOR_KEY = "another-random-key-for-the-audit-anchors-0123456789"
 
 
 def run_production_check(**env) -> subprocess.CompletedProcess:
@@ -50,7 +51,7 @@ def test_production_refuses_debug():
 
 
 def test_production_check_deploy_is_clean():
-    result = run_production_check(SECRET_KEY=GOOD_SECRET)
+    result = run_production_check(SECRET_KEY=GOOD_SECRET, AUDIT_ANCHOR_KEY=GOOD_ANCHOR_KEY)
     assert result.returncode == 0, result.stderr + result.stdout
 
 

@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Nhật ký")
 
     def ready(self):
-        from . import policies  # noqa: F401
+        from . import checks, policies  # noqa: F401

@@ -231,6 +231,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-orphan-files": {"task": "congvu.files.tasks.sweep_orphan_blobs", "schedule": 6 * 3600},
     "expire-payments": {"task": "congvu.payments.tasks.expire_payments", "schedule": 5 * 60},
     "onestop-overdue": {"task": "congvu.onestop.tasks.notify_overdue_steps", "schedule": 3600},
+    "audit-anchor": {"task": "congvu.audit.tasks.anchor_chain_task", "schedule": 3600},
 }
 
 # --- REST API -------------------------------------------------------------------
@@ -332,6 +333,12 @@ LOGGING = {
 }
 
 CONGVU_SITE_NAME = env_str("CONGVU_SITE_NAME", "congvu")
+
+# --- Audit anchors (mốc neo nhật ký, docs/security.md) ----------------------------
+# HMAC key of the external anchors: not SECRET_KEY; `check --deploy` warns when unset.
+CONGVU_AUDIT_ANCHOR_KEY = env_str("AUDIT_ANCHOR_KEY", "")
+# Append-only anchors file; put it on storage the database's administrators cannot rewrite.
+CONGVU_AUDIT_ANCHOR_DIR = Path(env_str("AUDIT_ANCHOR_DIR", str(VAR_DIR / "audit-anchors")))
 
 # --- Files (tệp đính kèm) and the working-day calendar ------------------------------------------
 # Largest accepted upload, in MiB (MAX_UPLOAD_MB).

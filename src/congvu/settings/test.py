@@ -4,10 +4,15 @@ DATABASE_URL selects PostgreSQL; without it the suite runs on SQLite.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("EMAIL_URL", "locmem://")
 os.environ.pop("CELERY_BROKER_URL", None)
+# Audit anchors of a test run never mix with a developer's var/ (created only when written).
+os.environ.setdefault(
+    "AUDIT_ANCHOR_DIR", os.path.join(tempfile.gettempdir(), f"congvu-test-anchors-{os.getpid()}")
+)
 
 from .base import *  # noqa: E402,F403
 
