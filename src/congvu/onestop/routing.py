@@ -114,20 +114,33 @@ def _level_kinds(procedure, day: datetime.date) -> set[str]:
     return level_unit_kinds(version.levels if version else [])
 
 
-def _desk_for(commune: Unit, desks: list[Unit], process_paths: list[str]) -> Unit | None:
+def _prefixes(path: str) -> list[str]:
+    """ "/1/5/9/" → ["/1/", "/1/5/", "/1/5/9/"]: the unit and each of its ancestors."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def _by_ancestor(units: list[Unit]) -> dict[str, list[Unit]]:
+    """Units under each path prefix (themselves included), in the given order."""
+    found: dict[str, list[Unit]] = {}
+    for unit in units:
+        for prefix in _prefixes(unit.path):
+            found.setdefault(prefix, []).append(unit)
+    return found
+
+
+def _desk_for(commune: Unit, desks: dict[str, list[Unit]], process_paths: set[str]) -> Unit | None:
     """The reception desk of ``commune``: a desk unit in its subtree.
 
     When several units of the commune have one-stop officers, the one that has
     the procedure's own internal process wins (that process starts there),
     otherwise the one closest to the commune.
     """
-    inside = [d for d in desks if d.path.startswith(commune.path)]
-    if not inside:
-        return None
+    inside = desks.get(commune.path, [])
     for desk in inside:
         if desk.path in process_paths:
             return desk
-    return inside[0]
+    return inside[0] if inside else None
 
 
 def communes_offering(procedure, at=None) -> list[CommuneChoice]:
@@ -139,14 +152,13 @@ def communes_offering(procedure, at=None) -> list[CommuneChoice]:
     """
     day = _day(at)
     level_kinds = _level_kinds(procedure, day) & COMMUNE_KINDS
-    process_paths = _process_unit_paths(procedure, day)
-    desks = _desk_units(day)
+    process_paths = set(_process_unit_paths(procedure, day))
+    with_process = {prefix for path in process_paths for prefix in _prefixes(path)}
+    desks = _by_ancestor(_desk_units(day))
     choices = []
     communes = Unit.objects.filter(kind__in=list(COMMUNE_KINDS)).filter(_active_units_q(day))
     for commune in communes:
-        handles = commune.kind in level_kinds or any(
-            path.startswith(commune.path) for path in process_paths
-        )
+        handles = commune.kind in level_kinds or commune.path in with_process
         if not handles:
             continue
         desk = _desk_for(commune, desks, process_paths)
