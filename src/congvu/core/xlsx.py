@@ -22,8 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
 
 # The characters that make Excel, LibreOffice or a CSV import read a cell as a
-# formula (OWASP "CSV injection"); the full-width forms are folded to these by
-# some spreadsheet imports, so they are neutralised as well.
+# formula (OWASP "CSV injection"); their full-width forms get the same prefix in
+# case a later conversion folds them to ASCII.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
