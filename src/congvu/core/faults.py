@@ -64,6 +64,20 @@ def _is_database_outage(exc: BaseException | None) -> bool:
     return False
 
 
+def _error_page(status: int, message: str) -> str:
+    """The site's 500.html, rendered without a request; bare HTML if even that fails."""
+    from django.template.loader import render_to_string
+
+    try:
+        return render_to_string("500.html", {"status": status, "message": message})
+    except Exception:
+        logger.exception("The error page could not be rendered")
+        return (
+            '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+            f"<title>{status}</title></head><body><h1>{html.escape(message)}</h1></body></html>"
+        )
+
+
 def server_error(request, *args, **kwargs):
     """handler500: 503 "try again" when the database is away, else a plain 500."""
     if _is_database_outage(sys.exc_info()[1]):
@@ -79,11 +93,9 @@ def server_error(request, *args, **kwargs):
             json_dumps_params={"ensure_ascii": False},  # as DRF renders the other errors
         )
     else:
-        page = (
-            '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-            f"<title>{status}</title></head><body><h1>{html.escape(message)}</h1></body></html>"
+        response = HttpResponse(
+            _error_page(status, message), status=status, content_type="text/html; charset=utf-8"
         )
-        response = HttpResponse(page, status=status, content_type="text/html; charset=utf-8")
     if status == 503:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

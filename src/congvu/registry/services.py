@@ -210,7 +210,7 @@ def number_allocate(
             register = Register.objects.select_for_update().get(pk=register.pk)
         if register.is_closed:
             raise TransitionNotAllowed(
-                _("Sổ %(name)s đã khóa, không cấp thêm số.") % {"name": register.name},
+                _("%(name)s đã khóa, không cấp thêm số.") % {"name": register.name},
                 code="register_closed",
                 field="register",
             )

@@ -1,7 +1,15 @@
 from importlib import import_module
 
 from django.apps import AppConfig, apps
+from django.db.models import fields as model_fields
 from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext_lazy as _
+
+#: The empty choice of every select (Django 6.1's "- Select an option -" has no
+#: Vietnamese translation). Set when the app registry imports this module, before
+#: any form class is built, as Django documents for BLANK_CHOICE_LABEL.
+BLANK_CHOICE_LABEL = _("— Chọn —")
+model_fields.BLANK_CHOICE_LABEL = BLANK_CHOICE_LABEL
 
 
 class WebConfig(AppConfig):
