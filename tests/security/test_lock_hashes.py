@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCKS = ["requirements.lock", "requirements-build.lock"]
+LOCKS = ["requirements.lock", "requirements-build.lock", "requirements-pip.lock"]
 
 
 def entries(path: Path) -> list[str]:
@@ -52,9 +52,17 @@ def test_bootstrap_installs_in_hash_checking_mode():
         and "requirements.lock" in line
         for line in installs
     )
-    # Nothing is installed from the index outside the locks (no "pip install -U pip").
+    # Nothing is installed from the index outside the locks (no "pip install -U pip"):
+    # the venv's own pip is replaced first, from its hashed lock, before any other lock.
     assert "-U pip" not in script
-    assert all("--no-build-isolation" in line for line in installs[1:])
+    assert "--require-hashes --no-deps -r requirements-pip.lock" in installs[0]
+    assert "requirements-build.lock" in installs[1]
+    assert all("--no-build-isolation" in line for line in installs[2:])
+
+
+def test_the_pip_lock_pins_pip_alone():
+    found = entries(ROOT / "requirements-pip.lock")
+    assert [e.split("==")[0] for e in found] == ["pip"]
 
 
 def test_the_image_installs_in_hash_checking_mode_too():
@@ -63,6 +71,7 @@ def test_the_image_installs_in_hash_checking_mode_too():
         for line in (ROOT / "Dockerfile").read_text().splitlines()
         if "pip install" in line
     ]
-    assert installs[0] == "pip install --require-hashes -r requirements-build.lock"
+    assert installs[0] == "pip install --require-hashes --no-deps -r requirements-pip.lock"
+    assert installs[1] == "pip install --require-hashes -r requirements-build.lock"
     assert "pip install --require-hashes --no-build-isolation -r requirements.lock" in installs
-    assert all("--no-build-isolation" in line for line in installs[1:])
+    assert all("--no-build-isolation" in line for line in installs[2:])
