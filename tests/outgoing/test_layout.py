@@ -256,3 +256,34 @@ def test_an_office_writes_its_committee_above_and_the_communes_place(thanh_phu):
     # An office is no collective body: its head signs without "TM.".
     assert not any(r.text.startswith("TM.") for r in page)
     assert find(page, "CHÁNH VĂN PHÒNG")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "title", "expected"),
+    [
+        ("", "Chủ tịch UBND xã", ["TM. Ủy ban nhân dân", "Chủ tịch"]),
+        ("TM.", "Chủ tịch", ["TM. Ủy ban nhân dân", "Chủ tịch"]),
+        ("", "Phó Chủ tịch UBND xã", ["TM. Ủy ban nhân dân", "KT. Chủ tịch", "Phó Chủ tịch"]),
+        ("KT.", "Phó Chủ tịch", ["TM. Ủy ban nhân dân", "KT. Chủ tịch", "Phó Chủ tịch"]),
+        ("Q.", "Phó Chủ tịch UBND xã", ["TM. Ủy ban nhân dân", "Q. Chủ tịch"]),
+        ("TL.", "Chánh Văn phòng", ["TL. Chủ tịch", "Chánh Văn phòng"]),
+        ("TUQ.", "Chánh Văn phòng", ["TUQ. Chủ tịch", "Chánh Văn phòng"]),
+    ],
+)
+def test_signature_lines_of_a_peoples_committee(thanh_phu, prefix, title, expected):
+    from congvu.outgoing.printing import signature_lines
+
+    doc = approved(thanh_phu, type_code="quyet-dinh", subject="Về việc kiện toàn Tổ một cửa")
+    doc.authority_prefix, doc.signer_title = prefix, title
+    assert signature_lines(doc) == expected
+
+
+def test_signature_lines_of_an_office(thanh_phu):
+    from congvu.outgoing.printing import signature_lines
+
+    doc = approved(thanh_phu, type_code="thong-bao", subject="Lịch trực")
+    doc.unit = thanh_phu.office
+    doc.authority_prefix, doc.signer_title = "", "Phó Chánh Văn phòng"
+    assert signature_lines(doc) == ["KT. Chánh Văn phòng", "Phó Chánh Văn phòng"]
+    doc.signer_title = "Chánh Văn phòng"
+    assert signature_lines(doc) == ["Chánh Văn phòng"]
