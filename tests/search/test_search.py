@@ -222,3 +222,32 @@ def test_attachment_text_is_indexed_when_its_extraction_finishes(
         for callback in callbacks:
             callback()
     assert ids(commune.leader, "giong lon") == [("incoming", doc.pk)]
+
+
+def test_data_migration_moves_old_rows_to_the_local_day(commune):
+    """Rows indexed before the fix carry the UTC day; migration 0005 rewrites only those."""
+    from zoneinfo import ZoneInfo
+
+    from django.apps import apps
+
+    from congvu.search.migration_ops import outgoing_dates_to_local
+    from congvu.search.models import SearchDocument
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    night = OutgoingDocumentFactory(
+        unit=commune.unit, issued=True, issued_at=datetime.datetime(2026, 12, 7, 0, 18, tzinfo=tz)
+    )
+    noon = OutgoingDocumentFactory(
+        unit=commune.unit, issued=True, issued_at=datetime.datetime(2026, 12, 7, 12, 0, tzinfo=tz)
+    )
+    for doc in (night, noon):
+        search_index_update("outgoing", doc)
+    SearchDocument.objects.filter(object_id=night.pk, kind="outgoing").update(
+        date=datetime.date(2026, 12, 6)  # what the old indexer wrote
+    )
+    assert outgoing_dates_to_local(apps, None) == 1
+    assert set(SearchDocument.objects.filter(kind="outgoing").values_list("object_id", "date")) == {
+        (night.pk, datetime.date(2026, 12, 7)),
+        (noon.pk, datetime.date(2026, 12, 7)),
+    }
+    assert outgoing_dates_to_local(apps, None) == 0

@@ -37,3 +37,31 @@ class VendorOnly(Operation):
 
     def describe(self):
         return f"{self.operation.describe()} (only on {self.vendor})"
+
+
+def outgoing_dates_to_local(apps, schema_editor) -> int:
+    """Data migration 0005: the ``date`` of outgoing rows as the day in Việt Nam.
+
+    Rows written before the fix took the UTC day of ``issued_at`` (or
+    ``created_at``), one day early for anything issued between 00:00 and 07:00.
+    Only rows whose day differs are written; returns how many.
+    """
+    from django.utils import timezone
+
+    search_document = apps.get_model("search", "SearchDocument")
+    outgoing = apps.get_model("outgoing", "OutgoingDocument")
+    days = {
+        pk: timezone.localdate(issued_at or created_at)
+        for pk, issued_at, created_at in outgoing.objects.values_list(
+            "pk", "issued_at", "created_at"
+        ).iterator(chunk_size=2000)
+        if issued_at or created_at
+    }
+    rows = search_document.objects.filter(kind="outgoing").values_list("pk", "object_id", "date")
+    fixes = [
+        search_document(pk=pk, date=days.get(object_id))
+        for pk, object_id, day in rows.iterator(chunk_size=2000)
+        if days.get(object_id) != day
+    ]
+    search_document.objects.bulk_update(fixes, ["date"], batch_size=1000)
+    return len(fixes)
