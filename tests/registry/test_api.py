@@ -92,6 +92,7 @@ def test_notation_parse_returns_parts_or_a_field_error(clerk):
         "issuer": "UBND",
         "sub_unit": None,
         "formatted": "05/QĐ-UBND",
+        "warnings": [],
     }
     bad = api.post("/api/v1/notation/parse/", {"text": "12/QĐ"}, format="json")
     assert bad.status_code == 400

@@ -80,6 +80,11 @@ class NotationInputSerializer(serializers.Serializer):
     text = serializers.CharField(label=_("số, ký hiệu"), max_length=100, trim_whitespace=False)
 
 
+class NotationWarningSerializer(serializers.Serializer):
+    code = serializers.CharField(label=_("mã cảnh báo"))
+    message = serializers.CharField(label=_("nội dung cảnh báo"))
+
+
 class NotationSerializer(serializers.Serializer):
     number = serializers.IntegerField(label=_("số"))
     year = serializers.IntegerField(allow_null=True, label=_("năm (văn bản QPPL)"))
@@ -87,6 +92,7 @@ class NotationSerializer(serializers.Serializer):
     issuer = serializers.CharField(label=_("chữ viết tắt cơ quan ban hành"))
     sub_unit = serializers.CharField(allow_null=True, label=_("đơn vị soạn thảo (công văn)"))
     formatted = serializers.CharField(label=_("dạng chuẩn"))
+    warnings = NotationWarningSerializer(many=True, label=_("cảnh báo cần kiểm tra"))
 
 
 class RegisterFilterSerializer(serializers.Serializer):
@@ -240,5 +246,6 @@ class NotationParseView(APIView):
                 "issuer": parsed.issuer,
                 "sub_unit": parsed.sub_unit,
                 "formatted": parsed.format(),
+                "warnings": [{"code": w.code, "message": w.message} for w in parsed.warnings],
             }
         )
