@@ -52,3 +52,18 @@ def test_override_wins_and_is_inherited():
     assert place_name(office) == "Phường Điện Biên Phủ"
     # A unit with no local government above it and no override has no derived place.
     assert place_name(UnitFactory(name="Phòng Thử nghiệm")) == ""
+
+
+def test_the_override_is_set_through_the_service_and_audited(actor_factory):
+    from congvu.audit.models import AuditRecord
+    from congvu.org.services import unit_update
+
+    ward = UnitFactory(kind=UnitKind.WARD, name="Ủy ban nhân dân phường Điện Biên Phủ")
+    assert place_name(ward) == "Điện Biên Phủ"
+    admin = actor_factory(role="system_admin")
+    unit_update(actor=admin, unit=ward, place_name="Phường Điện Biên Phủ")
+    ward.refresh_from_db()
+    assert place_name(ward) == "Phường Điện Biên Phủ"
+    assert AuditRecord.objects.filter(
+        action="congvu.org.unit.updated", object_id=str(ward.pk)
+    ).exists()

@@ -153,7 +153,7 @@ class UnitAdmin(admin.ModelAdmin):
     readonly_fields = ("predecessor_list", "successor_list")
     list_per_page = 100
     fieldsets = (
-        (None, {"fields": ("kind", "name", "short_name", "parent")}),
+        (None, {"fields": ("kind", "name", "short_name", "place_name", "parent")}),
         (_("Mã"), {"fields": ("code", "admin_code")}),
         (_("Liên hệ"), {"fields": ("address", "phone", "email")}),
         (
