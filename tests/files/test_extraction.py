@@ -157,3 +157,22 @@ def test_without_a_broker_it_runs_after_the_response():
     assert ran == ["extracted"]
     after_response(lambda: ran.append("outside a request"))  # a command: at once
     assert ran == ["extracted", "outside a request"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_a_request_the_committed_upload_is_read_after_the_response(actor_factory):
+    """The demo's path, for real: commit, eager task held until ``request_finished``."""
+    user = actor_factory("system_admin")
+    owner = UnitFactory()
+    upload = b.upload("qd.pdf", b.pdf_with_text("Kế hoạch phòng chống thiên tai"))
+    request_started.send(sender=None, environ={})
+    try:
+        with transaction.atomic():
+            stored = file_store(actor=user, upload=upload, owner=owner)
+        # Committed (no transaction, no lock held) and the response not yet sent: not read.
+        assert StoredFile.objects.get(pk=stored.pk).text_status == TextStatus.PENDING
+    finally:
+        request_finished.send(sender=None)
+    row = StoredFile.objects.get(pk=stored.pk)
+    assert row.text_status == TextStatus.DONE
+    assert "Kế hoạch phòng chống thiên tai" in row.text
