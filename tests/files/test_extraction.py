@@ -176,3 +176,27 @@ def test_in_a_request_the_committed_upload_is_read_after_the_response(actor_fact
     row = StoredFile.objects.get(pk=stored.pk)
     assert row.text_status == TextStatus.DONE
     assert "Kế hoạch phòng chống thiên tai" in row.text
+
+
+def test_a_lost_extraction_is_done_by_the_periodic_job(
+    admin_user, owner, capsys, django_capture_on_commit_callbacks
+):
+    """The demo process stopped before the job ran: ``run_periodic`` reads the text later."""
+    import datetime
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks():  # the commit's job is lost
+        stored = file_store(
+            actor=admin_user, upload=b.upload("cv.docx", b.docx_bytes("Công văn")), owner=owner
+        )
+    call_command("run_periodic", only=["pending-texts"])
+    assert StoredFile.objects.get(pk=stored.pk).text_status == TextStatus.PENDING  # too recent
+    StoredFile.objects.filter(pk=stored.pk).update(
+        uploaded_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    call_command("run_periodic", only=["pending-texts"])
+    row = StoredFile.objects.get(pk=stored.pk)
+    assert (row.text_status, row.text) == (TextStatus.DONE, "Công văn")
+    assert "pending-texts" in capsys.readouterr().out

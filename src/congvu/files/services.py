@@ -10,6 +10,7 @@ The text for search is extracted after that transaction commits
 
 from __future__ import annotations
 
+import datetime
 import errno
 import hashlib
 import logging
@@ -193,6 +194,21 @@ def _finish_extraction(stored: StoredFile, text: str, status: str) -> bool:
             text=text, text_status=status
         )
     )
+
+
+#: A pending text older than this was lost (its process stopped before it ran): read it again.
+PENDING_GRACE = datetime.timedelta(minutes=15)
+
+
+def pending_texts_extract(*, limit: int = 200) -> int:
+    """Extract the texts still pending after ``PENDING_GRACE`` (periodic); returns how many."""
+    before = timezone.now() - PENDING_GRACE
+    ids = list(
+        StoredFile.objects.filter(text_status=TextStatus.PENDING, uploaded_at__lt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(file_text_extract(pk) is not None for pk in ids)
 
 
 def file_text_extract(file_id: int) -> str | None:

@@ -38,6 +38,14 @@ def extract_text(file_id: int) -> str | None:
     return file_text_extract(file_id)
 
 
+@shared_task(name="congvu.files.tasks.extract_pending_texts")
+def extract_pending_texts() -> int:
+    """Read the texts still pending after a grace period (a job lost with its process)."""
+    from .services import pending_texts_extract
+
+    return pending_texts_extract()
+
+
 def _run(job) -> None:
     try:
         job()

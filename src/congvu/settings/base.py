@@ -236,6 +236,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
+    "pending-texts": {"task": "congvu.files.tasks.extract_pending_texts", "schedule": 15 * 60},
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "congvu.api.authentication.HashedTokenAuthentication",
