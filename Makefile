@@ -42,6 +42,7 @@ lint:
 	@DJANGO_SETTINGS_MODULE=congvu.settings.test $(CONGVU) makemigrations --check --dry-run
 	@DJANGO_SETTINGS_MODULE=congvu.settings.production SECRET_KEY=lint-only-$$(date +%s)-not-a-real-secret-key-0123456789abcdef \
 		AUDIT_ANCHOR_KEY=lint-only-anchor-key-not-a-real-key-0123456789 \
+		REDIS_URL=redis://127.0.0.1:6379/0 \
 		ALLOWED_HOSTS=congvu.example.vn EMAIL_URL="smtp://mail.congvu.example.vn:587?tls=1" $(CONGVU) check --deploy --fail-level WARNING
 
 test-sqlite:

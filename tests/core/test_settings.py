@@ -22,6 +22,7 @@ def run_production_check(**env) -> subprocess.CompletedProcess:
         DJANGO_SETTINGS_MODULE="congvu.settings.production", ALLOWED_HOSTS="congvu.example.vn"
     )
     full["EMAIL_URL"] = "smtp://mail.congvu.example.vn:587?tls=1"
+    full.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     full.update(env)
     return subprocess.run(
         [sys.executable, "-m", "congvu.manage", "check", "--deploy", "--fail-level", "WARNING"],

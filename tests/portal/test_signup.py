@@ -1,7 +1,9 @@
 """Sign-up (đăng ký): validation, the inactive account, the audit record and the mail."""
 
 import re
+from urllib.parse import quote
 
+from django.test import Client, override_settings
 from django.urls import reverse
 
 import pytest
@@ -144,30 +146,62 @@ def test_weak_password_refused_by_django_validators(client, signup_data):
     assert not User.objects.filter(kind="citizen").exists()
 
 
-def test_duplicate_email_names_the_email_field(client, signup_data, mailoutbox):
+def _done_page(client, response, email: str) -> str:
+    """The page after sign-up, with the address and random tokens blanked out."""
+    page = client.get(response["Location"]).content.decode()
+    for form in (email, quote(email, safe="")):
+        page = page.replace(form, "EMAIL")
+    return re.sub(r"[A-Za-z0-9]{48,}", "TOKEN", page)
+
+
+def test_a_taken_email_gets_the_same_answer_and_a_mail_instead(
+    client, signup_data, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Sign-up never tells whether an address has an account (issue 11)."""
+    capture = django_capture_on_commit_callbacks
+    fresh = post_signup(client, {**signup_data, "email": "moi.han@example.vn"}, capture)
+    fresh_page = _done_page(client, fresh, "moi.han@example.vn")
+    mailoutbox.clear()
+
     UserFactory(citizen=True, email="ngoc.tran@example.vn", username="ngoc.tran@example.vn")
-    response = client.post(SIGNUP_URL, signup_data)
-    errors = field_errors(response, "email")
-    assert errors and "đã được dùng" in errors[0]
+    other = Client()
+    taken = post_signup(other, {**signup_data, "email": "ngoc.tran@example.vn"}, capture)
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    assert _done_page(other, taken, "ngoc.tran@example.vn") == fresh_page
     assert User.objects.filter(email__iexact="ngoc.tran@example.vn").count() == 1
-    assert mailoutbox == []
+    # The owner of the address learns it by mail; no verification link is sent.
+    assert [m.to for m in mailoutbox] == [["ngoc.tran@example.vn"]]
+    assert "đã có tài khoản" in mailoutbox[0].subject
+    assert "/xac-minh/" not in mailoutbox[0].body.replace("/xac-minh/gui-lai/", "")
 
 
-def test_service_refuses_duplicate_email_with_field(signup_data):
+@override_settings(ACCOUNT_MAILS_PER_ADDRESS=2)
+def test_the_already_registered_mail_is_limited(
+    signup_data, mailoutbox, django_capture_on_commit_callbacks
+):
     UserFactory(citizen=True, email="ngoc.tran@example.vn")
-    with pytest.raises(services.ServiceError) as exc:
-        services.citizen_signup(
-            actor=None,
-            applicant_type="person",
-            full_name="Người khác",
-            email="NGOC.TRAN@example.vn",
-            phone="0912345678",
-            id_number="083195000999",
-            password=signup_data["password1"],
-            base_url="http://testserver/",
-        )
-    assert exc.value.code == "email_taken"
-    assert [e.field for e in exc.value.errors] == ["email"]
+    for _ in range(4):
+        response = post_signup(Client(), signup_data, django_capture_on_commit_callbacks)
+        assert response.status_code == 302
+    assert len(mailoutbox) == 2
+
+
+def test_service_creates_nothing_for_a_taken_email(signup_data, mailoutbox):
+    UserFactory(citizen=True, email="ngoc.tran@example.vn")
+    result = services.citizen_signup(
+        actor=None,
+        applicant_type="person",
+        full_name="Người khác",
+        email="NGOC.TRAN@example.vn",
+        phone="0912345678",
+        id_number="083195000999",
+        password=signup_data["password1"],
+        base_url="http://testserver/",
+    )
+    assert result is None
+    assert User.objects.filter(email__iexact="ngoc.tran@example.vn").count() == 1
+    assert not AuditRecord.objects.filter(action="congvu.portal.citizen.signed_up").exists()
 
 
 def test_service_collects_every_field_error():

@@ -2,7 +2,8 @@
 
 Two counters per attempt: one for the username, one for the client address,
 so guessing many passwords for one account and one password for many
-accounts are both stopped. Counters live in ``LoginThrottle`` rows (database,
+accounts are both stopped. The portal's address counter is its own and
+allows ``PORTAL_LOGIN_IP_MAX_FAILURES`` (citizens share carrier-NAT addresses). Counters live in ``LoginThrottle`` rows (database,
 not cache) so every app process sees the same lock.
 """
 
@@ -20,8 +21,12 @@ from congvu.audit.services import log_action, snapshot
 
 from .models import LoginThrottle
 
+PORTAL_IP_PREFIX = "portal-ip:"
 
-def _max_failures() -> int:
+
+def _max_failures(key: str) -> int:
+    if key.startswith(PORTAL_IP_PREFIX):
+        return settings.PORTAL_LOGIN_IP_MAX_FAILURES
     return settings.LOGIN_MAX_FAILURES
 
 
@@ -39,16 +44,18 @@ def username_key(username: str) -> str:
     return f"user:{(username or '').strip().lower()}"[:200]
 
 
-def ip_key(ip: str) -> str:
-    return f"ip:{ip}"[:200]
+def ip_key(ip: str, *, portal: bool = False) -> str:
+    return f"{PORTAL_IP_PREFIX if portal else 'ip:'}{ip}"[:200]
 
 
-def keys_for(*, username: str | None, ip: str | None) -> list[str]:
+def keys_for(*, username: str | None, ip: str | None, portal: bool = False) -> list[str]:
+    """The counters of one attempt. ``portal``: the citizens' login, whose
+    per-address counter is separate and allows more failures (shared NAT)."""
     keys = []
     if username:
         keys.append(username_key(username))
     if ip:
-        keys.append(ip_key(ip))
+        keys.append(ip_key(ip, portal=portal))
     return keys
 
 
@@ -63,12 +70,12 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") or ""
 
 
-def locked_seconds(*, username: str | None, ip: str | None) -> int:
+def locked_seconds(*, username: str | None, ip: str | None, portal: bool = False) -> int:
     """Seconds until every lock on these keys lifts; 0 when none is locked."""
     now = timezone.now()
     until = (
         LoginThrottle.objects.filter(
-            key__in=keys_for(username=username, ip=ip), locked_until__gt=now
+            key__in=keys_for(username=username, ip=ip, portal=portal), locked_until__gt=now
         )
         .order_by("-locked_until")
         .values_list("locked_until", flat=True)
@@ -88,11 +95,13 @@ def lock_message(seconds: int) -> str:
 
 
 @transaction.atomic
-def login_failure_record(*, username: str | None, ip: str | None, user=None) -> bool:
+def login_failure_record(
+    *, username: str | None, ip: str | None, user=None, portal: bool = False
+) -> bool:
     """Count one failed attempt (password or OTP); True when this attempt set a lock."""
     now = timezone.now()
     locked_now = False
-    for key in keys_for(username=username, ip=ip):
+    for key in keys_for(username=username, ip=ip, portal=portal):
         LoginThrottle.objects.get_or_create(key=key)
         throttle = LoginThrottle.objects.select_for_update().get(key=key)
         if throttle.locked_until and throttle.locked_until <= now:
@@ -105,7 +114,7 @@ def login_failure_record(*, username: str | None, ip: str | None, user=None) -> 
         ):
             throttle.failures = 0
         throttle.failures += 1
-        if throttle.locked_until is None and throttle.failures >= _max_failures():
+        if throttle.locked_until is None and throttle.failures >= _max_failures(key):
             throttle.locked_until = now + _lockout()
             throttle.save()
             log_action(
@@ -140,3 +149,27 @@ def login_throttle_unlock(*, actor, throttle: LoginThrottle) -> None:
         after=None,
     )
     throttle.delete()
+
+
+# --- Audit of logins and logouts (đăng nhập, đăng xuất) -------------------------------
+
+
+@transaction.atomic
+def login_audit(*, area: str, event: str, user=None, ip: str = "", reason: str = "") -> None:
+    """One audit record per login, failed login or logout, officials' and portal alike.
+
+    ``area`` is "accounts" (officials) or "portal"; ``event`` "succeeded",
+    "failed" or "logout". A failure names the account only when it exists (the
+    typed name could be a mistyped password) and has no actor: nobody proved
+    who was typing. Attempts refused while a lock holds are not recorded one by
+    one; the lock itself is (``login.locked``).
+    """
+    action = f"congvu.{area}.logout" if event == "logout" else f"congvu.{area}.login.{event}"
+    after = {"reason": reason} if reason else None
+    log_action(
+        actor=None if event == "failed" else user,
+        action=action,
+        obj=user,
+        after=after,
+        ip=ip or "",
+    )

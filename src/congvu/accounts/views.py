@@ -26,10 +26,12 @@ import django_otp
 
 from .constants import UserKind
 from .forms import LoginCodeForm, LoginForm, OfficialPasswordResetForm
+from .ratelimit import PasswordResetLimitMixin
 from .throttle import (
     client_ip,
     lock_message,
     locked_seconds,
+    login_audit,
     login_failure_record,
     login_success_record,
 )
@@ -56,6 +58,7 @@ def _finish(request, user, backend: str, next_url: str, device=None):
     if device is not None:
         django_otp.login(request, device)
     login_success_record(username=user.get_username())
+    login_audit(area="accounts", event="succeeded", user=user, ip=client_ip(request))
     if device is None and two_factor_required(user):
         url = reverse("accounts:two_factor_setup")
         return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
@@ -90,12 +93,22 @@ def login_view(request):
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
+                login_audit(
+                    area="accounts",
+                    event="failed",
+                    user=get_user_model().objects.filter(username=username).first(),
+                    ip=ip,
+                    reason="password",
+                )
                 if login_failure_record(username=username, ip=ip):
                     form.add_error(None, lock_message(settings.LOGIN_LOCKOUT_SECONDS))
                     status = 429
                 else:
                     form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
             elif user.kind != UserKind.OFFICIAL:
+                login_audit(
+                    area="accounts", event="failed", user=user, ip=ip, reason="portal_account"
+                )
                 citizen = True
                 form.add_error(
                     None,
@@ -184,8 +197,10 @@ def login_otp_view(request):
                 if signed_in:
                     django_otp.login(request, verified)
                     login_success_record(username=user.get_username())
+                    login_audit(area="accounts", event="succeeded", user=user, ip=ip)
                     return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
                 return _finish(request, user, data["backend"], next_url, device=verified)
+            login_audit(area="accounts", event="failed", user=user, ip=ip, reason="otp")
             if login_failure_record(username=user.get_username(), ip=ip, user=user):
                 return _locked_out(request, settings.LOGIN_LOCKOUT_SECONDS, signed_in)
             form.add_error("otp_token", _("Mã xác thực không đúng hoặc đã hết hạn."))
@@ -205,13 +220,18 @@ def _locked_out(request, seconds: int, signed_in: bool):
 
 
 class LogoutView(auth_views.LogoutView):
-    """Đăng xuất (POST only, as Django requires)."""
+    """Đăng xuất (POST only, as Django requires), audited."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            login_audit(area="accounts", event="logout", user=request.user, ip=client_ip(request))
+        return super().post(request, *args, **kwargs)
 
 
 # --- Password reset by e-mail (quên mật khẩu) -----------------------------------
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(PasswordResetLimitMixin, auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"

@@ -82,16 +82,9 @@ class SignupForm(ServiceErrorFormMixin, forms.Form):
     )
 
     def clean_email(self):
-        email = normalise_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "Thư điện tử này đã được dùng cho một tài khoản khác. Hãy đăng nhập, "
-                    "hoặc yêu cầu gửi lại thư xác minh nếu chưa xác minh."
-                ),
-                code="email_taken",
-            )
-        return email
+        # Whether the address has an account is never said here (the service
+        # mails its owner instead), so the form cannot be used to probe addresses.
+        return normalise_email(self.cleaned_data["email"])
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from congvu.accounts import throttle
 from congvu.accounts.constants import ApplicantType, UserKind
 from congvu.accounts.models import User
+from congvu.accounts.ratelimit import mail_to_address_allowed
 from congvu.audit.services import log_action, snapshot
 from congvu.core.errors import FieldError, PermissionDenied, ServiceError
 
@@ -116,14 +117,26 @@ def _normalised(field: str, fn, value: str, errors: list[FieldError]) -> str:
         return value
 
 
-def _email_taken_error() -> FieldError:
-    return FieldError(
-        field="email",
-        code="email_taken",
-        message=_(
-            "Thư điện tử này đã được dùng cho một tài khoản khác. Hãy đăng nhập, "
-            "hoặc yêu cầu gửi lại thư xác minh nếu chưa xác minh."
-        ),
+def send_already_registered_email(*, email: str, base_url: str) -> None:
+    """Tell the owner of ``email`` that it already has an account (sign-up with a taken address).
+
+    At most ``ACCOUNT_MAILS_PER_ADDRESS`` such mails per window, so the sign-up
+    form cannot be used to flood a mailbox.
+    """
+    if not mail_to_address_allowed("signup-existing", email):
+        return
+    base = base_url.rstrip("/")
+    context = {
+        "login_link": base + reverse("portal:login"),
+        "reset_link": base + reverse("portal:password_reset"),
+        "resend_link": base + reverse("portal:resend_verification"),
+        "site_name": settings.CONGVU_SITE_NAME,
+    }
+    send_mail(
+        subject=_("Địa chỉ thư điện tử này đã có tài khoản dịch vụ công"),
+        message=render_to_string("portal/email/already_registered.txt", context),
+        from_email=None,
+        recipient_list=[email],
     )
 
 
@@ -139,8 +152,13 @@ def citizen_signup(
     id_number: str = "",
     tax_code: str = "",
     base_url: str,
-) -> User:
-    """Create an inactive portal account and mail it a verification link (sau khi commit)."""
+) -> User | None:
+    """Create an inactive portal account and mail it a verification link (sau khi commit).
+
+    For an address that already has an account nothing is created and None is
+    returned; the address gets a "you already have an account" mail instead, so
+    the page answers the same whether the address is known (docs/security.md).
+    """
     errors: list[FieldError] = []
     if getattr(actor, "is_authenticated", False):
         raise PermissionDenied(
@@ -154,13 +172,14 @@ def citizen_signup(
     if not full_name:
         errors.append(FieldError("full_name", "required", _("Nhập họ và tên hoặc tên tổ chức.")))
     email = normalise_email(email)
+    taken = False
     if not email:
         errors.append(FieldError("email", "required", _("Nhập địa chỉ thư điện tử.")))
-    elif (
-        User.objects.filter(email__iexact=email).exists()
-        or User.objects.filter(username__iexact=email).exists()
-    ):
-        errors.append(_email_taken_error())
+    else:
+        taken = (
+            User.objects.filter(email__iexact=email).exists()
+            or User.objects.filter(username__iexact=email).exists()
+        )
     phone = _normalised("phone", normalise_phone, phone, errors)
     if applicant_type == ApplicantType.BUSINESS:
         tax_code = _normalised("tax_code", normalise_tax_code, tax_code, errors)
@@ -185,16 +204,22 @@ def citizen_signup(
     except ValidationError as exc:
         errors.extend(FieldError("password1", "password_invalid", m) for m in exc.messages)
     _field_errors(errors)
-    user.set_password(password)
-    try:
-        # A savepoint, so a concurrent sign-up with the same address becomes a
-        # field error instead of a broken transaction.
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:
-        raise ServiceError(
-            _email_taken_error().message, code="email_taken", errors=[_email_taken_error()]
-        ) from exc
+    user.set_password(password)  # also for a taken address: the same time either way
+    if not taken:
+        try:
+            # A savepoint, so a concurrent sign-up with the same address is
+            # answered like any taken address instead of breaking the transaction.
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            taken = True
+    if taken:
+        # The answer must not tell whether the address has an account: the owner
+        # of the address learns it by mail instead.
+        transaction.on_commit(
+            functools.partial(send_already_registered_email, email=email, base_url=base_url)
+        )
+        return None
     log_action(
         actor=user,
         action="congvu.portal.citizen.signed_up",
@@ -334,9 +359,10 @@ def citizen_reset_password(*, user: User, new_password: str) -> User:
 
 
 # --- Login ------------------------------------------------------------------------------
-# The lock-out is the officials' one (congvu.accounts.throttle), keyed on the
-# account only: many citizens share one carrier-NAT address, so a per-address
-# lock on the public portal would shut out strangers.
+# The lock-out is the officials' one (congvu.accounts.throttle): per account, and
+# per client address with a looser limit of its own (PORTAL_LOGIN_IP_MAX_FAILURES),
+# because many citizens share one carrier-NAT address, yet one address trying one
+# password on many accounts (password spraying) must still be stopped.
 
 
 class LoginOutcome(enum.StrEnum):
@@ -348,14 +374,17 @@ class LoginOutcome(enum.StrEnum):
     OFFICIAL = "official"
 
 
-def citizen_login_check(*, email: str, password: str) -> tuple[LoginOutcome, User | None]:
+def citizen_login_check(
+    *, email: str, password: str, ip: str = ""
+) -> tuple[LoginOutcome, User | None]:
     """Decide whether ``email``/``password`` may open a portal session.
 
     Account facts (unverified, official, disabled) are only told to someone who
-    knows the password; everyone else gets INVALID.
+    knows the password; everyone else gets INVALID. Every outcome but LOCKED
+    is audited (a lock is audited once, when it is set).
     """
     email = normalise_email(email)
-    if throttle.locked_seconds(username=email, ip=None):
+    if throttle.locked_seconds(username=email, ip=ip or None, portal=True):
         return LoginOutcome.LOCKED, None
     user = User.objects.filter(email__iexact=email).first() if email else None
     if user is None:
@@ -364,17 +393,31 @@ def citizen_login_check(*, email: str, password: str) -> tuple[LoginOutcome, Use
     else:
         ok = user.check_password(password)
     if not ok:
-        if throttle.login_failure_record(username=email, ip=None, user=user):
+        throttle.login_audit(area="portal", event="failed", user=user, ip=ip, reason="password")
+        if throttle.login_failure_record(username=email, ip=ip or None, user=user, portal=True):
             return LoginOutcome.LOCKED, None
         return LoginOutcome.INVALID, None
+    outcome = LoginOutcome.OK
     if user.kind != UserKind.CITIZEN:
-        return LoginOutcome.OFFICIAL, None
-    if not user.is_active:
-        return (LoginOutcome.DISABLED if user.email_verified else LoginOutcome.UNVERIFIED), user
+        outcome = LoginOutcome.OFFICIAL
+    elif not user.is_active:
+        outcome = LoginOutcome.DISABLED if user.email_verified else LoginOutcome.UNVERIFIED
+    if outcome != LoginOutcome.OK:
+        throttle.login_audit(area="portal", event="failed", user=user, ip=ip, reason=outcome)
+        return outcome, (None if outcome == LoginOutcome.OFFICIAL else user)
     throttle.login_success_record(username=email)
     return LoginOutcome.OK, user
 
 
-def login_lock_message(*, email: str) -> str:
-    seconds = throttle.locked_seconds(username=normalise_email(email), ip=None)
+def citizen_login_audit(*, user: User, ip: str) -> None:
+    """The portal session is open (the view has called ``login()``)."""
+    throttle.login_audit(area="portal", event="succeeded", user=user, ip=ip)
+
+
+def citizen_logout_audit(*, user: User, ip: str) -> None:
+    throttle.login_audit(area="portal", event="logout", user=user, ip=ip)
+
+
+def login_lock_message(*, email: str, ip: str = "") -> str:
+    seconds = throttle.locked_seconds(username=normalise_email(email), ip=ip or None, portal=True)
     return throttle.lock_message(seconds or settings.LOGIN_LOCKOUT_SECONDS)

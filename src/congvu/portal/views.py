@@ -25,6 +25,8 @@ from django.views.decorators.http import require_POST
 
 from congvu.accounts.constants import UserKind
 from congvu.accounts.models import User
+from congvu.accounts.ratelimit import PasswordResetLimitMixin
+from congvu.accounts.throttle import client_ip
 from congvu.core.errors import ServiceError
 
 from . import services
@@ -149,14 +151,16 @@ def login_view(request):
     context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
     if request.method == "POST" and form.is_valid():
         email, password = form.cleaned_data["email"], form.cleaned_data["password"]
-        outcome, user = services.citizen_login_check(email=email, password=password)
+        ip = client_ip(request)
+        outcome, user = services.citizen_login_check(email=email, password=password, ip=ip)
         if outcome == LoginOutcome.OK:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            services.citizen_login_audit(user=user, ip=ip)
             return redirect(_safe_next(request))
         context["outcome"] = outcome
         context["resend_email"] = email if outcome == LoginOutcome.UNVERIFIED else ""
         if outcome == LoginOutcome.LOCKED:
-            form.add_error(None, services.login_lock_message(email=email))
+            form.add_error(None, services.login_lock_message(email=email, ip=ip))
         else:
             form.add_error(None, _LOGIN_MESSAGES[outcome])
     return render(request, "portal/login.html", context)
@@ -179,6 +183,8 @@ _LOGIN_MESSAGES = {
 
 @require_POST
 def logout_view(request):
+    if request.user.is_authenticated:
+        services.citizen_logout_audit(user=request.user, ip=client_ip(request))
     logout(request)
     messages.success(request, _("Bạn đã đăng xuất."))
     return redirect("portal:home")
@@ -244,13 +250,14 @@ class CitizenPasswordChangeView(PasswordChangeView):
 # --- Quên mật khẩu: Django's reset views, limited to portal accounts and audited ----------
 
 
-class CitizenPasswordResetView(PasswordResetView):
+class CitizenPasswordResetView(PasswordResetLimitMixin, PasswordResetView):
     form_class = PortalPasswordResetForm
     template_name = "portal/password_reset_form.html"
     email_template_name = "portal/email/password_reset.txt"
     subject_template_name = "portal/email/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password_reset_done")
     title = gettext_lazy("Quên mật khẩu")
+    limit_scope = "portal-password-reset"
 
     @property
     def extra_email_context(self):

@@ -151,6 +151,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lock-out after repeated failures (per username and per client address).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# The portal's per-address lock is looser: many citizens share one carrier-NAT address.
+PORTAL_LOGIN_IP_MAX_FAILURES = env_int("PORTAL_LOGIN_IP_MAX_FAILURES", 30)
+# Mails anyone can trigger (password reset, "you already have an account"): per
+# recipient address and per client address, in the shared cache (REDIS_URL).
+ACCOUNT_MAILS_PER_ADDRESS = env_int("ACCOUNT_MAILS_PER_ADDRESS", 3)
+ACCOUNT_MAIL_REQUESTS_PER_IP = env_int("ACCOUNT_MAIL_REQUESTS_PER_IP", 10)
+ACCOUNT_MAIL_WINDOW_SECONDS = env_int("ACCOUNT_MAIL_WINDOW_SECONDS", 3600)
 
 # Sessions time out after inactivity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)

@@ -1,4 +1,4 @@
-"""Production settings: refuse to start with a default secret or DEBUG on."""
+"""Production settings: refuse to start with a default secret, DEBUG on or no shared cache."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -12,6 +12,12 @@ if not SECRET_KEY or len(SECRET_KEY) < 40 or SECRET_KEY.startswith(_KNOWN_DEFAUL
     )
 if DEBUG:  # noqa: F405
     raise ImproperlyConfigured("DEBUG must be off in production.")
+# Rate limits (API throttles, mails on request, citizens' look-ups) count in the cache;
+# a per-process memory cache would give each worker its own count.
+if not REDIS_URL:  # noqa: F405
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production: rate limits are counted in the shared cache."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
