@@ -31,7 +31,7 @@ from congvu.core.errors import ServiceError
 from congvu.core.faults import checkpoint
 from congvu.core.transactions import on_rollback
 
-from .extract import extract_path
+from .extract import TEXT_KINDS, extract_path
 from .models import StoredFile, TextStatus
 from .policies import remember_owner_type
 from .validation import CONTENT_TYPES, DetectedFile, file_validate
@@ -225,6 +225,9 @@ def file_text_extract(file_id: int) -> str | None:
     if stored is None:
         return None
     kind = _KIND_OF_CONTENT_TYPE.get(stored.content_type, "")
+    if kind not in TEXT_KINDS:  # images: nothing to read, no need to fetch the blob
+        _finish_extraction(stored, "", TextStatus.NONE)
+        return TextStatus.NONE
     with tempfile.TemporaryDirectory(prefix="congvu-text-") as tmp:
         path = Path(tmp) / f"file.{kind or 'bin'}"
         try:
