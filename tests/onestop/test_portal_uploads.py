@@ -13,6 +13,7 @@ from congvu.files.models import StoredFile
 from congvu.onestop import services
 from congvu.onestop.constants import DossierStatus, FormCode
 from congvu.onestop.models import Dossier, DossierForm, PendingUpload
+from congvu.onestop.tasks import purge_pending_uploads
 from tests.factories import PositionFactory, UserFactory
 from tests.files.builders import pdf_bytes, upload
 
@@ -216,9 +217,8 @@ def test_files_of_forms_never_sent_are_purged(citizen, procedure, papers):
         required_paper=papers[0],
         upload=upload("to-khai.pdf", pdf_bytes()),
     )
-    assert services.pending_uploads_purge() == 0
+    assert purge_pending_uploads.apply().get() == 0  # the periodic task: nothing stale yet
     later = timezone.now() + datetime.timedelta(days=2)
     assert services.pending_uploads_purge(now=later) == 1
     assert not PendingUpload.objects.exists()
     assert not StoredFile.objects.filter(pk=pending.file_id).exists()
-

@@ -9,3 +9,11 @@ def notify_overdue_steps() -> int:
     from .notify import overdue_step_notices
 
     return overdue_step_notices()
+
+
+@shared_task(name="congvu.onestop.tasks.purge_pending_uploads")
+def purge_pending_uploads() -> int:
+    """Drop files kept for online forms that were never sent (older than a day)."""
+    from .services.pending import pending_uploads_purge
+
+    return pending_uploads_purge()
