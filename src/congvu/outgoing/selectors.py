@@ -257,8 +257,11 @@ def reviewer_labels(document, people) -> list[tuple]:
     return labelled(people, {document.unit_id, document.drafting_unit_id} - {None})
 
 
-def next_number_preview(document) -> dict:
-    """The register and number issuing would take now (a preview: issuing decides under a lock)."""
+def next_number_preview(*, actor, document) -> dict | None:
+    """The register and number issuing would take now (a preview: issuing decides under a lock).
+
+    None when that register exists but is outside what the actor may see.
+    """
     from congvu.registry.constants import Direction
     from congvu.registry.models import Register
     from congvu.registry.services import register_name, sequence_key_for
@@ -267,13 +270,16 @@ def next_number_preview(document) -> dict:
     key = sequence_key_for(
         unit=document.unit, direction=Direction.OUTGOING, document_type=document.document_type
     )
-    register = Register.objects.filter(
-        unit_id=document.unit_id,
-        direction=Direction.OUTGOING,
-        year=year,
-        secrecy=document.secrecy,
-        sequence_key=key,
-    ).first()
+    lookup = {
+        "unit_id": document.unit_id,
+        "direction": Direction.OUTGOING,
+        "year": year,
+        "secrecy": document.secrecy,
+        "sequence_key": key,
+    }
+    register = Register.objects.restrict(actor, "view").filter(**lookup).first()
+    if register is None and Register.objects.filter(**lookup).exists():
+        return None
     if register is None:
         typed = None if key == "*" else document.document_type
         name = register_name(

@@ -275,7 +275,9 @@ def _confirm_page(request, doc, *, kind: str, form=None):
         "form": form,
         "allowed": selectors.actions_for(actor=actor, document=doc).get(kind, False),
         "recipient_lines": selectors.recipient_lines(doc),
-        "next_number": selectors.next_number_preview(doc) if kind == "issue" else None,
+        "next_number": (
+            selectors.next_number_preview(actor=actor, document=doc) if kind == "issue" else None
+        ),
     }
     return render(request, "outgoing/confirm.html", context)
 

@@ -234,8 +234,8 @@ def _outgoing(
 
 
 def _answer(office: _Office, document: IncomingDocument, subject: str) -> OutgoingDocument:
-    """The specialist's reply, issued, linked to the văn bản đến, which is then completed."""
-    reply = _outgoing(
+    """The specialist's reply, issued: issuing links and completes the văn bản đến."""
+    return _outgoing(
         office,
         type_code="cong-van",
         subject=subject,
@@ -244,13 +244,6 @@ def _answer(office: _Office, document: IncomingDocument, subject: str) -> Outgoi
         reply_to=document,
         reviewer=False,
     )
-    incoming.incoming_link_reply(actor=office.specialist, document=document, reply=reply)
-    incoming.incoming_complete(
-        actor=office.specialist,
-        document=document,
-        note=f"Đã có văn bản trả lời {reply.number_notation}.",
-    )
-    return reply
 
 
 def _thanh_phu(today, start, orgs) -> None:
