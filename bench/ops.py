@@ -229,7 +229,10 @@ class OneStopOps:
                 if user.pk not in cookies:
                     cookies[user.pk] = server.login(user)
                 path = f"/app/van-ban-di/{document.pk}/phat-hanh/"
-                status, body = server.post(path, cookies[user.pk], b"", "text/plain")
+                # The page's confirmation field: without it the POST only shows the confirmation.
+                status, body = server.post(
+                    path, cookies[user.pk], b"xac_nhan=1", "application/x-www-form-urlencoded"
+                )
                 if status not in (200, 302):
                     raise RuntimeError(f"POST {path}: HTTP {status} {body[:200]!r}")
                 self.issued_over_http.append(document.pk)
