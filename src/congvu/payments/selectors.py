@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from congvu.procedures.fees import dossier_fees as fees_due
+
 from .constants import PaymentStatus
 from .models import Payment
 
 
-def amount_due(dossier) -> tuple[int, list[dict]]:
+def amount_due(dossier) -> tuple[int | None, list[dict]]:
     """Total in đồng and its breakdown.
 
     The total is what the desk asked for (``dossier.payment_amount``, set by
-    ``dossier_request_payment``), else the fees scheduled for the dossier's
-    procedure version. The breakdown lists those fees when they add up to the
-    total, else the total as one line.
+    ``dossier_request_payment``), else the đồng fees due on the dossier's
+    reception day (``procedures.fees``), or None when one of them has no known
+    amount that day. Fees in another currency are never in it
+    (``fees_due(dossier).foreign``). The breakdown lists the fees when they
+    add up to the total, else the total as one line.
     """
-    fees = [
-        {"name": fee.name, "amount": int(fee.amount), "collected_at": fee.collected_at}
-        for fee in dossier.procedure_version.fees.all().order_by("pk")
-    ]
-    scheduled = sum(f["amount"] for f in fees)
+    summary = fees_due(dossier)
+    lines = [line.as_dict() for line in summary.vnd + summary.unknown]
     requested = getattr(dossier, "payment_amount", None)
-    if requested is None or requested == scheduled:
-        return scheduled, fees
+    if requested is None:
+        return (summary.total if summary.complete else None), lines
+    if summary.complete and requested == summary.total:
+        return int(requested), lines
     return int(requested), [
         {"name": _("Phí, lệ phí"), "amount": int(requested), "collected_at": ""}
     ]

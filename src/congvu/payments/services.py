@@ -160,6 +160,12 @@ def payment_start(*, actor, dossier, provider: PaymentProvider | None = None, wh
     dossier = type(dossier).objects.select_for_update().get(pk=dossier.pk)
     _check_payable(dossier)
     amount, fees = amount_due(dossier)
+    if amount is None:
+        raise ServiceError(
+            _("Chưa xác định được đủ phí, lệ phí của hồ sơ; Bộ phận một cửa sẽ báo số tiền."),
+            code="fee_unknown",
+            field="amount",
+        )
     if amount <= 0:
         raise ServiceError(
             _("Hồ sơ không có khoản phí, lệ phí nào phải nộp."), code="nothing_due", field="amount"
@@ -220,8 +226,17 @@ def payment_record_cash(
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     _check_payable(dossier)
     due, fees = amount_due(dossier)
+    if amount is None and due is None:
+        raise ServiceError(
+            _("Chưa xác định được đủ phí, lệ phí của hồ sơ: hãy nhập số tiền đã thu (đồng)."),
+            code="fee_unknown",
+            field="amount",
+        )
     if amount is None:
         amount = due
+    if amount != due:
+        # The breakdown would not add up to what was taken: one line, as for a desk's amount.
+        fees = [{"name": _("Phí, lệ phí"), "amount": amount, "collected_at": ""}]
     if not isinstance(amount, int) or amount <= 0:
         raise ServiceError(
             _("Số tiền phải là số nguyên dương (đồng)."), code="invalid_amount", field="amount"

@@ -75,7 +75,8 @@ def start(request, token: str):
         "dossier": dossier,
         "amount": amount,
         "fees": fees,
-        "payable": dossier.status == DossierStatus.AWAITING_PAYMENT and amount > 0,
+        "foreign_fees": selectors.fees_due(dossier).foreign,
+        "payable": dossier.status == DossierStatus.AWAITING_PAYMENT and bool(amount),
         "paid": selectors.succeeded_payment(dossier),
         "payments": dossier.payments.order_by("-created_at")[:10],
     }
@@ -197,6 +198,7 @@ def cash(request, pk: int):
         "form": form,
         "amount": amount,
         "fees": fees,
+        "foreign_fees": selectors.fees_due(dossier).foreign,
         "payments": selectors.payments_for_dossier(actor=request.user, dossier=dossier),
     }
     return render(request, "payments/cash.html", context, status=200)

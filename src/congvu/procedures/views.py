@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from congvu.core.errors import ServiceError
 
 from . import public_cache, selectors
 from .constants import ONLINE_LEVEL_NATIONAL_CODE, Channel, OnlineLevel
+from .fees import fees_on
 from .forms import CatalogueSearchForm
 from .models import Procedure, RequiredPaper
 
@@ -69,6 +71,11 @@ def _detail(request, actor, code: str) -> dict:
     if version is None:
         raise Http404
     channels = list(version.channels.all())
+    fees = list(version.fees.all())
+    today = timezone.localdate()
+    for c in channels:
+        # What the channel costs today (the page is cached per day), periods applied.
+        c.fees_today = fees_on(fees, today, c.channel)
     online = version.online_level != OnlineLevel.NOT_ONLINE and any(
         c.channel == Channel.ONLINE for c in channels
     )
@@ -77,7 +84,7 @@ def _detail(request, actor, code: str) -> dict:
         "version": version,
         "channels": channels,
         "papers": list(version.papers.all()),
-        "fees": list(version.fees.all()),
+        "fees": fees,
         "online": online,
         "national_level": ONLINE_LEVEL_NATIONAL_CODE.get(version.online_level),
         "submit_url": submit_url(procedure.code) if online else "",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from congvu.accounts.models import Position
 from congvu.core.errors import ServiceError, TransitionNotAllowed
 from congvu.files.services import file_store
+from congvu.procedures.fees import dossier_fees
 from congvu.workdays import deadlines
 
 from .. import notify
@@ -174,8 +174,29 @@ def dossier_delay_notice(*, actor, dossier, reason, new_due_at, when=None) -> Do
     return dossier
 
 
-def fees_total(version) -> int:
-    return int(version.fees.aggregate(total=Sum("amount"))["total"] or 0)
+def fees_total(dossier) -> int:
+    """The đồng fees due on the dossier's reception day; refuses a total it cannot know.
+
+    A fee with no known amount that day (an exemption that has ended) is never
+    counted as 0, and a fee in another currency is never added to đồng: the
+    desk then enters the amount itself.
+    """
+    summary = dossier_fees(dossier)
+    if not summary.complete:
+        raise ServiceError(
+            _("Chưa xác định được số tiền của “%(fee)s” vào ngày tiếp nhận: hãy nhập số tiền.")
+            % {"fee": summary.unknown[0].name},
+            code="fee_unknown",
+            field="amount",
+        )
+    if summary.foreign and not summary.vnd:
+        raise ServiceError(
+            _("Phí, lệ phí của thủ tục tính bằng %(currency)s, không thu bằng đồng qua hệ thống.")
+            % {"currency": summary.foreign[0].currency},
+            code="fee_foreign_currency",
+            field="amount",
+        )
+    return summary.total
 
 
 @transaction.atomic
@@ -186,7 +207,7 @@ def dossier_request_payment(*, actor, dossier, amount: int | None = None, when=N
     c.require(c.can_manage(actor, dossier), _("Bạn không được yêu cầu nộp phí cho hồ sơ này."))
     c.require_transition(dossier, "request_payment")
     if amount is None:
-        amount = fees_total(dossier.procedure_version)
+        amount = fees_total(dossier)
     if not isinstance(amount, int) or amount <= 0:
         raise ServiceError(
             _("Số tiền phải nộp phải là số nguyên dương (đồng)."),
