@@ -67,3 +67,34 @@ def test_usd_fee_is_shown_beside_the_dong_total(client, version):
     FeeFactory(version=version, name="Lệ phí", amount=100_000)
     FeeFactory(version=version, name="Phí", amount=50, currency="USD")
     assert _channel_cell(client, version, "Trực tuyến") == "100000 đồng + 50 USD"
+
+
+def test_api_gives_todays_amounts(client, version):
+    ProcedureChannel.objects.create(version=version, channel="direct", fee_amount=0)
+    ProcedureChannel.objects.create(version=version, channel="online", fee_amount=100_000)
+    FeeFactory(version=version, amount=0, channel="direct", valid_to=datetime.date(2026, 12, 31))
+    FeeFactory(
+        version=version,
+        amount=100_000,
+        channel="online",
+        reduction_percent=50,
+        reduction_from=datetime.date(2026, 7, 1),
+        reduction_to=datetime.date(2026, 12, 31),
+    )
+    FeeFactory(version=version, name="Phí", amount=50, currency="USD", channel="online")
+    url = f"/api/v1/procedures/{version.procedure.code}/"
+
+    def today(when):
+        with time_machine.travel(when, tick=False):
+            data = client.get(url).json()["current_version"]
+        channels = {c["channel"]: c["fee_amount_today"] for c in data["channels"]}
+        return channels, [f["amount_today"] for f in data["fees"]]
+
+    assert today(datetime.datetime(2026, 9, 15, 3)) == (
+        {"direct": 0, "online": 50_000},
+        [0, 50_000, 50],
+    )
+    assert today(datetime.datetime(2027, 1, 4, 3)) == (
+        {"direct": None, "online": 100_000},
+        [None, 100_000, 50],
+    )

@@ -3,6 +3,7 @@ for anyone), /api/v1/procedure-processes/ (officials read; administrators write)
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -16,6 +17,7 @@ from congvu.api.viewsets import ScopedViewSetMixin
 from congvu.org.models import Unit
 
 from . import selectors, services
+from .fees import fees_on
 from .models import (
     Fee,
     Procedure,
@@ -36,6 +38,14 @@ class ProcedureFieldSerializer(serializers.ModelSerializer):
 
 
 class ChannelSerializer(serializers.ModelSerializer):
+    fee_amount_today = serializers.SerializerMethodField(
+        label=_("phí, lệ phí hôm nay (đồng)"),
+        help_text=_(
+            "Tổng các khoản tính bằng đồng của hình thức nộp này áp dụng hôm nay (đã tính thời "
+            "gian áp dụng và mức giảm); rỗng khi có khoản chưa rõ số tiền hoặc chưa có khoản thu."
+        ),
+    )
+
     class Meta:
         model = ProcedureChannel
         fields = [
@@ -44,9 +54,17 @@ class ChannelSerializer(serializers.ModelSerializer):
             "duration_unit",
             "fee_text",
             "fee_amount",
+            "fee_amount_today",
             "description",
         ]
         read_only_fields = fields
+
+    def get_fee_amount_today(self, channel) -> int | None:
+        # channel.version is the prefetching version, whose fees are prefetched too.
+        summary = fees_on(channel.version.fees.all(), timezone.localdate(), channel.channel)
+        if summary.empty or not summary.complete or (summary.foreign and not summary.vnd):
+            return None
+        return summary.total
 
 
 class PaperSerializer(serializers.ModelSerializer):
@@ -57,6 +75,11 @@ class PaperSerializer(serializers.ModelSerializer):
 
 
 class FeeSerializer(serializers.ModelSerializer):
+    amount_today = serializers.SerializerMethodField(
+        label=_("số tiền áp dụng hôm nay"),
+        help_text=_("Theo đơn vị tiền tệ của khoản thu; rỗng khi hôm nay chưa rõ số tiền."),
+    )
+
     class Meta:
         model = Fee
         fields = [
@@ -71,8 +94,12 @@ class FeeSerializer(serializers.ModelSerializer):
             "reduction_percent",
             "reduction_from",
             "reduction_to",
+            "amount_today",
         ]
         read_only_fields = fields
+
+    def get_amount_today(self, fee) -> int | None:
+        return fee.amount_on(timezone.localdate())
 
 
 class LegalBasisSerializer(serializers.Serializer):
