@@ -132,3 +132,14 @@ def test_fee_of_another_channel_is_not_charged(make_dossier, version):
     FeeFactory(version=version, name="Lệ phí nộp trực tuyến", amount=4_000, channel="online")
     dossier = make_dossier(received_at=on(2026, 9, 15), channel="online")
     assert amount_due(dossier)[0] == 12_000
+
+
+def test_desk_cash_page_says_the_total_is_incomplete(client, make_dossier, version, officer):
+    FeeFactory(version=version, name="Lệ phí", amount=0, valid_to=datetime.date(2026, 12, 31))
+    FeeFactory(version=version, name="Phí thẩm định", amount=50, currency="USD")
+    dossier = make_dossier(received_at=on(2027, 1, 4))
+    client.force_login(officer)
+    resp = client.get(reverse("payments:cash", args=[dossier.pk]))
+    body = resp.content.decode()
+    assert "Chưa đủ thông tin để tính" in body and "50 USD" in body
+    assert resp.context["form"]["amount"].value() is None
