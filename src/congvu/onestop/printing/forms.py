@@ -20,10 +20,10 @@ from congvu.onestop.models import Dossier, DossierForm
 from congvu.procedures.constants import PaperForm
 
 from . import text
+from .desk import DESK, agency_issuer, desk_issuer
 from .layouts import form_layout
 
 STYLESHEET = "onestop/print/a5.css"
-DESK = "Bộ phận tiếp nhận và trả kết quả"
 
 
 def _lines(value) -> list[str]:
@@ -85,12 +85,17 @@ def _applicant(dossier: Dossier) -> dict:
 
 def _base_context(dossier: Dossier, layout, issued_at, *, agency_unit=None, desk=True) -> dict:
     unit = agency_unit or dossier.receiving_unit
+    issuer = desk_issuer(unit) if desk else agency_issuer(unit)
     return {
         "title": layout.title,
         "layout": layout,
         "dossier": dossier,
-        "agency_parent": unit.name if desk else (unit.parent.name if unit.parent_id else ""),
-        "agency_name": DESK if desk else unit.name,
+        "agency_parent": issuer.parent,
+        "agency_name": issuer.name,
+        # The body names the desk with the commune where the dossier was filed.
+        "desk": DESK,
+        "issuer": issuer,
+        "receiving": desk_issuer(dossier.receiving_unit),
         "place": text.place_name(unit),
         "date": text.as_datetime(issued_at),
         "applicant": _applicant(dossier),
