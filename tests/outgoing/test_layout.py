@@ -268,6 +268,9 @@ def test_an_office_writes_its_committee_above_and_the_communes_place(thanh_phu):
         ("Q.", "Phó Chủ tịch UBND xã", ["TM. Ủy ban nhân dân", "Q. Chủ tịch"]),
         ("TL.", "Chánh Văn phòng", ["TL. Chủ tịch", "Chánh Văn phòng"]),
         ("TUQ.", "Chánh Văn phòng", ["TUQ. Chủ tịch", "Chánh Văn phòng"]),
+        # The chairman's own competence: no "TM." line for the committee.
+        ("CN", "Chủ tịch UBND xã", ["Chủ tịch"]),
+        ("CN", "Phó Chủ tịch UBND xã", ["KT. Chủ tịch", "Phó Chủ tịch"]),
     ],
 )
 def test_signature_lines_of_a_peoples_committee(thanh_phu, prefix, title, expected):

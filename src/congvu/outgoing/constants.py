@@ -29,6 +29,14 @@ class AuthorityPrefix(models.TextChoices):
     TL = "TL.", _("TL. (thừa lệnh)")
     TUQ = "TUQ.", _("TUQ. (thừa ủy quyền)")
     Q = "Q.", _("Q. (quyền cấp trưởng)")
+    # A chairman's decision under his own competence (Quyết định của Chủ tịch UBND)
+    # is signed "CHỦ TỊCH" with no "TM.", unlike the committee's default.
+    PERSONAL = "CN", _("Ký theo thẩm quyền riêng của người đứng đầu (không TM.)")
+
+    @property
+    def printed(self) -> str:
+        """The words printed before the title ("" for direct and personal signing)."""
+        return "" if self in (AuthorityPrefix.NONE, AuthorityPrefix.PERSONAL) else self.value
 
 
 class RecipientKind(models.TextChoices):

@@ -153,6 +153,11 @@ class OutgoingDocument(models.Model):
         return self.number_notation or str(_("Dự thảo: %(subject)s") % {"subject": self.subject})
 
     @property
+    def printed_authority(self) -> str:
+        """The authority words shown before the signer's title ("" when signing directly)."""
+        return AuthorityPrefix(self.authority_prefix).printed
+
+    @property
     def confidentiality(self) -> int:
         """Độ mật under the name the shared API code uses for access records."""
         return self.secrecy

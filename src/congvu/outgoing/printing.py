@@ -108,7 +108,9 @@ def signature_lines(document: OutgoingDocument) -> list[str]:
     that default for a collective body; an office signs in its head's name
     ("TRƯỞNG PHÒNG", a deputy "KT. TRƯỞNG PHÒNG" / "PHÓ TRƯỞNG PHÒNG").
     "TL." and "TUQ." sign for the head ("TL. CHỦ TỊCH" / "CHÁNH VĂN PHÒNG");
-    "Q." is the acting head ("Q. CHỦ TỊCH").
+    "Q." is the acting head ("Q. CHỦ TỊCH"). "Ký theo thẩm quyền riêng" is the
+    chairman deciding under his own competence: "CHỦ TỊCH", a deputy
+    "KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH", with no "TM." line.
     """
     unit = document.unit
     prefix = document.authority_prefix
@@ -120,7 +122,7 @@ def signature_lines(document: OutgoingDocument) -> list[str]:
     if prefix in (AuthorityPrefix.TL, AuthorityPrefix.TUQ):
         return [line for line in (f"{prefix} {_head_title(unit)}", title) if line.strip()]
     lines = []
-    if collective or prefix == AuthorityPrefix.TM:
+    if (collective and prefix != AuthorityPrefix.PERSONAL) or prefix == AuthorityPrefix.TM:
         lines.append(f"{AuthorityPrefix.TM} {body}")
     if prefix == AuthorityPrefix.Q:
         lines.append(f"{prefix} {_head_title(unit)}")
