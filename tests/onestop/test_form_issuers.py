@@ -101,7 +101,7 @@ def test_a_desk_inside_the_office_names_the_committee(client):
 def test_a_ward_centre(client):
     ward = commune(name="Ủy ban nhân dân phường An Hội", kind=UnitKind.WARD)
     pdf = printed(
-        client, desk_under(ward, name="Trung tâm Phục vụ hành chính công phường"), "mau01"
+        client, desk_under(ward, name="Trung tâm Phục vụ hành chính công phường"), FormCode.RECEIPT
     )
     left, _ = header(pdf)
     assert [r.text for r in left] == ["UBND PHƯỜNG AN HỘI", "TRUNG TÂM PHỤC VỤ", "HÀNH CHÍNH CÔNG"]
