@@ -7,6 +7,7 @@ minutes to read.
 """
 
 import os
+import threading
 
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -16,7 +17,7 @@ import pytest
 from congvu.files import extract
 from congvu.files.models import StoredFile, TextStatus
 from congvu.files.services import file_store, file_text_extract, file_validate
-from congvu.files.tasks import after_response
+from congvu.files.tasks import background_idle, in_background
 from tests.factories import UnitFactory
 
 from . import builders as b
@@ -145,23 +146,23 @@ def test_a_missing_blob_is_recorded_as_failed(
     assert StoredFile.objects.get(pk=stored.pk).text_status == TextStatus.FAILED
 
 
-def test_without_a_broker_it_runs_after_the_response():
-    """Eager Celery runs the task in the request's thread: it waits until the response is sent."""
-    ran = []
+def test_without_a_broker_a_request_hands_the_job_to_a_background_thread():
+    """Eager Celery would run the task in the request's thread: it goes to another one."""
+    threads = []
     request_started.send(sender=None, environ={})
     try:
-        after_response(lambda: ran.append("extracted"))
-        assert ran == []  # the response is still being built
+        in_background(lambda: threads.append(threading.current_thread()))
     finally:
         request_finished.send(sender=None)
-    assert ran == ["extracted"]
-    after_response(lambda: ran.append("outside a request"))  # a command: at once
-    assert ran == ["extracted", "outside a request"]
+    background_idle()
+    assert len(threads) == 1 and threads[0] is not threading.current_thread()
+    in_background(lambda: threads.append(threading.current_thread()))  # a command: at once
+    assert threads[1] is threading.current_thread()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_in_a_request_the_committed_upload_is_read_after_the_response(actor_factory):
-    """The demo's path, for real: commit, eager task held until ``request_finished``."""
+def test_in_a_request_the_committed_upload_is_read_in_the_background(actor_factory):
+    """The demo's path, for real: commit, then the eager task in the background thread."""
     user = actor_factory("system_admin")
     owner = UnitFactory()
     upload = b.upload("qd.pdf", b.pdf_with_text("Kế hoạch phòng chống thiên tai"))
@@ -169,10 +170,11 @@ def test_in_a_request_the_committed_upload_is_read_after_the_response(actor_fact
     try:
         with transaction.atomic():
             stored = file_store(actor=user, upload=upload, owner=owner)
-        # Committed (no transaction, no lock held) and the response not yet sent: not read.
-        assert StoredFile.objects.get(pk=stored.pk).text_status == TextStatus.PENDING
+            # Inside the upload's transaction nothing was handed over yet.
+            assert StoredFile.objects.get(pk=stored.pk).text_status == TextStatus.PENDING
     finally:
         request_finished.send(sender=None)
+    background_idle()
     row = StoredFile.objects.get(pk=stored.pk)
     assert row.text_status == TextStatus.DONE
     assert "Kế hoạch phòng chống thiên tai" in row.text

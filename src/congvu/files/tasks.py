@@ -1,10 +1,13 @@
 """Background jobs of files: text extraction after an upload, the orphan-blob sweep.
 
 With a broker the extraction is a Celery task enqueued when the upload commits.
-Without one (demo, tests) Celery runs tasks eagerly, in the caller's thread:
-run at the commit, a slow extraction would hold up the response, so inside a
-request it waits until the response has been sent (``request_finished``);
-outside a request (a command, a test) it runs at the commit.
+Without one (demo, tests) Celery runs tasks eagerly, in the caller's thread. Run
+there, a slow extraction would hold up the response and, the thread being busy,
+the next request on the same keep-alive connection (the page the upload
+redirects to). So inside a request an eager task is handed to one background
+thread of the process once the upload has committed; outside a request (a
+command, a test) it runs at the commit. A job lost with its process is picked
+up by the periodic ``extract_pending_texts``.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from celery import shared_task
 
 logger = logging.getLogger(__name__)
 
 _request = threading.local()
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
 
 
 @shared_task(name="congvu.files.tasks.sweep_orphan_blobs")
@@ -53,32 +59,47 @@ def _run(job) -> None:
         logger.exception("Background job %r failed", job)
 
 
-def after_response(job) -> None:
-    """Run ``job`` once the current request's response has been sent, or now outside a request."""
-    jobs = getattr(_request, "jobs", None)
-    if jobs is None:
+def _run_in_background(job) -> None:
+    try:
         _run(job)
+    finally:
+        connections.close_all()  # this thread's connections only
+
+
+def _background() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            # One thread: jobs run one after another, never crowding the requests.
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="congvu-files")
+        return _executor
+
+
+def in_background(job) -> None:
+    """Run ``job`` in the process's background thread inside a request; at once outside one."""
+    if getattr(_request, "active", False):
+        _background().submit(_run_in_background, job)
     else:
-        jobs.append(job)
+        _run(job)
+
+
+def background_idle() -> None:
+    """Wait until the background thread has run every job handed to it so far."""
+    done: Future = _background().submit(lambda: None)
+    done.result()
 
 
 def request_started_receiver(**kwargs) -> None:
-    leftover = getattr(_request, "jobs", None)  # a request that never announced its end
-    _request.jobs = []
-    for job in leftover or ():
-        _run(job)
+    _request.active = True
 
 
 def request_finished_receiver(**kwargs) -> None:
-    jobs = getattr(_request, "jobs", None)
-    _request.jobs = None
-    for job in jobs or ():
-        _run(job)
+    _request.active = False
 
 
 def _dispatch(file_id: int) -> None:
     if extract_text.app.conf.task_always_eager:
-        after_response(functools.partial(extract_text.delay, file_id))
+        in_background(functools.partial(extract_text.delay, file_id))
     else:
         extract_text.delay(file_id)
 
