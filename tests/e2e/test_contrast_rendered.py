@@ -1,14 +1,12 @@
 """WCAG AA contrast measured on rendered pages in Chromium (issue 11: a home button at 2.19:1).
 
-The colour pairs of congvu.css pass on their own (test_contrast.py), but the
+The colour pairs of congvu.css pass on their own (tests/web/test_contrast.py), but the
 cascade can still pair them wrongly: ``.card a`` gave the "Đăng ký tài khoản"
 button of the portal's home dark text on the dark red button. This walks every
 visible element with text and measures the colours the browser computed.
 """
 
 import pytest
-
-from tests.e2e.conftest import browser, page  # noqa: F401
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -49,11 +47,11 @@ def contrast_failures(pg, path):
 
 
 @pytest.mark.parametrize("path", ["/", "/accounts/login/", "/trang-khong-co/"])
-def test_portal_pages(page, path):  # noqa: F811
+def test_portal_pages(page, path):
     assert contrast_failures(page, path) == []
 
 
-def test_officials_home(page, actor_factory, client, live_server):  # noqa: F811
+def test_officials_home(page, actor_factory, client, live_server):
     official = actor_factory("clerk", full_name="Trần Thị Văn Thư")
     client.force_login(official)
     page.context.add_cookies(
