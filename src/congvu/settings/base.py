@@ -236,6 +236,7 @@ CELERY_BEAT_SCHEDULE = {
     "expire-delegations": {"task": "congvu.accounts.tasks.expire_delegations", "schedule": 15 * 60},
     "daily-reminders": {"task": "congvu.inbox.tasks.send_daily_reminders", "schedule": 3600},
     "sweep-orphan-files": {"task": "congvu.files.tasks.sweep_orphan_blobs", "schedule": 6 * 3600},
+    "pending-texts": {"task": "congvu.files.tasks.extract_pending_texts", "schedule": 15 * 60},
     "expire-payments": {"task": "congvu.payments.tasks.expire_payments", "schedule": 5 * 60},
     "onestop-overdue": {"task": "congvu.onestop.tasks.notify_overdue_steps", "schedule": 3600},
     "audit-anchor": {"task": "congvu.audit.tasks.anchor_chain_task", "schedule": 3600},
@@ -243,7 +244,6 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "pending-texts": {"task": "congvu.files.tasks.extract_pending_texts", "schedule": 15 * 60},
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "congvu.api.authentication.HashedTokenAuthentication",
@@ -355,6 +355,9 @@ CONGVU_MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_MB", 20) * 1024 * 1024
 CONGVU_ARCHIVE_MAX_UNCOMPRESSED_BYTES = env_int("ARCHIVE_MAX_UNCOMPRESSED_MB", 200) * 1024 * 1024
 CONGVU_ARCHIVE_MAX_RATIO = env_int("ARCHIVE_MAX_RATIO", 100)
 CONGVU_ARCHIVE_MAX_ENTRIES = env_int("ARCHIVE_MAX_ENTRIES", 2000)
+# Text for search is read from the first pages of a PDF, by a child killed after the timeout.
+CONGVU_TEXT_MAX_PAGES = env_int("TEXT_MAX_PAGES", 100)
+CONGVU_TEXT_TIMEOUT = env_int("TEXT_TIMEOUT_SECONDS", 30)
 # Optional virus scanner: dotted path of a callable (fileobj) -> None that raises to refuse.
 CONGVU_VIRUS_SCANNER = env_str("VIRUS_SCANNER", "")
 # Signer plugin of issued documents (congvu.outgoing.signing): "noop" until PAdES lands.
@@ -362,9 +365,6 @@ CONGVU_SIGNER = env_str("DOCUMENT_SIGNER", "noop")
 # Office hours (giờ hành chính), lunch break and the same-day cut-off ("nhận sau 15 giờ").
 CONGVU_WORKDAY_START = env_str("WORKDAY_START", "07:30")
 CONGVU_WORKDAY_END = env_str("WORKDAY_END", "17:00")
-# Text for search is read from the first pages of a PDF, by a child killed after the timeout.
-CONGVU_TEXT_MAX_PAGES = env_int("TEXT_MAX_PAGES", 100)
-CONGVU_TEXT_TIMEOUT = env_int("TEXT_TIMEOUT_SECONDS", 30)
 CONGVU_LUNCH_START = env_str("LUNCH_START", "11:30")
 CONGVU_LUNCH_END = env_str("LUNCH_END", "13:00")
 CONGVU_SAME_DAY_CUTOFF = env_str("SAME_DAY_CUTOFF", "15:00")
