@@ -9,12 +9,14 @@ minutes to read.
 import os
 import threading
 
-from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
 
 import pytest
 
 from congvu.files import extract
+from congvu.files.middleware import BackgroundJobsMiddleware
 from congvu.files.models import StoredFile, TextStatus
 from congvu.files.services import file_store, file_text_extract, file_validate
 from congvu.files.tasks import background_idle, in_background
@@ -146,14 +148,20 @@ def test_a_missing_blob_is_recorded_as_failed(
     assert StoredFile.objects.get(pk=stored.pk).text_status == TextStatus.FAILED
 
 
+def _in_a_request(view):
+    """Run ``view`` as a request through the middleware that marks requests."""
+    return BackgroundJobsMiddleware(view)(RequestFactory().post("/app/van-ban-den/vao-so/"))
+
+
 def test_without_a_broker_a_request_hands_the_job_to_a_background_thread():
     """Eager Celery would run the task in the request's thread: it goes to another one."""
     threads = []
-    request_started.send(sender=None, environ={})
-    try:
+
+    def view(request):
         in_background(lambda: threads.append(threading.current_thread()))
-    finally:
-        request_finished.send(sender=None)
+        return HttpResponse()
+
+    _in_a_request(view)
     background_idle()
     assert len(threads) == 1 and threads[0] is not threading.current_thread()
     in_background(lambda: threads.append(threading.current_thread()))  # a command: at once
@@ -166,16 +174,18 @@ def test_in_a_request_the_committed_upload_is_read_in_the_background(actor_facto
     user = actor_factory("system_admin")
     owner = UnitFactory()
     upload = b.upload("qd.pdf", b.pdf_with_text("Kế hoạch phòng chống thiên tai"))
-    request_started.send(sender=None, environ={})
-    try:
+    stored = []
+
+    def view(request):
         with transaction.atomic():
-            stored = file_store(actor=user, upload=upload, owner=owner)
+            stored.append(file_store(actor=user, upload=upload, owner=owner))
             # Inside the upload's transaction nothing was handed over yet.
-            assert StoredFile.objects.get(pk=stored.pk).text_status == TextStatus.PENDING
-    finally:
-        request_finished.send(sender=None)
+            assert StoredFile.objects.get(pk=stored[0].pk).text_status == TextStatus.PENDING
+        return HttpResponse()
+
+    _in_a_request(view)
     background_idle()
-    row = StoredFile.objects.get(pk=stored.pk)
+    row = StoredFile.objects.get(pk=stored[0].pk)
     assert row.text_status == TextStatus.DONE
     assert "Kế hoạch phòng chống thiên tai" in row.text
 

@@ -8,13 +8,4 @@ class FilesConfig(AppConfig):
     verbose_name = _("Tệp đính kèm")
 
     def ready(self):
-        from django.core.signals import request_finished, request_started
-
-        from . import policies, tasks  # noqa: F401
-
-        request_started.connect(
-            tasks.request_started_receiver, dispatch_uid="congvu.files.request_started"
-        )
-        request_finished.connect(
-            tasks.request_finished_receiver, dispatch_uid="congvu.files.request_finished"
-        )
+        from . import policies  # noqa: F401

@@ -12,6 +12,7 @@ up by the periodic ``extract_pending_texts``.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import logging
 import threading
@@ -23,7 +24,10 @@ from celery import shared_task
 
 logger = logging.getLogger(__name__)
 
-_request = threading.local()
+#: True while a view runs (``middleware.py``), where eager jobs go to the thread.
+in_request: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "congvu_files_in_request", default=False
+)
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
 
@@ -77,7 +81,7 @@ def _background() -> ThreadPoolExecutor:
 
 def in_background(job) -> None:
     """Run ``job`` in the process's background thread inside a request; at once outside one."""
-    if getattr(_request, "active", False):
+    if in_request.get():
         _background().submit(_run_in_background, job)
     else:
         _run(job)
@@ -87,14 +91,6 @@ def background_idle() -> None:
     """Wait until the background thread has run every job handed to it so far."""
     done: Future = _background().submit(lambda: None)
     done.result()
-
-
-def request_started_receiver(**kwargs) -> None:
-    _request.active = True
-
-
-def request_finished_receiver(**kwargs) -> None:
-    _request.active = False
 
 
 def _dispatch(file_id: int) -> None:

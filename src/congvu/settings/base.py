@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "congvu.accounts.middleware.OfficialAreaMiddleware",
+    # Eager (broker-less) jobs of a request run in a background thread (congvu.files.tasks).
+    "congvu.files.middleware.BackgroundJobsMiddleware",
 ]
 
 # models.W040: SQLite has no covering indexes (INCLUDE). It ignores the included
