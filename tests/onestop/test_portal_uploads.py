@@ -1,9 +1,11 @@
 """The online form's files: one bad file keeps the good ones, several files a paper, limits, inputs."""
 
 import datetime
+import io
 import re
 
 from django.core.cache import cache
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -222,3 +224,18 @@ def test_files_of_forms_never_sent_are_purged(citizen, procedure, papers):
     assert services.pending_uploads_purge(now=later) == 1
     assert not PendingUpload.objects.exists()
     assert not StoredFile.objects.filter(pk=pending.file_id).exists()
+
+
+def test_the_purge_is_on_the_schedule_and_run_periodic_runs_it(citizen, procedure, papers):
+    pending = services.pending_upload_store(
+        actor=citizen,
+        holder=f"u:{citizen.pk}",
+        procedure=procedure,
+        required_paper=papers[0],
+        upload=upload("to-khai.pdf", pdf_bytes()),
+    )
+    PendingUpload.objects.filter(pk=pending.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    call_command("run_periodic", only=["onestop-pending-uploads"], stdout=io.StringIO())
+    assert not PendingUpload.objects.exists()

@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-payments": {"task": "congvu.payments.tasks.expire_payments", "schedule": 5 * 60},
     "onestop-overdue": {"task": "congvu.onestop.tasks.notify_overdue_steps", "schedule": 3600},
     "audit-anchor": {"task": "congvu.audit.tasks.anchor_chain_task", "schedule": 3600},
+    "onestop-pending-uploads": {
+        "task": "congvu.onestop.tasks.purge_pending_uploads",
+        "schedule": 6 * 3600,
+    },
 }
 
 # --- REST API -------------------------------------------------------------------
