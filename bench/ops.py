@@ -62,7 +62,7 @@ class OneStopOps:
         if hasattr(self, "place"):
             return
         from congvu.accounts.models import User
-        from congvu.org.demo.dossiers import _place
+        from congvu.demo.dossiers import _place
         from congvu.procedures.models import Procedure
         from congvu.procedures.selectors import current_version
 
@@ -99,7 +99,7 @@ class OneStopOps:
         }
 
     def upload_files(self, i: int) -> dict:
-        from congvu.org.demo.dossiers import _png
+        from congvu.demo.dossiers import _png
 
         return {
             f"paper_{p.pk}": (f"giay-to-{p.pk}.png", _png(i + p.pk), "image/png")

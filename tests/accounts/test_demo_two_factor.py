@@ -15,7 +15,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from congvu.accounts.demo import DEMO_2FA_USERNAME, DEMO_RECOVERY_CODES, DEMO_TOTP_SECRET
-from congvu.org.demo.data import DEMO_PASSWORD
+from congvu.demo.data import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 import pytest
 
 from congvu.audit.models import AuditRecord
+from congvu.demo.documents import DISTRICT_CONG_VAN
 from congvu.incoming.constants import Source
 from congvu.incoming.constants import Status as InStatus
 from congvu.incoming.models import IncomingDocument
 from congvu.org.constants import UnitKind
-from congvu.org.demo.documents import DISTRICT_CONG_VAN
 from congvu.org.models import Unit
 from congvu.outgoing.constants import Status as OutStatus
 from congvu.outgoing.models import OutgoingDocument

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 import pytest
 
+from congvu.demo.dossiers import ONLINE_PROCEDURES
 from congvu.onestop.constants import DossierStatus, FormCode
 from congvu.onestop.models import Dossier, DossierForm, Rating
-from congvu.org.demo.dossiers import ONLINE_PROCEDURES
 from congvu.procedures.constants import OnlineLevel
 from congvu.procedures.models import ProcedureVersion, ProcessDefinition
 

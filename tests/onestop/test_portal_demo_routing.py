@@ -11,9 +11,9 @@ from django.urls import reverse
 import pytest
 
 from congvu.accounts.models import User
+from congvu.demo import data
 from congvu.onestop import selectors
 from congvu.onestop.models import Dossier
-from congvu.org.demo import data
 from congvu.org.models import Unit
 from congvu.procedures.models import Procedure
 from tests.files.builders import pdf_bytes, upload

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "congvu.onestop",
     "congvu.payments",
     "congvu.stats",
+    "congvu.demo",
 ]
 
 MIDDLEWARE = [

@@ -39,7 +39,7 @@ from congvu.workdays.calendar import add_working_days, is_working_day
 
 from . import data
 
-SAMPLE = Path(__file__).resolve().parents[2] / "procedures" / "data" / "tthc-sample.jsonl"
+SAMPLE = Path(__file__).resolve().parents[1] / "procedures" / "data" / "tthc-sample.jsonl"
 
 #: The seven procedures online at level 3 (national code, the office that appraises).
 ONLINE_PROCEDURES: list[tuple[str, str]] = [

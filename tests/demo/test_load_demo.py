@@ -12,8 +12,8 @@ import pytest
 from congvu.accounts.constants import Role, UserKind
 from congvu.accounts.models import Delegation, Position, User
 from congvu.audit.models import AuditRecord
+from congvu.demo.data import DEMO_PASSWORD
 from congvu.org.constants import UnitKind
-from congvu.org.demo.data import DEMO_PASSWORD
 from congvu.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_writes_are_audited_as_system(demo):
         "congvu.accounts.delegation.created",
     } <= actions
     # The organisation and accounts are written as the system; the demo documents are
-    # handled by the demo officials themselves (congvu.org.demo.documents).
+    # handled by the demo officials themselves (congvu.demo.documents).
     org_writes = AuditRecord.objects.filter(action__regex=r"^congvu\.(org|accounts)\.")
     assert org_writes.exists()
     assert not org_writes.filter(actor__isnull=False).exists()

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from congvu.org.demo.loader import load_demo
+from congvu.demo.loader import load_demo
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ role) for positions. Writes go through the services, acting as the system
 (``actor=None``), so the audit trail shows what the demo created; the bulk
 province import leaves one summary record (see ``congvu.org.importers``).
 The demo documents are then handled by the demo officials themselves
-(``congvu.org.demo.documents``).
+(``congvu.demo.documents``).
 """
 
 from __future__ import annotations
