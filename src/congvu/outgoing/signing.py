@@ -6,15 +6,11 @@ stores what the signer returns. A signer that cannot sign raises
 :class:`SigningError` (or any exception): the issuing transaction then rolls
 back, so no number is consumed and nothing is half-issued.
 
-A real PAdES signer (person + agency signature, Art. 5, 33) is a class with
-the same ``sign`` method registered under its own key, for example::
-
-    @register("pades")
-    class PadesSigner(BaseSigner):
-        verbose_name = _("Chữ ký số PAdES")
-
-        def sign(self, document, pdf_bytes: bytes) -> bytes:
-            ...
+``"pades"`` is the real one (docs/signing.md): the signer's and then the
+agency's PAdES signature (Decree 30/2020 Art. 5, 33) with the keys the unit
+administrator registered (``congvu.signatures``). A signer or an agency
+without a usable key stops the issuance with a ServiceError that says so;
+``signer_ready`` lets approval refuse earlier.
 """
 
 from __future__ import annotations
@@ -23,7 +19,10 @@ from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
+
+from congvu.core.errors import ServiceError
 
 
 class SigningError(Exception):
@@ -89,3 +88,63 @@ class FailingSigner(BaseSigner):
 
     def sign(self, document, pdf_bytes: bytes) -> bytes:
         raise SigningError("demo signer always fails")
+
+
+def _key_material(signing_key):
+    from congvu.signatures.crypto import open_password
+    from congvu.signatures.pades import KeyMaterial
+
+    return KeyMaterial(
+        pkcs12=bytes(signing_key.pkcs12),
+        password=open_password(signing_key.password_encrypted),
+        image=bytes(signing_key.image),
+    )
+
+
+def signer_keys(document):
+    """The signer's and the agency's usable keys, or a ServiceError naming what is missing."""
+    from congvu.signatures.models import KeyKind
+    from congvu.signatures.services import active_key
+
+    person = active_key(kind=KeyKind.PERSON, user=document.signer) if document.signer_id else None
+    if person is None:
+        raise ServiceError(
+            gettext_now(
+                "Người ký chưa có chứng thư số còn hiệu lực; "
+                "quản trị đơn vị cần đăng ký khóa ký số cho người ký."
+            ),
+            code="signer_key_missing",
+            field="signer",
+        )
+    agency = active_key(kind=KeyKind.AGENCY, unit=document.unit)
+    if agency is None:
+        raise ServiceError(
+            gettext_now(
+                "Cơ quan ban hành chưa có chứng thư số còn hiệu lực; "
+                "quản trị đơn vị cần đăng ký khóa ký số của cơ quan."
+            ),
+            code="agency_key_missing",
+            field="unit",
+        )
+    return person, agency
+
+
+@register("pades")
+class PadesSigner(BaseSigner):
+    """The signer's and the agency's PAdES signatures with visible Appendix I images."""
+
+    verbose_name = _("Chữ ký số PAdES (người ký và cơ quan)")
+
+    def sign(self, document, pdf_bytes: bytes) -> bytes:
+        from congvu.org.places import place_name
+        from congvu.signatures.pades import sign_issued
+
+        person, agency = signer_keys(document)
+        return sign_issued(
+            pdf_bytes,
+            person=_key_material(person),
+            agency=_key_material(agency),
+            agency_name=document.unit.name,
+            location=place_name(document.unit),
+            when=document.issued_at,
+        )

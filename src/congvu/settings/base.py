@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "congvu.workdays",
     "congvu.incoming",
     "congvu.outgoing",
+    "congvu.signatures",
     "congvu.inbox",
     "congvu.search",
     "congvu.archive",

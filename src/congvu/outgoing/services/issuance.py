@@ -142,6 +142,8 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
     signer = get_signer()
     try:
         signed = signer.sign(document, pdf)
+    except ServiceError:
+        raise  # the signer's own reason (a missing key) is already worded for the user
     except Exception as exc:
         raise ServiceError(
             _("Ký số không thành công, văn bản chưa được phát hành: %(error)s") % {"error": exc},

@@ -1,0 +1,1 @@
+"""Digital signatures (chữ ký số): keys per official and agency, PAdES signing, validation."""

@@ -1,0 +1,246 @@
+"""PAdES signing of an issued document: the leader's signature, then the agency's (Art. 5, 33).
+
+Two signatures are added to the rendered PDF as two incremental updates, so
+the first stays verifiable after the second. Their visible appearance
+follows Appendix I of Decree 30/2020 (regulations §1.7):
+
+- the signer's blue signature image, centred in the signature column between
+  the last title line and the full name;
+- the agency's red seal image over the left third of the signer's image, with
+  the agency name and the signing time (dd/mm/yyyy hh:mm:ss, Asia/Ho_Chi_Minh).
+
+Where the space is comes from the print layout itself: the print template
+gives the signature space, the name and the "Nơi nhận" column an ``id``, and
+WeasyPrint writes each as a named destination (page and top-left point), which
+is read back here; nothing is guessed from fixed coordinates.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SIGNER_FIELD = "ChuKyNguoiKy"
+AGENCY_FIELD = "ChuKyCoQuan"
+#: Named destinations the print template provides (outgoing/print/document.html).
+SPACE_ANCHOR, NAME_ANCHOR, LEFT_ANCHOR = "chu-ky", "ho-ten", "noi-nhan"
+#: The signer column's share of the text width (outgoing/print/document.css).
+SIGNER_COLUMN_SHARE = 0.6
+MM = 72 / 25.4
+#: A commune-level seal is about 32 mm across; Appendix I wants it at actual size.
+SEAL_DIAMETER = 32 * MM
+#: The signature image's width to height.
+SIGNATURE_ASPECT = 2.0
+STAMP_FONT = "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf"
+STAMP_FONT_SIZE = 6
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the two signature widgets go: page index and boxes (x1, y1, x2, y2) in points."""
+
+    page: int
+    signer_box: tuple[float, float, float, float]
+    seal_box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class KeyMaterial:
+    """What one signature needs: the PKCS#12 data, its password and the PNG image."""
+
+    pkcs12: bytes
+    password: bytes | None
+    image: bytes
+
+
+def _named_destinations(reader) -> dict[str, list]:
+    names = reader.root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    found: dict[str, list] = {}
+
+    def walk(node):
+        flat = node.get("/Names")
+        if flat is not None:
+            for i in range(0, len(flat), 2):
+                found[str(flat[i])] = flat[i + 1]
+        for kid in node.get("/Kids", ()):
+            walk(kid)
+
+    walk(names["/Dests"])
+    return found
+
+
+def placement(pdf_bytes: bytes) -> Placement:
+    """Read the signature space of the printed document and lay the two images out in it."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    reader = PdfFileReader(io.BytesIO(pdf_bytes))
+    dests = _named_destinations(reader)
+    missing = [a for a in (SPACE_ANCHOR, NAME_ANCHOR, LEFT_ANCHOR) if a not in dests]
+    if missing:
+        raise ValueError(f"the printed document has no signature space ({', '.join(missing)})")
+    space, name, left = dests[SPACE_ANCHOR], dests[NAME_ANCHOR], dests[LEFT_ANCHOR]
+    page_ref = space.raw_get(0)
+    count = int(reader.root["/Pages"]["/Count"])
+    page = next(
+        i for i in range(count) if reader.find_page_for_modification(i)[0].idnum == page_ref.idnum
+    )
+    column_left, top, bottom = float(space[2]), float(space[3]), float(name[3])
+    text_left = float(left[2])
+    column_right = text_left + (column_left - text_left) / (1 - SIGNER_COLUMN_SHARE)
+    centre_x, centre_y = (column_left + column_right) / 2, (top + bottom) / 2
+    height = (top - bottom) * 0.9
+    width = min(height * SIGNATURE_ASPECT, column_right - column_left)
+    signer_box = (
+        centre_x - width / 2,
+        centre_y - height / 2,
+        centre_x + width / 2,
+        centre_y + height / 2,
+    )
+    seal_right = signer_box[0] + width / 3
+    seal_box = (
+        seal_right - SEAL_DIAMETER,
+        centre_y - SEAL_DIAMETER / 2,
+        seal_right,
+        centre_y + SEAL_DIAMETER / 2,
+    )
+    return Placement(page, signer_box, seal_box)
+
+
+@functools.cache
+def _stamp_font() -> str:
+    """Tinos rescaled to 1000 units per em.
+
+    pyHanko writes the CIDFont widths in raw font units, so a 2048-upem font
+    comes out twice as wide as it should (platform notes §4); a copy at 1000
+    upem renders right. Made once per process.
+    """
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    target = Path(tempfile.gettempdir()) / "congvu-stamp-tinos-1000upem.ttf"
+    if not target.exists():
+        font = TTFont(STAMP_FONT)
+        scale_upem(font, 1000)
+        partial = target.with_suffix(".part")
+        font.save(partial)
+        partial.replace(target)
+    return str(target)
+
+
+def _png_image(data: bytes):
+    from PIL import Image
+    from pyhanko.pdf_utils.images import PdfImage
+
+    return PdfImage(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+
+def _signer(material: KeyMaterial):
+    from pyhanko.sign import signers
+
+    return signers.SimpleSigner.load_pkcs12_data(material.pkcs12, (), passphrase=material.password)
+
+
+def _sign_once(pdf_bytes, *, signer, field, page, box, style, reason, location, text_params=None):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.fields import SigSeedSubFilter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    meta = signers.PdfSignatureMetadata(
+        field_name=field,
+        md_algorithm="sha256",
+        subfilter=SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+    )
+    pdf_signer = signers.PdfSigner(
+        meta,
+        signer,
+        stamp_style=style,
+        new_field_spec=fields.SigFieldSpec(field, on_page=page, box=box),
+    )
+    out = pdf_signer.sign_pdf(writer, appearance_text_params=text_params or {})
+    return out.getvalue()
+
+
+def signing_time_text(when) -> str:
+    """Appendix I: dd/mm/yyyy hh:mm:ss in Vietnam time."""
+    return when.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def sign_issued(
+    pdf_bytes: bytes,
+    *,
+    person: KeyMaterial,
+    agency: KeyMaterial,
+    agency_name: str,
+    location: str = "",
+    when=None,
+) -> bytes:
+    """The issued PDF with the leader's signature and then the agency's."""
+    from pyhanko.pdf_utils import layout, text
+    from pyhanko.pdf_utils.font import opentype
+    from pyhanko.stamp import TextStampStyle
+
+    where = placement(pdf_bytes)
+    no_text = TextStampStyle(
+        stamp_text=" ",
+        background=_png_image(person.image),
+        background_opacity=1,
+        border_width=0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
+    )
+    signed = _sign_once(
+        pdf_bytes,
+        signer=_signer(person),
+        field=SIGNER_FIELD,
+        page=where.page,
+        box=where.signer_box,
+        style=no_text,
+        reason="Ký duyệt văn bản",
+        location=location,
+    )
+    font = _stamp_font()
+    seal_style = TextStampStyle(
+        stamp_text="%(agency)s\n%(when)s",
+        text_box_style=text.TextBoxStyle(
+            font=opentype.GlyphAccumulatorFactory(font, font_size=STAMP_FONT_SIZE),
+            font_size=STAMP_FONT_SIZE,
+        ),
+        background=_png_image(agency.image),
+        background_opacity=1,
+        border_width=0,
+        # Below the seal's centre, so the star does not cover the words.
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MIN,
+            margins=layout.Margins(bottom=SEAL_DIAMETER * 0.14),
+        ),
+    )
+    return _sign_once(
+        signed,
+        signer=_signer(agency),
+        field=AGENCY_FIELD,
+        page=where.page,
+        box=where.seal_box,
+        style=seal_style,
+        reason="Ký số của cơ quan ban hành",
+        location=location,
+        text_params={
+            "agency": agency_name,
+            "when": signing_time_text(when or timezone.now()),
+        },
+    )

@@ -1,0 +1,175 @@
+"""Registering and revoking signing keys, adding trust anchors (unit or system administrators)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.serialization import pkcs12
+
+from congvu.audit.services import log_action
+from congvu.core.authz import as_actor
+from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+
+from .crypto import seal_password
+from .models import KeyKind, SigningKey, TrustAnchor
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _may_manage(actor, unit) -> bool:
+    actor = as_actor(actor)
+    return actor.is_system_admin or (actor.is_official and unit.pk in actor.admin_unit_ids)
+
+
+def _key_facts(key: SigningKey) -> dict:
+    return {
+        "kind": key.kind,
+        "unit": key.unit_id,
+        "user": key.user_id,
+        "subject": key.subject,
+        "serial": key.serial,
+        "fingerprint": key.fingerprint,
+        "not_after": key.not_after.isoformat(),
+        "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+    }
+
+
+@transaction.atomic
+def signing_key_register(
+    *, actor, unit, kind: str, pkcs12_data: bytes, password: str, image: bytes = b"", user=None
+) -> SigningKey:
+    """Register a PKCS#12 key for an official (``user``) or for the agency ``unit``.
+
+    The file must open with ``password`` and hold a key and a certificate that
+    is valid now; the image, when given, must be a PNG (Appendix I).
+    """
+    if not _may_manage(actor, unit):
+        raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý khóa ký số của đơn vị."))
+    if kind not in KeyKind.values:
+        raise ServiceError(_("Loại khóa ký số không hợp lệ."), code="invalid_kind", field="kind")
+    if (kind == KeyKind.PERSON) != (user is not None):
+        raise ServiceError(
+            _("Khóa cá nhân phải gắn với một người; khóa cơ quan thì không."),
+            code="key_owner_mismatch",
+            field="user",
+        )
+    try:
+        key, cert, _extra = pkcs12.load_key_and_certificates(
+            pkcs12_data, password.encode() if password else None
+        )
+    except (ValueError, TypeError) as exc:
+        raise ServiceError(
+            _("Không mở được tệp PKCS#12: sai mật khẩu hoặc tệp hỏng."),
+            code="pkcs12_invalid",
+            field="pkcs12",
+        ) from exc
+    if key is None or cert is None:
+        raise ServiceError(
+            _("Tệp PKCS#12 phải chứa khóa bí mật và chứng thư số."),
+            code="pkcs12_incomplete",
+            field="pkcs12",
+        )
+    now = timezone.now()
+    if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
+        raise ServiceError(
+            _("Chứng thư số đã hết hạn hoặc chưa có hiệu lực."),
+            code="certificate_not_valid_now",
+            field="pkcs12",
+        )
+    if image and not image.startswith(PNG_MAGIC):
+        raise ServiceError(
+            _("Hình chữ ký / con dấu phải là tệp PNG."), code="image_not_png", field="image"
+        )
+    der = cert.public_bytes(serialization.Encoding.DER)
+    signing_key = SigningKey.objects.create(
+        kind=kind,
+        unit=unit,
+        user=user,
+        pkcs12=pkcs12_data,
+        password_encrypted=seal_password(password),
+        image=image,
+        subject=cert.subject.rfc4514_string()[:255],
+        issuer=cert.issuer.rfc4514_string()[:255],
+        serial=format(cert.serial_number, "x")[:64],
+        fingerprint=hashlib.sha256(der).hexdigest(),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        created_by=as_actor(actor).user,
+    )
+    log_action(
+        actor=actor,
+        action="congvu.signatures.signing_key.register",
+        obj=signing_key,
+        after=_key_facts(signing_key),
+        unit=unit,
+    )
+    return signing_key
+
+
+@transaction.atomic
+def signing_key_revoke(*, actor, signing_key: SigningKey) -> SigningKey:
+    """Stop using a key (lost token, person left); it stays for the record."""
+    signing_key = SigningKey.objects.select_for_update().get(pk=signing_key.pk)
+    if not _may_manage(actor, signing_key.unit):
+        raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý khóa ký số của đơn vị."))
+    if signing_key.revoked_at:
+        raise TransitionNotAllowed(_("Khóa ký số này đã bị thu hồi."))
+    before = _key_facts(signing_key)
+    signing_key.revoked_at = timezone.now()
+    signing_key.save(update_fields=["revoked_at"])
+    log_action(
+        actor=actor,
+        action="congvu.signatures.signing_key.revoke",
+        obj=signing_key,
+        before=before,
+        after=_key_facts(signing_key),
+        unit=signing_key.unit,
+    )
+    return signing_key
+
+
+@transaction.atomic
+def trust_anchor_add(*, actor, name: str, certificate_pem: str) -> TrustAnchor:
+    """Trust a root CA (system administrators only)."""
+    if not as_actor(actor).is_system_admin:
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được thêm chứng thư gốc tin cậy."))
+    try:
+        cert = x509.load_pem_x509_certificate(certificate_pem.encode())
+    except ValueError as exc:
+        raise ServiceError(
+            _("Chứng thư gốc không đúng định dạng PEM."),
+            code="certificate_invalid",
+            field="certificate_pem",
+        ) from exc
+    fingerprint = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+    anchor, created = TrustAnchor.objects.get_or_create(
+        fingerprint=fingerprint,
+        defaults={
+            "name": (name or cert.subject.rfc4514_string())[:255],
+            "certificate_pem": certificate_pem,
+        },
+    )
+    if created:
+        log_action(
+            actor=actor,
+            action="congvu.signatures.trust_anchor.add",
+            obj=anchor,
+            after={"name": anchor.name, "fingerprint": fingerprint},
+        )
+    return anchor
+
+
+def active_key(*, kind: str, unit=None, user=None) -> SigningKey | None:
+    """The newest unrevoked, currently valid key of ``user`` (person) or ``unit`` (agency)."""
+    now = timezone.now()
+    keys = SigningKey.objects.filter(
+        kind=kind, revoked_at__isnull=True, not_before__lte=now, not_after__gte=now
+    )
+    keys = keys.filter(user=user) if kind == KeyKind.PERSON else keys.filter(unit=unit)
+    return keys.order_by("-created_at", "-pk").first()
