@@ -14,7 +14,7 @@ from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.audit.services import log_action, snapshot
 from congvu.core.authz import Actor, as_actor
 from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
-from congvu.workdays import deadlines
+from congvu.onestop import deadlines
 
 from ..codes import format_code
 from ..constants import DossierStatus, PauseReason

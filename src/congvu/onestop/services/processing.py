@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from congvu.accounts.models import Position
 from congvu.core.errors import ServiceError, TransitionNotAllowed
 from congvu.files.services import file_store
+from congvu.onestop import deadlines
 from congvu.procedures.fees import dossier_fees
-from congvu.workdays import deadlines
 
 from .. import notify
 from ..constants import DossierStatus, FormCode, PauseReason

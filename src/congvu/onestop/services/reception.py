@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from congvu.accounts.constants import ApplicantType
 from congvu.core.errors import FieldError, PermissionDenied, ServiceError
 from congvu.files.services import file_store
+from congvu.onestop import deadlines
 from congvu.procedures.constants import Channel, OnlineLevel
 from congvu.procedures.selectors import units_offering
-from congvu.workdays import deadlines
 
 from .. import notify
 from ..constants import DossierStatus, FormCode, PauseReason, ResultDelivery

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from congvu.accounts.constants import Role
 from congvu.core.errors import ServiceError
+from congvu.onestop import deadlines
 from congvu.procedures import selectors as catalogue
-from congvu.workdays import deadlines
 
 from ..models import DossierStep
 from .common import split_hours

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from congvu.workdays import deadlines
+from congvu.onestop import deadlines
 from congvu.workdays.calendar import is_working_day
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
-from .calendar import (
+from congvu.workdays.calendar import (
     WorkCalendar,
     _parse_time,
     add_working_hours,
