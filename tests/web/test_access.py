@@ -9,7 +9,7 @@ from django.urls import reverse
 
 import pytest
 
-from congvu.web.access import official_required
+from congvu.accounts.access import official_required
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from congvu.accounts.access import official_required
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
-from congvu.web.access import official_required
 
 from . import documents, selectors, services
 from .forms import (

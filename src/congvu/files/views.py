@@ -8,9 +8,9 @@ from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from congvu.accounts.access import official_required
 from congvu.audit.services import log_access
 from congvu.core.errors import ServiceError
-from congvu.web.access import official_required
 
 from .selectors import file_for_download
 from .services import file_open_verified

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congvu.accounts.access import official_required
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
-from congvu.web.access import official_required
 
 from . import deadlines as deadline_selectors
 from . import selectors, services

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from congvu.accounts.access import official_required
 from congvu.accounts.constants import Role
 from congvu.audit.services import log_access
 from congvu.core.authz import as_actor
@@ -15,7 +16,6 @@ from congvu.core.errors import ServiceError
 from congvu.org.models import Unit
 from congvu.org.selectors import descendant_ids
 from congvu.registry.models import DocumentType
-from congvu.web.access import official_required
 
 from . import selectors, services
 from .constants import Status

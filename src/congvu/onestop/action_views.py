@@ -10,10 +10,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from congvu.accounts.access import official_required
 from congvu.accounts.models import Position
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
-from congvu.web.access import official_required
 
 from . import forms as f
 from . import selectors, services

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from congvu.accounts.access import official_required
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 from congvu.files.models import StoredFile
@@ -15,7 +16,6 @@ from congvu.files.services import owner_label
 from congvu.org.models import Unit
 from congvu.procedures.models import Procedure
 from congvu.procedures.selectors import units_offering
-from congvu.web.access import official_required
 
 from . import selectors, services
 from .forms import ListFilterForm, RegisterForm

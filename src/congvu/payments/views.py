@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from congvu.accounts.access import official_required
 from congvu.core.errors import ServiceError
 from congvu.onestop.constants import DossierStatus
 from congvu.onestop.models import Dossier
-from congvu.web.access import official_required
 
 from . import guard, sandbox, selectors, services
 from .constants import CallbackOutcome, PaymentStatus, ProviderResult

@@ -11,10 +11,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from congvu.accounts.access import official_required
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 from congvu.org.models import Unit
-from congvu.web.access import official_required
 
 from . import selectors, services
 from .forms import CatalogueSearchForm, ProcessForm, StepFormSet

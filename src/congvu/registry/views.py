@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from congvu.accounts.access import official_required
 from congvu.audit.services import log_access
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
-from congvu.web.access import official_required
 
 from . import selectors, services
 from .forms import NumberingPolicyForm, ReopenForm, VoidNumberForm, YearFilterForm

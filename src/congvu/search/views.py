@@ -6,8 +6,8 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 
+from congvu.accounts.access import official_required
 from congvu.core.authz import as_actor
-from congvu.web.access import official_required
 
 from . import selectors
 from .forms import SearchForm

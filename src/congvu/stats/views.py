@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from congvu.web.access import official_required
+from congvu.accounts.access import official_required
 
 from . import charts
 from .forms import StatisticsForm, query_of

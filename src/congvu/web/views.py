@@ -11,11 +11,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+from congvu.accounts.access import OfficialRequiredMixin, official_required
 from congvu.accounts.selectors import staff_directory
 from congvu.core.authz import as_actor
 
 from . import selectors
-from .access import OfficialRequiredMixin, official_required
 from .forms import DirectoryForm, OrgTreeForm
 from .mywork import counters_for, sections_for
 

@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from congvu.accounts.access import official_required
 from congvu.core.authz import as_actor
 from congvu.onestop.models import Dossier, DossierForm
 from congvu.onestop.policies import DESK_ROLES
 from congvu.org.models import Unit
 from congvu.registry.exports.forms import date_field
-from congvu.web.access import official_required
 
 from . import book
 from . import forms as printed

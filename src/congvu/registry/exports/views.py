@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from congvu.accounts.access import official_required
 from congvu.audit.services import log_access
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 from congvu.registry import services as registry_services
 from congvu.registry.models import Register
-from congvu.web.access import official_required
 
 from . import rows
 from .columns import KINDS, TITLES

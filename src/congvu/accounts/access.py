@@ -1,4 +1,4 @@
-"""Gate of the officials' area: signed in, and an official (cán bộ)."""
+"""Gate of the officials' area (/app/): signed in, and an official (cán bộ)."""
 
 from __future__ import annotations
 
