@@ -269,6 +269,9 @@ def load_demo() -> DemoResult:
     from congvu.registry.models import DocumentType
 
     load_document_types(DocumentType)
+    from congvu.signatures.demo import provision_demo_keys
+
+    provision_demo_keys()  # generated here, never shipped: the demo signs what it issues
     result.documents_created = load_documents()
     result.dossiers_created = load_dossiers()
     return result

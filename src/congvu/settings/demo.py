@@ -16,5 +16,7 @@ if not _key_file.exists():
     _key_file.chmod(0o600)
 os.environ.setdefault("SECRET_KEY", _key_file.read_text().strip())
 os.environ.setdefault("DEBUG", "0")
+# Issued demo documents carry real PAdES signatures made with keys load_demo generates.
+os.environ.setdefault("DOCUMENT_SIGNER", "pades")
 
 from .base import *  # noqa: E402,F403

@@ -51,6 +51,19 @@ def signing_key_register(
     """
     if not _may_manage(actor, unit):
         raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý khóa ký số của đơn vị."))
+    return register_key_unchecked(
+        actor=actor,
+        unit=unit,
+        kind=kind,
+        pkcs12_data=pkcs12_data,
+        password=password,
+        image=image,
+        user=user,
+    )
+
+
+def register_key_unchecked(*, actor, unit, kind, pkcs12_data, password, image=b"", user=None):
+    """``signing_key_register`` without the permission check: for the system itself (the demo)."""
     if kind not in KeyKind.values:
         raise ServiceError(_("Loại khóa ký số không hợp lệ."), code="invalid_kind", field="kind")
     if (kind == KeyKind.PERSON) != (user is not None):
@@ -100,7 +113,7 @@ def signing_key_register(
         fingerprint=hashlib.sha256(der).hexdigest(),
         not_before=cert.not_valid_before_utc,
         not_after=cert.not_valid_after_utc,
-        created_by=as_actor(actor).user,
+        created_by=as_actor(actor).user if actor is not None else None,
     )
     log_action(
         actor=actor,
@@ -139,6 +152,11 @@ def trust_anchor_add(*, actor, name: str, certificate_pem: str) -> TrustAnchor:
     """Trust a root CA (system administrators only)."""
     if not as_actor(actor).is_system_admin:
         raise PermissionDenied(_("Chỉ quản trị hệ thống được thêm chứng thư gốc tin cậy."))
+    return add_anchor_unchecked(actor=actor, name=name, certificate_pem=certificate_pem)
+
+
+def add_anchor_unchecked(*, actor, name: str, certificate_pem: str) -> TrustAnchor:
+    """``trust_anchor_add`` without the permission check: for the system itself (the demo)."""
     try:
         cert = x509.load_pem_x509_certificate(certificate_pem.encode())
     except ValueError as exc:

@@ -58,14 +58,14 @@ def validate_pdf(data: bytes, roots=None) -> list[SignatureReport]:
     except Exception as exc:  # a damaged file: it is not "unsigned", it is broken
         if b"/ByteRange" not in data:
             return []
-        return [_broken("", f"tệp không đọc được: {exc}")]
+        return [broken_report("", f"tệp không đọc được: {exc}")]
     reports = []
     for sig in embedded:
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
             status = validate_pdf_signature(sig, signer_validation_context=context)
         except Exception as exc:
-            reports.append(_broken(sig.field_name, str(exc)))
+            reports.append(broken_report(sig.field_name, str(exc)))
             continue
         cert = status.signing_cert
         level = status.modification_level
@@ -86,7 +86,7 @@ def validate_pdf(data: bytes, roots=None) -> list[SignatureReport]:
     return reports
 
 
-def _broken(field: str, problem: str) -> SignatureReport:
+def broken_report(field: str, problem: str) -> SignatureReport:
     return SignatureReport(
         field=field,
         signer="",
