@@ -389,7 +389,7 @@ def detail(request, token: str):
         "national_status_label": NATIONAL_STATUS_LABELS[NATIONAL_STATUS[dossier.status]],
         "commune": _commune_label(dossier.receiving_unit),
         "timeline": selectors.dossier_timeline(dossier, public_only=True),
-        "papers": dossier.papers.order_by("round", "pk"),
+        "papers": dossier.papers.select_related("file").order_by("round", "pk"),
         "result_files": _result_files(dossier),
         "pay_url": _pay_url(dossier),
         "supplement_items": _supplement_items(dossier)
