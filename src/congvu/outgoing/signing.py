@@ -147,4 +147,5 @@ class PadesSigner(BaseSigner):
             agency_name=document.unit.name,
             location=place_name(document.unit),
             when=document.issued_at,
+            tsa_url=getattr(settings, "CONGVU_SIGNING_TSA_URL", ""),
         )

@@ -370,6 +370,8 @@ CONGVU_TEXT_TIMEOUT = env_int("TEXT_TIMEOUT_SECONDS", 30)
 CONGVU_VIRUS_SCANNER = env_str("VIRUS_SCANNER", "")
 # Signer plugin of issued documents (congvu.outgoing.signing): "noop" until PAdES lands.
 CONGVU_SIGNER = env_str("DOCUMENT_SIGNER", "noop")
+# RFC 3161 time-stamping authority for PAdES signatures (B-T); empty: no timestamp.
+CONGVU_SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
 # Office hours (giờ hành chính), lunch break and the same-day cut-off ("nhận sau 15 giờ").
 CONGVU_WORKDAY_START = env_str("WORKDAY_START", "07:30")
 CONGVU_WORKDAY_END = env_str("WORKDAY_END", "17:00")

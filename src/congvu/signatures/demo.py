@@ -24,14 +24,24 @@ def provision_demo_keys() -> int:
     from congvu.accounts.constants import LEADER_ROLES, Role
     from congvu.accounts.models import Position
 
+    # Every position, past ones too: the demo issues documents of the former district era.
+    positions = Position.objects.select_related("user", "unit").order_by("pk")
+    people, units = {}, {}
+    for position in positions.filter(role__in=LEADER_ROLES):
+        people.setdefault(position.user_id, position)
+    for position in positions.filter(role=Role.CLERK):
+        units.setdefault(position.unit_id, position.unit)
+    keyed = SigningKey.objects.filter(kind=KeyKind.PERSON).values_list("user_id", flat=True)
+    for user_id in set(keyed):
+        people.pop(user_id, None)
+    keyed = SigningKey.objects.filter(kind=KeyKind.AGENCY).values_list("unit_id", flat=True)
+    for unit_id in set(keyed):
+        units.pop(unit_id, None)
+    if not people and not units:
+        return 0  # loaded before: a second run adds nothing
     ca = pki.make_ca("congvu Demo CA (không dùng thật)")
     add_anchor_unchecked(actor=None, name="congvu Demo CA", certificate_pem=ca.pem)
-    made = 0
-    # Every position, past ones too: the demo issues documents of the former district era.
-    positions = Position.objects.select_related("user", "unit")
-    for position in positions.filter(role__in=LEADER_ROLES).order_by("pk"):
-        if SigningKey.objects.filter(kind=KeyKind.PERSON, user=position.user).exists():
-            continue
+    for position in people.values():
         password = secrets.token_urlsafe(16)
         name = position.user.full_name or position.user.username
         register_key_unchecked(
@@ -43,11 +53,7 @@ def provision_demo_keys() -> int:
             password=password,
             image=pki.signature_png(name),
         )
-        made += 1
-    for position in positions.filter(role=Role.CLERK).order_by("pk"):
-        unit = position.unit
-        if SigningKey.objects.filter(kind=KeyKind.AGENCY, unit=unit).exists():
-            continue
+    for unit in units.values():
         password = secrets.token_urlsafe(16)
         register_key_unchecked(
             actor=None,
@@ -57,5 +63,5 @@ def provision_demo_keys() -> int:
             password=password,
             image=pki.seal_png(),
         )
-        made += 1
+    made = len(people) + len(units)
     return made

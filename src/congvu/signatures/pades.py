@@ -149,7 +149,19 @@ def _signer(material: KeyMaterial):
     return signers.SimpleSigner.load_pkcs12_data(material.pkcs12, (), passphrase=material.password)
 
 
-def _sign_once(pdf_bytes, *, signer, field, page, box, style, reason, location, text_params=None):
+def _sign_once(
+    pdf_bytes,
+    *,
+    signer,
+    field,
+    page,
+    box,
+    style,
+    reason,
+    location,
+    text_params=None,
+    timestamper=None,
+):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.fields import SigSeedSubFilter
@@ -165,6 +177,7 @@ def _sign_once(pdf_bytes, *, signer, field, page, box, style, reason, location, 
     pdf_signer = signers.PdfSigner(
         meta,
         signer,
+        timestamper=timestamper,
         stamp_style=style,
         new_field_spec=fields.SigFieldSpec(field, on_page=page, box=box),
     )
@@ -185,13 +198,23 @@ def sign_issued(
     agency_name: str,
     location: str = "",
     when=None,
+    tsa_url: str = "",
 ) -> bytes:
-    """The issued PDF with the leader's signature and then the agency's."""
+    """The issued PDF with the leader's signature and then the agency's.
+
+    With ``tsa_url`` each signature gets an RFC 3161 signature timestamp from
+    that TSA (PAdES B-T); a TSA that does not answer stops the signing.
+    """
     from pyhanko.pdf_utils import layout, text
     from pyhanko.pdf_utils.font import opentype
     from pyhanko.stamp import TextStampStyle
 
     where = placement(pdf_bytes)
+    timestamper = None
+    if tsa_url:
+        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(tsa_url, timeout=10)
     no_text = TextStampStyle(
         stamp_text=" ",
         background=_png_image(person.image),
@@ -212,6 +235,7 @@ def sign_issued(
         style=no_text,
         reason="Ký duyệt văn bản",
         location=location,
+        timestamper=timestamper,
     )
     font = _stamp_font()
     seal_style = TextStampStyle(
@@ -239,6 +263,7 @@ def sign_issued(
         style=seal_style,
         reason="Ký số của cơ quan ban hành",
         location=location,
+        timestamper=timestamper,
         text_params={
             "agency": agency_name,
             "when": signing_time_text(when or timezone.now()),

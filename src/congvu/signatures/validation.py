@@ -26,6 +26,8 @@ class SignatureReport:
     trusted: bool
     unmodified: bool
     problem: str = ""
+    #: The RFC 3161 signature timestamp's time when there is a valid, trusted one.
+    timestamped_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
@@ -81,9 +83,17 @@ def validate_pdf(data: bytes, roots=None) -> list[SignatureReport]:
                 valid=bool(status.valid),
                 trusted=bool(status.trusted),
                 unmodified=unmodified,
+                timestamped_at=_timestamp(status),
             )
         )
     return reports
+
+
+def _timestamp(status) -> datetime | None:
+    stamp = status.timestamp_validity
+    if stamp is None or not (stamp.intact and stamp.valid and stamp.trusted):
+        return None
+    return stamp.timestamp
 
 
 def broken_report(field: str, problem: str) -> SignatureReport:
