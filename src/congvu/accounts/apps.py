@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Tài khoản")
 
     def ready(self):
+        from congvu.core.authz import register_actor_facts
+
         from . import policies  # noqa: F401
+        from .selectors import actor_facts
+
+        register_actor_facts(actor_facts)

@@ -35,6 +35,18 @@ def policy(model: type[models.Model]) -> Callable[[Policy], Policy]:
     return register
 
 
+# Reads a user's roles per unit, administered subtrees and clearance. The
+# accounts app, which owns positions and delegations, registers it when ready:
+# core knows no app above it (docs/architecture.md, "Layers").
+_actor_facts: Callable[[object], dict] | None = None
+
+
+def register_actor_facts(fn: Callable[[object], dict]) -> None:
+    """Set the function that turns a user into the keyword arguments of ``Actor``."""
+    global _actor_facts
+    _actor_facts = fn
+
+
 def registered_models() -> list[type[models.Model]]:
     return list(_POLICIES)
 
@@ -97,9 +109,9 @@ def as_actor(user_or_actor) -> Actor:
     cached = getattr(user, "_congvu_actor", None)
     if cached is not None:
         return cached
-    from congvu.accounts.selectors import actor_facts
-
-    actor = Actor(user=user, **actor_facts(user))
+    if _actor_facts is None:
+        raise ImproperlyConfigured("No actor facts registered (congvu.accounts is not installed)")
+    actor = Actor(user=user, **_actor_facts(user))
     user._congvu_actor = actor
     return actor
 
