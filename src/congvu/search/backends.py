@@ -1,21 +1,22 @@
 """Search backends: how the folded ``body`` of ``SearchDocument`` is indexed and matched.
 
 - PostgreSQL: the stored ``to_tsvector('simple', body)`` column ``body_tsv``
-  (migration 0004) with a GIN index, matched with ``plainto_tsquery('simple', …)``
-  and ranked with ``ts_rank``; when that finds nothing (:meth:`Backend.fallback`),
+  (migration 0004) with a GIN index, matched with ``plainto_tsquery('simple', …)``;
+  when that finds nothing (:meth:`Backend.fallback`),
   pg_trgm word similarity (typos) over a GIN trigram index.
 - SQLite: an FTS5 table ``search_fts`` (rowid = ``SearchDocument.id``) over the
   same folded body (FTS5 does not fold đ, so folding happens in Python).
 - Anything else: ``body`` contains every word (slow, correct).
 
 The caller passes a queryset already narrowed by ``restrict()`` and the
-filters; a backend only adds the text match and the order.
+filters; a backend only adds the text match (and a default order, newest
+first). Relevance is ``ranking.py``'s, the same on every vendor.
 """
 
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, TextField, Value
+from django.db.models import BooleanField, F, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
@@ -54,17 +55,13 @@ _TSQUERY = "plainto_tsquery('simple'::regconfig, %s)"
 
 class PostgresBackend(Backend):
     def match(self, queryset, terms: list[str]):
-        # The same tsquery and ts_rank as Django's SearchQuery(search_type="plain",
-        # config="simple") / SearchRank(SearchVector("body", config="simple")), but over the
-        # stored vector: nothing is re-parsed per row.
+        # The same tsquery as Django's SearchQuery(search_type="plain", config="simple"), over
+        # the stored vector. No ts_rank: it read every matching vector (most of the table on
+        # full texts); ``ranking.py`` orders by the short ranked columns instead.
         text = " ".join(terms)
-        return (
-            queryset.filter(RawSQL(f"{_TSV} @@ {_TSQUERY}", [text], output_field=BooleanField()))
-            .annotate(
-                rank=RawSQL(f"ts_rank({_TSV}, {_TSQUERY})", [text], output_field=FloatField())
-            )
-            .order_by("-rank", "-date", "-pk")
-        )
+        return queryset.filter(
+            RawSQL(f"{_TSV} @@ {_TSQUERY}", [text], output_field=BooleanField())
+        ).order_by("-date", "-pk")
 
     def fallback(self, queryset, terms: list[str], *, narrowed: bool = False):
         from django.contrib.postgres.lookups import TrigramWordSimilar

@@ -65,3 +65,55 @@ def outgoing_dates_to_local(apps, schema_editor) -> int:
     ]
     search_document.objects.bulk_update(fixes, ["date"], batch_size=1000)
     return len(fixes)
+
+
+def fill_ranked_columns(apps, schema_editor) -> int:
+    """Data migration 0007: the ranked columns of rows indexed before they existed.
+
+    Computed in Python (the folding is Python's, ``search.text``) from the row's own
+    số ký hiệu, trích yếu and issuer and the document's signer, in chunks; only rows
+    whose values differ are written, so a second run writes nothing. Returns how many.
+    """
+    from congvu.search.ranking import ranked_columns
+
+    search_document = apps.get_model("search", "SearchDocument")
+    incoming = apps.get_model("incoming", "IncomingDocument")
+    outgoing = apps.get_model("outgoing", "OutgoingDocument")
+    columns = ["number_folded", "subject_folded", "signer_folded", "head_exact"]
+    rows = search_document.objects.order_by("pk").only(
+        "kind", "object_id", "number_notation", "subject", "issuer", *columns
+    )
+    fixed, batch, count = [], [], 0
+
+    def flush():
+        nonlocal count
+        signers = {
+            ("incoming", pk): name
+            for pk, name in incoming.objects.filter(
+                pk__in=[r.object_id for r in batch if r.kind == "incoming"]
+            ).values_list("pk", "signer_name")
+        }
+        signers.update(
+            (("outgoing", pk), name or "")
+            for pk, name in outgoing.objects.filter(
+                pk__in=[r.object_id for r in batch if r.kind == "outgoing"]
+            ).values_list("pk", "signer__full_name")
+        )
+        for row in batch:
+            signer = signers.get((row.kind, row.object_id), "")
+            values = ranked_columns(row.number_notation, row.subject, row.issuer, signer)
+            if any(getattr(row, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(row, key, value)
+                fixed.append(row)
+        search_document.objects.bulk_update(fixed, columns, batch_size=1000)
+        count += len(fixed)
+        fixed.clear()
+        batch.clear()
+
+    for row in rows.iterator(chunk_size=2000):
+        batch.append(row)
+        if len(batch) >= 2000:
+            flush()
+    flush()
+    return count

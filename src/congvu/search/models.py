@@ -38,6 +38,14 @@ class SearchDocument(models.Model):
     subject = models.TextField(_("trích yếu"), blank=True)
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
     issuer_folded = models.CharField(max_length=255, blank=True)
+    #: The ranked fields (``congvu.search.ranking``), folded like ``body``: số ký hiệu,
+    #: trích yếu and the signer's name. Short, so scoring reads them and never the body.
+    number_folded = models.CharField(max_length=60, blank=True, default="")
+    subject_folded = models.TextField(blank=True, default="")
+    signer_folded = models.CharField(max_length=255, blank=True, default="")
+    #: Trích yếu, issuer and signer in lower case *with* their marks (``text.search_exact``):
+    #: a query word typed with its marks ranks "nhiễm" above "nhiệm".
+    head_exact = models.TextField(blank=True, default="")
     content = models.TextField(_("nội dung tìm kiếm"), blank=True)
     body = models.TextField(blank=True)
     #: Who may be concerned, as tokens (``congvu.search.access``): a superset of the people

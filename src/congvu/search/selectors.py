@@ -13,6 +13,7 @@ from congvu.core.authz import as_actor
 
 from .backends import get_backend
 from .models import Kind, SearchDocument
+from .ranking import ranked
 from .text import highlight, query_terms, search_fold
 
 FILTER_KEYS = (
@@ -63,7 +64,7 @@ def search_documents(*, actor, query: str = "", filters: dict | None = None):
     if not terms:
         return qs.order_by("-date", "-pk")
     backend = get_backend()
-    found = backend.match(qs, terms)
+    found = ranked(backend.match(qs, terms), query)
     loose = backend.fallback(qs, terms, narrowed=not a.is_system_admin)
     if loose is not None and not found.exists():
         return loose
@@ -169,7 +170,7 @@ def search(*, actor, query: str = "", filters: dict | None = None, limit=20, off
         backend, a = get_backend(), as_actor(actor)
         qs = _apply_filters(SearchDocument.objects.restrict(a, "view"), filters)
         loose = backend.fallback(qs, terms, narrowed=not a.is_system_admin)
-        rows, total = _page(backend.match(qs, terms), offset, limit)
+        rows, total = _page(ranked(backend.match(qs, terms), query), offset, limit)
         if not total and loose is not None:
             rows, total = _page(loose, offset, limit)
     return to_hits(rows, query), total

@@ -17,6 +17,7 @@ from django.utils import timezone
 from .access import new_row_tokens, row_tokens
 from .backends import get_backend
 from .models import Kind, SearchDocument
+from .ranking import ranked_columns
 from .text import search_fold
 
 logger = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ def _incoming_fields(doc) -> dict:
         "number_notation": doc.number_notation,
         "subject": doc.subject,
         "issuer": doc.issuer_name,
+        "signer": doc.signer_name,
         "parts": [
             doc.number_notation,
             doc.document_type.name,
@@ -95,6 +97,7 @@ def _outgoing_fields(doc) -> dict:
         "number_notation": doc.number_notation,
         "subject": doc.subject,
         "issuer": doc.unit.name,
+        "signer": signer,
         "parts": [
             doc.number_notation,
             doc.document_type.name,
@@ -110,6 +113,7 @@ def _outgoing_fields(doc) -> dict:
 def _write_row(kind: str, doc, *, attachments: str, access: str) -> SearchDocument:
     fields = _incoming_fields(doc) if kind == Kind.INCOMING else _outgoing_fields(doc)
     parts = [p for p in fields.pop("parts") if p]
+    signer = fields.pop("signer") or ""
     if attachments:
         parts.append(attachments)
     content = "\n".join(parts)
@@ -117,6 +121,7 @@ def _write_row(kind: str, doc, *, attachments: str, access: str) -> SearchDocume
         content=content,
         body=search_fold(content),
         issuer_folded=search_fold(fields["issuer"])[:255],
+        **ranked_columns(fields["number_notation"], fields["subject"], fields["issuer"], signer),
         access=access,
     )
     backend = get_backend()

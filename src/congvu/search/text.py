@@ -19,6 +19,24 @@ def search_fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", fold(text)).split())
 
 
+_NON_WORD_EXACT = re.compile(r"[\W_]+")
+
+
+def search_exact(text: str) -> str:
+    """Lower case with the marks kept, punctuation as spaces: "Truyền nhiễm!" → "truyền nhiễm"."""
+    return " ".join(_NON_WORD_EXACT.sub(" ", unicodedata.normalize("NFC", text).lower()).split())
+
+
+def exact_terms(query: str) -> list[str]:
+    """The distinct query words typed with marks (or đ), lower case: those whose folding loses
+    something, so the exact form can rank above the other words that fold the same."""
+    seen: list[str] = []
+    for word in search_exact(query).split():
+        if search_fold(word) != word and word not in seen:
+            seen.append(word)
+    return seen
+
+
 def query_terms(query: str) -> list[str]:
     """The distinct folded words of a query, in order."""
     seen: list[str] = []
