@@ -13,3 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congvu.settings.dev")
 app = Celery("congvu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Current in every thread, so app code reaches it as ``celery.current_app``
+# without importing this module (apps do not import the composition roots).
+app.set_default()

@@ -54,7 +54,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _load(task_name: str):
-        from congvu.celery import app
+        # The project's Celery app (congvu/celery.py), set as current when congvu loads.
+        from celery import current_app as app
 
         if task_name not in app.tasks:
             # Importing the module registers its @shared_task functions.

@@ -7,18 +7,17 @@ changing UI text; `tests/core/test_i18n.py` fails while a catalogue is stale.
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 import polib
 
-import congvu
-
 SOURCE_LANGUAGE = "vi"
 
 
 def locale_dir() -> Path:
-    return Path(congvu.__file__).resolve().parent / "locale"
+    return Path(settings.LOCALE_PATHS[0])
 
 
 def fill_source_catalogue(path: Path) -> None:
