@@ -23,6 +23,20 @@ def test_every_app_has_a_layer():
     )
 
 
+def test_every_top_level_module_is_placed():
+    """A module beside the apps is unchecked unless it is a declared composition root."""
+    top = {
+        f"congvu.{path.stem}"
+        for path in (SOURCE_ROOT / "congvu").iterdir()
+        if path.suffix == ".py"
+        and path.stem != "__init__"
+        or path.is_dir()
+        and (path / "__init__.py").exists()
+        and not (path / "apps.py").exists()
+    }
+    assert top - set(contracts.COMPOSITION_ROOTS) == set()
+
+
 def test_import_contracts_hold():
     violations = check(collect(SOURCE_ROOT), contracts)
     assert not violations, "\n" + "\n".join(str(v) for v in violations)
