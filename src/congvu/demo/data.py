@@ -231,6 +231,10 @@ DELEGATION = ("chutich.thanhphu", "phochutich.thanhphu", XA_THANH_PHU)
 
 CITIZEN_EMAIL = "congdan@example.vn"
 CITIZEN_NAME = "Nguyễn Thị Hoa"
+# The first online applicant of the demo dossiers: her profile fills the online form.
+CITIZEN_PHONE = "0912345678"
+CITIZEN_ID_NUMBER = "079190001234"
+CITIZEN_ADDRESS = "Ấp An Thuận, xã Thạnh Phú"
 
 
 def official_email(username: str) -> str:
