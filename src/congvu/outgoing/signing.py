@@ -98,6 +98,10 @@ def _key_material(signing_key):
         pkcs12=bytes(signing_key.pkcs12),
         password=open_password(signing_key.password_encrypted),
         image=bytes(signing_key.image),
+        certificate_der=bytes(signing_key.certificate_der),
+        token_module=signing_key.token_module,
+        token_label=signing_key.token_label,
+        token_key_label=signing_key.token_key_label,
     )
 
 

@@ -368,7 +368,7 @@ CONGVU_TEXT_MAX_PAGES = env_int("TEXT_MAX_PAGES", 100)
 CONGVU_TEXT_TIMEOUT = env_int("TEXT_TIMEOUT_SECONDS", 30)
 # Optional virus scanner: dotted path of a callable (fileobj) -> None that raises to refuse.
 CONGVU_VIRUS_SCANNER = env_str("VIRUS_SCANNER", "")
-# Signer plugin of issued documents (congvu.outgoing.signing): "noop" until PAdES lands.
+# Signer plugin of issued documents (congvu.outgoing.signing): "noop" or "pades" (docs/signing.md).
 CONGVU_SIGNER = env_str("DOCUMENT_SIGNER", "noop")
 # RFC 3161 time-stamping authority for PAdES signatures (B-T); empty: no timestamp.
 CONGVU_SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")

@@ -15,7 +15,7 @@ class KeyKind(models.TextChoices):
 
 
 class SigningKey(models.Model):
-    """A signing certificate with its private key (PKCS#12) for one official or one agency.
+    """A signing certificate with its private key (PKCS#12 or on a PKCS#11 token) for one official or agency.
 
     The unit administrator registers it; the password of the PKCS#12 file is
     kept encrypted with a key derived from ``SECRET_KEY`` (``crypto.py``), so a
@@ -36,7 +36,13 @@ class SigningKey(models.Model):
         related_name="signing_keys",
         verbose_name=_("người ký"),
     )
-    pkcs12 = models.BinaryField(_("tệp PKCS#12"))
+    pkcs12 = models.BinaryField(_("tệp PKCS#12"), blank=True, default=b"")
+    certificate_der = models.BinaryField(_("chứng thư số (DER)"), default=b"")
+    # A key on a PKCS#11 token (USB token, HSM) never leaves it: the row keeps only
+    # where it is; password_encrypted then holds the token's user PIN.
+    token_module = models.CharField(_("thư viện PKCS#11"), max_length=255, blank=True)
+    token_label = models.CharField(_("nhãn token"), max_length=64, blank=True)
+    token_key_label = models.CharField(_("nhãn khóa trên token"), max_length=64, blank=True)
     password_encrypted = models.TextField(_("mật khẩu (mã hóa)"), blank=True)
     image = models.BinaryField(_("hình chữ ký / con dấu (PNG)"), blank=True, default=b"")
     subject = models.CharField(_("chủ thể chứng thư"), max_length=255)

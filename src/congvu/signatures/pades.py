@@ -17,6 +17,8 @@ is read back here; nothing is guessed from fixed coordinates.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import io
 import tempfile
@@ -53,11 +55,15 @@ class Placement:
 
 @dataclass(frozen=True)
 class KeyMaterial:
-    """What one signature needs: the PKCS#12 data, its password and the PNG image."""
+    """What one signature needs: the PKCS#12 data (or where the key is on a token), secret, image."""
 
     pkcs12: bytes
     password: bytes | None
     image: bytes
+    certificate_der: bytes = b""
+    token_module: str = ""
+    token_label: str = ""
+    token_key_label: str = ""
 
 
 def _named_destinations(reader) -> dict[str, list]:
@@ -143,10 +149,68 @@ def _png_image(data: bytes):
     return PdfImage(Image.open(io.BytesIO(data)).convert("RGBA"))
 
 
+@contextlib.contextmanager
 def _signer(material: KeyMaterial):
+    """A pyHanko signer for ``material``; a token session is closed when signing is done."""
     from pyhanko.sign import signers
 
-    return signers.SimpleSigner.load_pkcs12_data(material.pkcs12, (), passphrase=material.password)
+    if not material.token_label:
+        yield signers.SimpleSigner.load_pkcs12_data(
+            material.pkcs12, (), passphrase=material.password
+        )
+        return
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+    session = open_pkcs11_session(
+        material.token_module,
+        token_criteria=TokenCriteria(label=material.token_label),
+        user_pin=(material.password or b"").decode(),
+    )
+    try:
+        yield PKCS11Signer(
+            session,
+            signing_cert=asn1_x509.Certificate.load(material.certificate_der),
+            key_label=material.token_key_label,
+        )
+    finally:
+        session.close()
+
+
+def token_holds_key(
+    module: str, token_label: str, pin: str, key_label: str, cert_der: bytes
+) -> bool:
+    """Whether the token opens with ``pin`` and its key ``key_label`` signs for ``cert_der``."""
+    from cryptography import x509
+
+    material = KeyMaterial(
+        pkcs12=b"",
+        password=pin.encode(),
+        image=b"",
+        certificate_der=cert_der,
+        token_module=module,
+        token_label=token_label,
+        token_key_label=key_label,
+    )
+    probe = b"congvu token check"
+    try:
+        with _signer(material) as signer:
+            signature = asyncio.run(signer.async_sign_raw(probe, "sha256"))
+    except Exception:  # noqa: BLE001 - any token failure (PIN, label, module) means "no"
+        return False
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+
+    public = x509.load_der_x509_certificate(cert_der).public_key()
+    try:
+        if isinstance(public, ec.EllipticCurvePublicKey):
+            public.verify(signature, probe, ec.ECDSA(hashes.SHA256()))
+        else:
+            public.verify(signature, probe, padding.PKCS1v15(), hashes.SHA256())
+    except Exception:  # noqa: BLE001 - InvalidSignature: the key is not the certificate's
+        return False
+    return True
 
 
 def _sign_once(
@@ -226,17 +290,18 @@ def sign_issued(
             inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
         ),
     )
-    signed = _sign_once(
-        pdf_bytes,
-        signer=_signer(person),
-        field=SIGNER_FIELD,
-        page=where.page,
-        box=where.signer_box,
-        style=no_text,
-        reason="Ký duyệt văn bản",
-        location=location,
-        timestamper=timestamper,
-    )
+    with _signer(person) as person_signer:
+        signed = _sign_once(
+            pdf_bytes,
+            signer=person_signer,
+            field=SIGNER_FIELD,
+            page=where.page,
+            box=where.signer_box,
+            style=no_text,
+            reason="Ký duyệt văn bản",
+            location=location,
+            timestamper=timestamper,
+        )
     font = _stamp_font()
     seal_style = TextStampStyle(
         stamp_text="%(agency)s\n%(when)s",
@@ -254,18 +319,19 @@ def sign_issued(
             margins=layout.Margins(bottom=SEAL_DIAMETER * 0.14),
         ),
     )
-    return _sign_once(
-        signed,
-        signer=_signer(agency),
-        field=AGENCY_FIELD,
-        page=where.page,
-        box=where.seal_box,
-        style=seal_style,
-        reason="Ký số của cơ quan ban hành",
-        location=location,
-        timestamper=timestamper,
-        text_params={
-            "agency": agency_name,
-            "when": signing_time_text(when or timezone.now()),
-        },
-    )
+    with _signer(agency) as agency_signer:
+        return _sign_once(
+            signed,
+            signer=agency_signer,
+            field=AGENCY_FIELD,
+            page=where.page,
+            box=where.seal_box,
+            style=seal_style,
+            reason="Ký số của cơ quan ban hành",
+            location=location,
+            timestamper=timestamper,
+            text_params={
+                "agency": agency_name,
+                "when": signing_time_text(when or timezone.now()),
+            },
+        )

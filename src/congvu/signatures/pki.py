@@ -62,17 +62,14 @@ def make_ca(common_name: str = "congvu Test CA (không dùng thật)") -> Author
     return Authority(cert, key)
 
 
-def issue_pkcs12(
-    ca: Authority, common_name: str, org: str, password: str, days: int = 730
-) -> bytes:
-    """A signing certificate for ``common_name`` from ``ca``, as PKCS#12 with the CA certificate."""
-    key = ec.generate_private_key(ec.SECP256R1())
+def issue_certificate(ca: Authority, common_name: str, org: str, public_key, days: int = 730):
+    """A signing certificate for ``public_key`` (digital signature, non-repudiation) from ``ca``."""
     now = datetime.datetime.now(datetime.UTC)
-    cert = (
+    return (
         x509.CertificateBuilder()
         .subject_name(_name(common_name, org))
         .issuer_name(ca.cert.subject)
-        .public_key(key.public_key())
+        .public_key(public_key)
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(hours=1))
         .not_valid_after(now + datetime.timedelta(days=days))
@@ -89,6 +86,14 @@ def issue_pkcs12(
         )
         .sign(ca.key, hashes.SHA256())
     )
+
+
+def issue_pkcs12(
+    ca: Authority, common_name: str, org: str, password: str, days: int = 730
+) -> bytes:
+    """A signing certificate for ``common_name`` from ``ca``, as PKCS#12 with the CA certificate."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = issue_certificate(ca, common_name, org, key.public_key(), days)
     return pkcs12.serialize_key_and_certificates(
         common_name.encode(),
         key,

@@ -40,6 +40,20 @@ def _key_facts(key: SigningKey) -> dict:
     }
 
 
+def _check_certificate(cert, image: bytes) -> None:
+    now = timezone.now()
+    if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
+        raise ServiceError(
+            _("Chứng thư số đã hết hạn hoặc chưa có hiệu lực."),
+            code="certificate_not_valid_now",
+            field="pkcs12",
+        )
+    if image and not image.startswith(PNG_MAGIC):
+        raise ServiceError(
+            _("Hình chữ ký / con dấu phải là tệp PNG."), code="image_not_png", field="image"
+        )
+
+
 @transaction.atomic
 def signing_key_register(
     *, actor, unit, kind: str, pkcs12_data: bytes, password: str, image: bytes = b"", user=None
@@ -88,23 +102,14 @@ def register_key_unchecked(*, actor, unit, kind, pkcs12_data, password, image=b"
             code="pkcs12_incomplete",
             field="pkcs12",
         )
-    now = timezone.now()
-    if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
-        raise ServiceError(
-            _("Chứng thư số đã hết hạn hoặc chưa có hiệu lực."),
-            code="certificate_not_valid_now",
-            field="pkcs12",
-        )
-    if image and not image.startswith(PNG_MAGIC):
-        raise ServiceError(
-            _("Hình chữ ký / con dấu phải là tệp PNG."), code="image_not_png", field="image"
-        )
+    _check_certificate(cert, image)
     der = cert.public_bytes(serialization.Encoding.DER)
     signing_key = SigningKey.objects.create(
         kind=kind,
         unit=unit,
         user=user,
         pkcs12=pkcs12_data,
+        certificate_der=der,
         password_encrypted=seal_password(password),
         image=image,
         subject=cert.subject.rfc4514_string()[:255],
@@ -120,6 +125,80 @@ def register_key_unchecked(*, actor, unit, kind, pkcs12_data, password, image=b"
         action="congvu.signatures.signing_key.register",
         obj=signing_key,
         after=_key_facts(signing_key),
+        unit=unit,
+    )
+    return signing_key
+
+
+@transaction.atomic
+def signing_key_register_token(
+    *,
+    actor,
+    unit,
+    kind: str,
+    module: str,
+    token_label: str,
+    key_label: str,
+    pin: str,
+    certificate_der: bytes,
+    image: bytes = b"",
+    user=None,
+) -> SigningKey:
+    """Register a key held on a PKCS#11 token (its certificate given as DER); the key stays there.
+
+    The token is opened with ``pin`` and must hold a private key labelled
+    ``key_label`` whose public key is the certificate's.
+    """
+    if not _may_manage(actor, unit):
+        raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý khóa ký số của đơn vị."))
+    if kind not in KeyKind.values:
+        raise ServiceError(_("Loại khóa ký số không hợp lệ."), code="invalid_kind", field="kind")
+    if (kind == KeyKind.PERSON) != (user is not None):
+        raise ServiceError(
+            _("Khóa cá nhân phải gắn với một người; khóa cơ quan thì không."),
+            code="key_owner_mismatch",
+            field="user",
+        )
+    try:
+        cert = x509.load_der_x509_certificate(certificate_der)
+    except ValueError as exc:
+        raise ServiceError(
+            _("Chứng thư số không đúng định dạng."), code="certificate_invalid", field="certificate"
+        ) from exc
+    _check_certificate(cert, image)
+    from .pades import token_holds_key
+
+    if not token_holds_key(module, token_label, pin, key_label, certificate_der):
+        raise ServiceError(
+            _(
+                "Không tìm thấy trên token khóa bí mật ứng với chứng thư số (sai PIN, nhãn hoặc chứng thư)."
+            ),
+            code="token_key_not_found",
+            field="token_key_label",
+        )
+    signing_key = SigningKey.objects.create(
+        kind=kind,
+        unit=unit,
+        user=user,
+        certificate_der=certificate_der,
+        token_module=module,
+        token_label=token_label,
+        token_key_label=key_label,
+        password_encrypted=seal_password(pin),
+        image=image,
+        subject=cert.subject.rfc4514_string()[:255],
+        issuer=cert.issuer.rfc4514_string()[:255],
+        serial=format(cert.serial_number, "x")[:64],
+        fingerprint=hashlib.sha256(certificate_der).hexdigest(),
+        not_before=cert.not_valid_before_utc,
+        not_after=cert.not_valid_after_utc,
+        created_by=as_actor(actor).user,
+    )
+    log_action(
+        actor=actor,
+        action="congvu.signatures.signing_key.register",
+        obj=signing_key,
+        after={**_key_facts(signing_key), "token": token_label},
         unit=unit,
     )
     return signing_key
