@@ -278,6 +278,13 @@ def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
         raise PermissionDenied(
             _("Chỉ văn thư của cơ quan được hủy số trong sổ này."), code="permission_denied"
         )
+    if issued.register.is_closed:
+        # A closed register is final (year-end); only an audited reopening may change it.
+        raise TransitionNotAllowed(
+            _("Sổ đã khóa: quản trị đơn vị mở lại sổ (có ghi lý do) rồi mới hủy số được."),
+            code="register_closed",
+            field="register",
+        )
     if issued.status == NumberStatus.VOIDED:
         raise TransitionNotAllowed(_("Số này đã bị hủy."), code="already_voided", field="number")
     before = {"status": issued.status}

@@ -61,7 +61,7 @@ def register_detail(request, pk: int):
         "nav": "registers",
         "register": register,
         "numbers": selectors.numbers_of(actor=actor, register=register),
-        "can_void": services.can_void(actor, register),
+        "can_void": services.can_void(actor, register) and not register.is_closed,
         "can_close": services.can_close(actor, register) and not register.is_closed,
         "can_reopen": services.can_reopen(actor, register) and register.is_closed,
     }
