@@ -79,11 +79,11 @@ def test_revoked_key_no_longer_signs(settings, admin, ca, commune):
 
     settings.CONGVU_SIGNER = "pades"
     register_keys(admin, ca, commune)
+    doc = approved(commune)
     key = SigningKey.objects.get(kind=KeyKind.PERSON)
     services.signing_key_revoke(actor=admin, signing_key=key)
     with pytest.raises(TransitionNotAllowed):
         services.signing_key_revoke(actor=admin, signing_key=key)
-    doc = approved(commune)
     from congvu.outgoing import services as outgoing
 
     with pytest.raises(ServiceError) as err:

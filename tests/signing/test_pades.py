@@ -95,17 +95,30 @@ def test_unsigned_pdf_has_no_signature(signing):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("person", "agency", "code"),
-    [(False, True, "signer_key_missing"), (True, False, "agency_key_missing")],
-)
-def test_missing_key_stops_issuance(settings, admin, ca, commune, person, agency, code):
+def test_leader_without_a_key_cannot_approve_for_signing(settings, admin, ca, commune):
+    from congvu.outgoing import services as outgoing
+    from tests.outgoing.helpers import drafted
+
     settings.CONGVU_SIGNER = "pades"
-    register_keys(admin, ca, commune, person=person, agency=agency)
+    register_keys(admin, ca, commune, person=False)
+    doc = drafted(commune)
+    outgoing.draft_submit(actor=commune.specialist, document=doc, reviewers=[commune.leader])
+    with pytest.raises(ServiceError) as err:
+        outgoing.draft_approve_for_signing(actor=commune.leader, document=doc)
+    assert err.value.code == "signer_key_missing"
+    assert [e.field for e in err.value.errors] == ["signer"]
+    assert "chứng thư số" in err.value.message
+    assert OutgoingDocument.objects.get(pk=doc.pk).status == Status.IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_agency_without_a_key_issues_nothing(settings, admin, ca, commune):
+    settings.CONGVU_SIGNER = "pades"
+    register_keys(admin, ca, commune, agency=False)
     doc = approved(commune)
     with pytest.raises(ServiceError) as err:
         issued_from(doc, commune)
-    assert err.value.code == code
+    assert err.value.code == "agency_key_missing"
     doc = OutgoingDocument.objects.get(pk=doc.pk)
     assert doc.status == Status.APPROVED and doc.number is None and not doc.issued_file_id
 

@@ -37,3 +37,17 @@ def test_page_shows_a_file_changed_in_storage_as_broken(client, signing):
     page = client.get(reverse("outgoing:detail", args=[doc.pk])).content.decode()
     assert "Chữ ký số: hợp lệ" not in page
     assert "Chữ ký số: không hợp lệ" in page
+
+
+@pytest.mark.django_db
+def test_incoming_copy_shows_the_senders_signatures(client, signing):
+    from congvu.incoming.models import IncomingDocument
+    from tests.outgoing.conftest import make_commune
+
+    other = make_commune("An Qui")
+    issued(signing, recipients=[{"unit": other.unit}])
+    incoming = IncomingDocument.objects.get(unit=other.unit)
+    client.force_login(other.clerk)
+    page = client.get(reverse("incoming:detail", args=[incoming.pk])).content.decode()
+    assert "Chữ ký số: hợp lệ — Nguyễn Thị Hồng Nhung, " in page
+    assert f"Chữ ký số: hợp lệ — {signing.unit.name}, " in page

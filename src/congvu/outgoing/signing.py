@@ -10,7 +10,7 @@ back, so no number is consumed and nothing is half-issued.
 agency's PAdES signature (Decree 30/2020 Art. 5, 33) with the keys the unit
 administrator registered (``congvu.signatures``). A signer or an agency
 without a usable key stops the issuance with a ServiceError that says so;
-``signer_ready`` lets approval refuse earlier.
+``check_signer`` lets "Duyệt ký" refuse a leader without a key earlier.
 """
 
 from __future__ import annotations
@@ -39,6 +39,10 @@ class BaseSigner(ABC):
     @abstractmethod
     def sign(self, document, pdf_bytes: bytes) -> bytes:
         """Sign ``pdf_bytes``; raise SigningError to stop the issuance."""
+
+    def check_signer(self, document, user) -> None:
+        """At "Duyệt ký": raise ServiceError when ``user`` could not sign ``document``."""
+        return None  # a signer without keys of its own (noop) can always sign
 
 
 _SIGNERS: dict[str, type[BaseSigner]] = {}
@@ -105,13 +109,12 @@ def _key_material(signing_key):
     )
 
 
-def signer_keys(document):
-    """The signer's and the agency's usable keys, or a ServiceError naming what is missing."""
+def _person_key(user):
     from congvu.signatures.models import KeyKind
     from congvu.signatures.services import active_key
 
-    person = active_key(kind=KeyKind.PERSON, user=document.signer) if document.signer_id else None
-    if person is None:
+    key = active_key(kind=KeyKind.PERSON, user=user) if user is not None else None
+    if key is None:
         raise ServiceError(
             gettext_now(
                 "Người ký chưa có chứng thư số còn hiệu lực; "
@@ -120,6 +123,15 @@ def signer_keys(document):
             code="signer_key_missing",
             field="signer",
         )
+    return key
+
+
+def signer_keys(document):
+    """The signer's and the agency's usable keys, or a ServiceError naming what is missing."""
+    from congvu.signatures.models import KeyKind
+    from congvu.signatures.services import active_key
+
+    person = _person_key(document.signer if document.signer_id else None)
     agency = active_key(kind=KeyKind.AGENCY, unit=document.unit)
     if agency is None:
         raise ServiceError(
@@ -138,6 +150,9 @@ class PadesSigner(BaseSigner):
     """The signer's and the agency's PAdES signatures with visible Appendix I images."""
 
     verbose_name = _("Chữ ký số PAdES (người ký và cơ quan)")
+
+    def check_signer(self, document, user) -> None:
+        _person_key(user)
 
     def sign(self, document, pdf_bytes: bytes) -> bytes:
         from congvu.org.places import place_name

@@ -42,6 +42,13 @@ SEAL_DIAMETER = 32 * MM
 SIGNATURE_ASPECT = 2.0
 STAMP_FONT = "/usr/share/fonts/truetype/croscore/Tinos-Regular.ttf"
 STAMP_FONT_SIZE = 6
+#: Basic Latin, Latin-1 and Extended-A/B letters, combining tone marks, Vietnamese precomposed.
+STAMP_UNICODES = [
+    *range(0x20, 0x7F),
+    *range(0xC0, 0x250),
+    *range(0x300, 0x324),
+    *range(0x1EA0, 0x1EFA),
+]
 
 
 @dataclass(frozen=True)
@@ -123,19 +130,27 @@ def placement(pdf_bytes: bytes) -> Placement:
 
 @functools.cache
 def _stamp_font() -> str:
-    """Tinos rescaled to 1000 units per em.
+    """Tinos rescaled to 1000 units per em, cut down to the Vietnamese alphabet.
 
     pyHanko writes the CIDFont widths in raw font units, so a 2048-upem font
     comes out twice as wide as it should (platform notes §4); a copy at 1000
     upem renders right. Made once per process.
     """
+    from fontTools import subset
     from fontTools.ttLib import TTFont
     from fontTools.ttLib.scaleUpem import scale_upem
 
-    target = Path(tempfile.gettempdir()) / "congvu-stamp-tinos-1000upem.ttf"
+    target = Path(tempfile.gettempdir()) / "congvu-stamp-tinos-1000upem-vi.ttf"
     if not target.exists():
         font = TTFont(STAMP_FONT)
         scale_upem(font, 1000)
+        # Only what Vietnamese text, digits and punctuation need: pyHanko subsets
+        # the font again for every stamp, and a small font makes that cheap.
+        options = subset.Options()
+        options.layout_features = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=STAMP_UNICODES)
+        subsetter.subset(font)
         partial = target.with_suffix(".part")
         font.save(partial)
         partial.replace(target)

@@ -16,6 +16,7 @@ from congvu.registry.services import secrecy_validate
 
 from ..constants import EDITABLE, AuthorityPrefix, Decision, RecipientKind, Status
 from ..models import OutgoingDocument, Recipient, ReviewStep
+from ..signing import get_signer
 from .common import (
     audit,
     deny,
@@ -379,6 +380,8 @@ def draft_approve_for_signing(
         raise ServiceError(
             _("Thẩm quyền ký không hợp lệ."), code="invalid_choice", field="authority_prefix"
         )
+    # A signer the signing plugin cannot sign for hears it now, not at issuance.
+    get_signer().check_signer(document, actor.user)
     pending = document.review_steps.filter(round=current_round(document), decision=Decision.PENDING)
     if pending.exclude(reviewer_id=actor.user_id).exists():
         raise TransitionNotAllowed(
