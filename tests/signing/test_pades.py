@@ -172,3 +172,51 @@ def test_seal_text_names_agency_and_vietnam_time(signing):
     from congvu.signatures.pades import signing_time_text
 
     assert signing_time_text(doc.issued_at)[:10] in words
+
+
+@pytest.mark.django_db
+def test_rendered_page_shows_red_seal_over_blue_signature(signing, tmp_path):
+    from PIL import Image
+
+    data = issued_pdf(signing)
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(data)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "72",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(path),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    page = Image.open(tmp_path / "p.png").convert("RGB")
+    height = page.height
+    rects = widget_rects(data)
+
+    def share(rect, test):
+        x0, y0, x1, y1 = (round(v) for v in rect)
+        pixels = [page.getpixel((x, height - y)) for x in range(x0, x1) for y in range(y0 + 1, y1)]
+        return sum(1 for p in pixels if test(*p)) / len(pixels)
+
+    def red(r, g, b):
+        return r > 170 and g < 90 and b < 90
+
+    def blue(r, g, b):
+        return b > 150 and r < 100
+
+    sx0, sy0, sx1, sy1 = rects[SIGNER_FIELD]
+    ax0, ay0, ax1, ay1 = rects[AGENCY_FIELD]
+    right_of_seal = (ax1 + 2, sy0, sx1, sy1)
+    assert share(right_of_seal, blue) > 0.02  # the signature's strokes
+    assert share(right_of_seal, red) == 0
+    assert share(rects[AGENCY_FIELD], red) > 0.05  # the seal's rings and star
+    left_of_signature = (ax0, ay0, sx0 - 1, ay1)
+    assert share(left_of_signature, blue) == 0
