@@ -89,3 +89,20 @@ def test_revoked_key_no_longer_signs(settings, admin, ca, commune):
     with pytest.raises(ServiceError) as err:
         outgoing.document_issue(actor=commune.clerk, document=doc)
     assert err.value.code == "signer_key_missing"
+
+
+@pytest.mark.django_db
+def test_keys_expiring_within_a_month_are_listed_for_admin_and_holder(admin, ca, commune):
+    from congvu.signatures.selectors import keys_expiring
+
+    soon = register(
+        admin,
+        commune,
+        ca,
+        pkcs12_data=pki.issue_pkcs12(ca, "Sắp hết hạn", commune.unit.name, PASSWORD, days=10),
+    )
+    register(admin, commune, ca, user=commune.deputy)  # two years left
+    assert list(keys_expiring(admin)) == [soon]
+    assert list(keys_expiring(commune.leader)) == [soon]  # the holder sees their own
+    assert list(keys_expiring(commune.deputy)) == []
+    assert list(keys_expiring(commune.clerk)) == []  # not theirs, not their administration

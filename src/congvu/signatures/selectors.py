@@ -9,7 +9,7 @@ from django.core.cache import cache
 from congvu.core.errors import ServiceError
 from congvu.files.services import file_open_verified
 
-from .models import TrustAnchor
+from .models import SigningKey, TrustAnchor
 from .validation import SignatureReport, broken_report, validate_pdf
 
 #: Signatures can only be read off a PDF this large; bigger files are not parsed on a page view.
@@ -48,3 +48,23 @@ def stored_file_signatures(stored) -> list[SignatureReport] | None:
         reports = validate_pdf(data)
         cache.set(key, reports, CACHE_SECONDS)
     return reports
+
+
+def keys_expiring(actor, *, within_days: int = 30):
+    """Unrevoked keys the actor may see whose certificate ends within ``within_days`` (soonest first).
+
+    Renewing a certificate takes the CA days; the unit administrator and the
+    holder should know a month ahead, not on the day issuance stops.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    return (
+        SigningKey.objects.restrict(actor, "view")
+        .filter(revoked_at__isnull=True, not_after__gte=now)
+        .filter(not_after__lte=now + datetime.timedelta(days=within_days))
+        .select_related("user", "unit")
+        .order_by("not_after", "pk")
+    )
