@@ -65,13 +65,55 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), positions
 
 
+def _variants() -> dict[str, str]:
+    """For each folded character, every character that folds to it (the folding table)."""
+    table: dict[str, set[str]] = {}
+    for code in [*range(0x30, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(code)
+        folded = _fold_char(ch)
+        if len(folded) == 1 and folded in "0123456789abcdefghijklmnopqrstuvwxyz":
+            table.setdefault(folded, set()).add(ch)
+    return {k: "".join(sorted(v)) for k, v in table.items()}
+
+
+_VARIANTS = _variants()
+
+
+@functools.lru_cache(maxsize=1024)
+def _term_pattern(term: str) -> re.Pattern:
+    # Each folded letter as the class of the letters that fold to it, each optionally
+    # followed by combining marks (text in NFD): the search runs in C over the original.
+    parts = [f"[{re.escape(_VARIANTS.get(c, c))}][\u0300-\u036f]*" for c in term]
+    return re.compile(r"(?<![^\W_])" + "".join(parts))
+
+
+def _first_match(text: str, terms: list[str]) -> int | None:
+    starts = [m.start() for t in terms if (m := _term_pattern(t).search(text))]
+    return min(starts) if starts else None
+
+
 def highlight(text: str, terms: list[str], width: int = 240) -> SafeString:
     """An HTML-escaped snippet of ``text`` around the first match, matches in ``<mark>``.
 
-    Matching is on folded text (case, marks and đ ignored) at word starts.
+    Matching is on folded text (case, marks and đ ignored) at word starts. The first
+    match is found in the original text with compiled patterns (``_term_pattern``);
+    only a window of ``2 × width`` characters around it is folded in Python, so the
+    cost does not grow with the length of the text (issue 12).
     """
     text = " ".join((text or "").split())
-    folded, positions = _folded_with_map(text)
+    first = _first_match(text, terms)
+    cut_lo, cut_hi = 0, len(text)
+    if first is not None and len(text) > 2 * width:
+        cut_lo = max(0, first - width)
+        if cut_lo:
+            # Start at a word: a cut word could fold to a match before the first one.
+            cut_lo = text.find(" ", cut_lo - 1) + 1 if text[cut_lo - 1] != " " else cut_lo
+            cut_lo = min(cut_lo, first)
+        cut_hi = min(len(text), first + 2 * width)
+    elif first is None:
+        cut_hi = min(len(text), width)
+    window = text[cut_lo:cut_hi]
+    folded, positions = _folded_with_map(window)
     spans: list[tuple[int, int]] = []
     for term in terms:
         for m in re.finditer(r"(?<![0-9a-z])" + re.escape(term), folded):
@@ -85,22 +127,18 @@ def highlight(text: str, terms: list[str], width: int = 240) -> SafeString:
             merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
         else:
             merged.append((start, end))
-    if merged:
-        first = merged[0][0]
-        lo = max(0, first - width // 3)
-    else:
-        lo = 0
-    hi = min(len(text), lo + width)
-    parts = ["…" if lo > 0 else ""]
+    lo = max(0, merged[0][0] - width // 3) if merged else 0
+    hi = min(len(window), lo + width)
+    parts = ["…" if lo + cut_lo > 0 else ""]
     cursor = lo
     for start, end in merged:
         if end <= lo or start >= hi:
             continue
         start, end = max(start, lo), min(end, hi)
-        parts.append(escape(text[cursor:start]))
-        parts.append(f"<mark>{escape(text[start:end])}</mark>")
+        parts.append(escape(window[cursor:start]))
+        parts.append(f"<mark>{escape(window[start:end])}</mark>")
         cursor = end
-    parts.append(escape(text[cursor:hi]))
-    if hi < len(text):
+    parts.append(escape(window[cursor:hi]))
+    if hi + cut_lo < len(text):
         parts.append("…")
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
