@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import functools
 import io
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,7 +152,7 @@ def _stamp_font() -> str:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=STAMP_UNICODES)
         subsetter.subset(font)
-        partial = target.with_suffix(".part")
+        partial = target.with_suffix(f".{os.getpid()}.part")  # processes may race here
         font.save(partial)
         partial.replace(target)
     return str(target)
