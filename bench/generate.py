@@ -63,6 +63,13 @@ def sfold(text: str) -> str:
     return search_fold(text)
 
 
+def ranked(number: str, subject: str, issuer: str, signer: str) -> tuple:
+    """The search row's ranked columns (``congvu.search.ranking``), in SEARCH_COLUMNS order."""
+    from congvu.search.ranking import ranked_columns
+
+    return tuple(ranked_columns(number, subject, issuer, signer).values())
+
+
 def join_fold(parts, f) -> str:
     return " ".join(x for x in (f(p) for p in parts if p) if x)
 
@@ -563,6 +570,7 @@ class Generator:
                     join_fold((notation, dtype.name, subject, issuer_name, signer), sfold),
                     self._ts(day, 2),
                     " ".join(sorted(access)),
+                    *ranked(notation, subject, issuer_name, signer),
                 )
             )
         self._copy("incoming_incomingdocument", INCOMING_COLUMNS, docs)
@@ -648,6 +656,7 @@ class Generator:
                 + (urgency, date, dtype.pk, reg, status, notation, subject, unit.name)
                 + (sfold(unit.name)[:255], "\n".join(p for p in parts if p))
                 + (join_fold(parts, sfold), issued_at or created, " ".join(sorted(access)))
+                + ranked(notation, subject, unit.name, signer_name)
             )
         self._copy("outgoing_outgoingdocument", OUTGOING_COLUMNS, docs)
         self._copy("registry_issuednumber", NUMBER_COLUMNS, numbers)
@@ -963,6 +972,10 @@ SEARCH_COLUMNS = [
     "body",
     "updated_at",
     "access",
+    "number_folded",
+    "subject_folded",
+    "signer_folded",
+    "head_exact",
 ]
 
 
