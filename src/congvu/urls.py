@@ -1,7 +1,14 @@
 """Root URL map. Each app owns its own urls module."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
+
+# Browsers ask for /favicon.ico where no page links the icon (a PDF or JSON opened in a
+# tab). Not permanent: the hashed static name changes with each release.
+favicon = RedirectView.as_view(url=lazy(static, str)("congvu/favicon.ico"), permanent=False)
 
 urlpatterns = [
     path("", include("congvu.portal.urls")),
@@ -26,6 +33,7 @@ urlpatterns = [
     path("api/", include("congvu.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", favicon),
 ]
 
 # A database outage answers 503 "try again", not 500 (tests/faults).
