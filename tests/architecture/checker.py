@@ -11,7 +11,7 @@ module of the package is collected:
   ``import_string("congvu.x.y")`` and ``import_module("congvu.x")``.
 
 Migrations are skipped: their cross-app references are the schema's foreign
-keys, which the model layer already states.
+keys, which the model layer already states. So are template folders.
 """
 
 from __future__ import annotations
@@ -95,7 +95,9 @@ def references(tree: ast.AST, module: str, is_package: bool, package: str) -> li
 def collect(source_root: Path, package: str = "congvu") -> list[Reference]:
     refs: list[Reference] = []
     for path in sorted((source_root / package).rglob("*.py")):
-        if "migrations" in path.relative_to(source_root).parts:
+        parts = path.relative_to(source_root).parts
+        # Template folders hold no modules (makemessages leaves *.html.py there for a while).
+        if "migrations" in parts or "templates" in parts:
             continue
         module, is_package = module_name(path, source_root)
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
