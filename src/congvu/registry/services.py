@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -267,6 +268,27 @@ def number_attach(*, issued: IssuedNumber, obj) -> None:
     )
 
 
+def numbers_in_use(numbers) -> set[int]:
+    """The pks of ``numbers`` that a document still carries (an incoming or outgoing one).
+
+    The registry does not import the document apps: each number names its carrier
+    (``object_type``, ``object_id``), so one query per carrier model answers for a page.
+    """
+    wanted: dict[str, dict[str, int]] = {}
+    for issued in numbers:
+        if issued.object_type and issued.object_id:
+            wanted.setdefault(issued.object_type, {})[issued.object_id] = issued.pk
+    in_use: set[int] = set()
+    for object_type, by_object in wanted.items():
+        try:
+            model = apps.get_model(object_type)
+        except (LookupError, ValueError):
+            continue
+        present = model._base_manager.filter(pk__in=list(by_object)).values_list("pk", flat=True)
+        in_use.update(by_object[str(pk)] for pk in present)
+    return in_use
+
+
 @transaction.atomic
 def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
     """Hủy số: record why a number is not used. It is never given out again."""
@@ -287,6 +309,18 @@ def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
         )
     if issued.status == NumberStatus.VOIDED:
         raise TransitionNotAllowed(_("Số này đã bị hủy."), code="already_voided", field="number")
+    if numbers_in_use([issued]):
+        # The document would keep showing a number the register calls void: a used
+        # number stays; an issued document is recalled (thu hồi) instead.
+        raise TransitionNotAllowed(
+            _(
+                "Số %(number)02d đang được một văn bản sử dụng, không hủy được. "
+                "Chỉ hủy số chưa gắn với văn bản nào; văn bản đã phát hành thì thu hồi văn bản."
+            )
+            % {"number": issued.number},
+            code="number_in_use",
+            field="number",
+        )
     before = {"status": issued.status}
     issued.status = NumberStatus.VOIDED
     issued.void_reason = reason[:255]

@@ -57,10 +57,12 @@ def register_detail(request, pk: int):
     actor = as_actor(request.user)
     register = selectors.register_for_detail(actor=actor, pk=pk)
     _log_secret_read(request, register)
+    numbers = list(selectors.numbers_of(actor=actor, register=register))
     context = {
         "nav": "registers",
         "register": register,
-        "numbers": selectors.numbers_of(actor=actor, register=register),
+        "numbers": numbers,
+        "in_use": services.numbers_in_use(numbers),
         "can_void": services.can_void(actor, register) and not register.is_closed,
         "can_close": services.can_close(actor, register) and not register.is_closed,
         "can_reopen": services.can_reopen(actor, register) and register.is_closed,
@@ -133,6 +135,7 @@ def number_void(request, pk: int):
         "register": issued.register,
         "form": form,
         "can_void": services.can_void(actor, issued.register),
+        "in_use": bool(services.numbers_in_use([issued])),
     }
     return render(request, "registry/number_void.html", context, status=400 if form.errors else 200)
 
