@@ -121,3 +121,23 @@ def test_the_api_refuses_self_assignment_with_its_code(client, register_doc, peo
     )
     assert response.status_code == 400, response.content
     assert "self_assignment" in response.content.decode()
+
+
+def test_a_title_that_names_the_unit_does_not_repeat_it(commune):
+    from congvu.incoming.people import person_label
+    from tests.factories import UnitFactory
+
+    economy = UnitFactory(name="Phòng Kinh tế", parent=commune)
+    position = PositionFactory(
+        unit=economy, user__full_name="Võ Minh Tâm", title="Chuyên viên Phòng Kinh tế"
+    )
+    assert person_label(position.user, position) == "Võ Minh Tâm — Chuyên viên Phòng Kinh tế"
+    # Accents and case do not matter; a title without the unit still gets it.
+    position.title = "chuyên viên phong kinh te"
+    assert person_label(position.user, position) == "Võ Minh Tâm — chuyên viên phong kinh te"
+    position.title = "Chuyên viên"
+    assert person_label(position.user, position) == "Võ Minh Tâm — Chuyên viên, Phòng Kinh tế"
+    chair = PositionFactory(
+        unit=commune, user__full_name="Trương Thị Yến", title="Chủ tịch UBND xã An Thạnh"
+    )
+    assert person_label(chair.user, chair) == "Trương Thị Yến — Chủ tịch UBND xã An Thạnh"

@@ -49,7 +49,15 @@ def person_label(user, position: Position | None) -> str:
     name = user.full_name or user.username
     if position is None:
         return name
-    return f"{name} — {position.title}, {unit_label(position.unit)}"
+    title = position.title or ""
+    unit = unit_label(position.unit)
+    folded = f" {fold(title)} "
+    names = (fold(position.unit.name or ""), fold(unit))
+    # Titles often name the unit already ("Chuyên viên Phòng Kinh tế"): say it once.
+    # Whole words only, so a short unit name inside a longer word does not count.
+    if any(n and f" {n} " in folded for n in names):
+        return f"{name} — {title}"
+    return f"{name} — {title}, {unit}"
 
 
 def labelled(users, unit_ids=()) -> list[tuple[object, str]]:
