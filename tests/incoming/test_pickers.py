@@ -141,3 +141,43 @@ def test_a_title_that_names_the_unit_does_not_repeat_it(commune):
         unit=commune, user__full_name="Trương Thị Yến", title="Chủ tịch UBND xã An Thạnh"
     )
     assert person_label(chair.user, chair) == "Trương Thị Yến — Chủ tịch UBND xã An Thạnh"
+
+
+def test_the_direction_page_does_not_offer_the_receiving_body_as_handler(
+    client, register_doc, people, commune, office
+):
+    doc = register_doc()
+    client.force_login(people["head"])
+    url = f"/app/van-ban-den/{doc.pk}/chi-dao/"
+    body = client.get(url).content.decode()
+    main = [v for v, _l, _s in _options(body, "main")]
+    assert f"u:{office.pk}" in main
+    assert f"u:{commune.pk}" not in main
+    assert f'name="coordinators" value="u:{commune.pk}"' not in body
+    assert f'name="coordinators" value="u:{office.pk}"' in body
+    # Being told (nhận để biết) is still possible.
+    assert f'name="informed" value="u:{commune.pk}"' in body
+    response = client.post(url, {"instruction": "Xử lý", "main": f"u:{commune.pk}"})
+    assert response.status_code == 400
+    assert not Assignment.objects.filter(document=doc).exists()
+
+
+def test_the_service_refuses_the_receiving_body_as_main_or_coordinator(
+    register_doc, people, commune, office
+):
+    doc = register_doc()
+    head = people["head"]
+    for kwargs, field in (
+        ({"main": commune}, "main"),
+        ({"main": office, "coordinators": [commune]}, "coordinators"),
+    ):
+        with pytest.raises(ServiceError) as info:
+            services.incoming_direct(actor=head, document=doc, instruction="Xử lý", **kwargs)
+        assert info.value.code == "own_unit"
+        assert info.value.errors[0].field == field
+        assert commune.name in info.value.message
+    assert not Assignment.objects.filter(document=doc).exists()
+    created = services.incoming_direct(
+        actor=head, document=doc, instruction="Xử lý", main=office, informed=[commune]
+    )
+    assert {(a.role, a.unit_id) for a in created} == {("main", office.pk), ("info", commune.pk)}

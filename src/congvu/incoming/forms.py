@@ -136,10 +136,11 @@ class DirectForm(PickForm):
     )
     deadline = _date(_("Hạn xử lý"))
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, choices=(), handlers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["main"].choices = [("", "—"), *choices]
-        self.fields["coordinators"].choices = list(choices)
+        handlers = list(choices if handlers is None else handlers)
+        self.fields["main"].choices = [("", "—"), *handlers]
+        self.fields["coordinators"].choices = handlers
         self.fields["informed"].choices = list(choices)
 
 

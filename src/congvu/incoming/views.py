@@ -362,7 +362,10 @@ def direct(request, pk: int):
     choices = [(f"u:{u.pk}", u.name) for u in units.values() if matches(u.name, query)] + [
         (f"p:{u.pk}", label) for u, label in people_search(pairs, query)
     ]
-    form = DirectForm(*_data(request), choices=choices)
+    # The receiving body itself directs, so it is no choice for chủ trì or phối hợp.
+    own = f"u:{doc.unit_id}"
+    handlers = [c for c in choices if c[0] != own]
+    form = DirectForm(*_data(request), choices=choices, handlers=handlers)
 
     def call(d):
         pick = lambda v: DirectForm.resolve(v, people, units)  # noqa: E731

@@ -151,6 +151,16 @@ def incoming_direct(
                 code="self_assignment",
                 field=field,
             )
+        own_unit = who.get("unit") is not None and target.pk == document.unit_id
+        if role != AssignmentRole.INFO and own_unit:
+            # The receiving body is the one directing: handing the work to itself names
+            # nobody accountable; chủ trì/phối hợp is a unit under it or a person.
+            raise ServiceError(
+                _("Không giao cho chính %(name)s chủ trì hoặc phối hợp xử lý.")
+                % {"name": target.name},
+                code="own_unit",
+                field=field,
+            )
         key = (type(target).__name__, target.pk)
         if key in seen:
             raise ServiceError(
