@@ -181,3 +181,35 @@ def test_the_service_refuses_the_receiving_body_as_main_or_coordinator(
         actor=head, document=doc, instruction="Xử lý", main=office, informed=[commune]
     )
     assert {(a.role, a.unit_id) for a in created} == {("main", office.pk), ("info", commune.pk)}
+
+
+def test_searching_people_on_the_direction_page_keeps_what_was_typed(
+    client, register_doc, people, office
+):
+    doc = register_doc()
+    client.force_login(people["head"])
+    url = f"/app/van-ban-den/{doc.pk}/chi-dao/"
+    typed = {
+        "instruction": "Giao Văn phòng tham mưu báo cáo trước ngày 15",
+        "main": f"u:{office.pk}",
+        "coordinators": [f"p:{people['deputy'].pk}"],
+        "tim": "le thanh",
+        "tim_nut": "1",
+    }
+    response = client.post(url, typed)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Giao Văn phòng tham mưu báo cáo trước ngày 15</textarea>" in body
+    main = _options(body, "main")
+    # Filtered by the search, except what was already chosen, which stays chosen.
+    assert [v for v, _l, s in main if s] == [f"u:{office.pk}"]
+    assert f"p:{people['staff'].pk}" in [v for v, _l, _s in main]
+    assert f"p:{people['head'].pk}" not in [v for v, _l, _s in main]
+    deputy = f'value="p:{people["deputy"].pk}"'
+    assert re.search(rf'name="coordinators" {deputy}[^>]*checked', body)
+    assert 'name="tim" id="id_tim" value="le thanh"' in body
+    assert not Assignment.objects.filter(document=doc).exists()
+    # The same form without the search button directs.
+    del typed["tim_nut"]
+    assert client.post(url, typed).status_code == 302
+    assert Assignment.objects.filter(document=doc, unit=office, role="main").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
@@ -264,9 +265,32 @@ def _subtree_people(actor, unit_ids, exclude=None) -> list[tuple]:
     return labelled(people, subtree)
 
 
+#: The "Tìm" button of an action form: it re-shows the form filtered, keeping what was typed.
+SEARCH_BUTTON = "tim_nut"
+
+
+def _searching(request) -> bool:
+    return request.method == "POST" and SEARCH_BUTTON in request.POST
+
+
 def _query(request) -> str:
-    """The picker's search words (``?tim=``); a POST chooses among everyone offered."""
-    return request.GET.get("tim", "")[:100] if request.method == "GET" else ""
+    """The picker's search words (``tim``); a POST that acts chooses among everyone offered."""
+    if request.method == "GET":
+        return request.GET.get("tim", "")[:100]
+    return request.POST.get("tim", "")[:100] if _searching(request) else ""
+
+
+def _typed(request, form_class, initial=None) -> dict:
+    """What the user typed before pressing "Tìm", as the re-shown form's initial values."""
+    if not _searching(request):
+        return initial or {}
+    return {
+        name: request.POST.getlist(name)
+        if isinstance(field, forms.MultipleChoiceField)
+        else request.POST.get(name, "")
+        for name, field in form_class.base_fields.items()
+        if name in request.POST
+    }
 
 
 def _action_page(request, doc, *, title, form, submit, danger=False, search=None):
@@ -305,7 +329,9 @@ def _doc(request, pk):
 
 
 def _data(request):
-    return (request.POST, request.FILES) if request.method == "POST" else ()
+    if request.method != "POST" or _searching(request):
+        return ()
+    return (request.POST, request.FILES)
 
 
 @official_required
@@ -332,7 +358,7 @@ def present(request, pk: int):
     # Presenting goes to the head of the receiving unit unless the clerk picks someone else.
     head = unit_head(doc.unit_id)
     initial = {"to_user": head.pk} if head is not None and head.pk in people else {}
-    form = PresentForm(*_data(request), people=shown, initial=initial)
+    form = PresentForm(*_data(request), people=shown, initial=_typed(request, PresentForm, initial))
     return _run(
         request,
         doc,
@@ -359,13 +385,20 @@ def direct(request, pk: int):
     pairs = _subtree_people(actor, [doc.unit_id], exclude=actor.user_id)
     people = {u.pk: u for u, _label in pairs}
     query = _query(request)
-    choices = [(f"u:{u.pk}", u.name) for u in units.values() if matches(u.name, query)] + [
-        (f"p:{u.pk}", label) for u, label in people_search(pairs, query)
+    typed = _typed(request, DirectForm)
+    # A search narrows the lists but keeps what was already chosen.
+    chosen = {typed.get("main"), *typed.get("coordinators", ()), *typed.get("informed", ())}
+    choices = [
+        (f"u:{u.pk}", u.name)
+        for u in units.values()
+        if matches(u.name, query) or f"u:{u.pk}" in chosen
+    ] + [
+        (f"p:{u.pk}", label) for u, label in pairs if matches(label, query) or f"p:{u.pk}" in chosen
     ]
     # The receiving body itself directs, so it is no choice for chủ trì or phối hợp.
     own = f"u:{doc.unit_id}"
     handlers = [c for c in choices if c[0] != own]
-    form = DirectForm(*_data(request), choices=choices, handlers=handlers)
+    form = DirectForm(*_data(request), choices=choices, handlers=handlers, initial=typed)
 
     def call(d):
         pick = lambda v: DirectForm.resolve(v, people, units)  # noqa: E731
@@ -401,6 +434,7 @@ def forward(request, pk: int):
         *_data(request),
         assignments=assignments.values(),
         people=people_search(pairs, _query(request)),
+        initial=_typed(request, ForwardForm),
     )
 
     def call(d):
