@@ -36,6 +36,7 @@ COMPOSITION_ROOTS = [
     "congvu.wsgi",
     "congvu.manage",
     "congvu.demo",  # demo data for every app (congvu load_demo)
+    "congvu.formats",  # number formats (FORMAT_MODULE_PATH); imports nothing of congvu
 ]
 
 # An app's API module (``congvu.<app>.api``) is imported only by the API

@@ -98,3 +98,15 @@ def test_api_gives_todays_amounts(client, version):
         {"direct": None, "online": 100_000},
         [None, 100_000, 50],
     )
+
+
+def test_amounts_are_grouped_the_vietnamese_way(client, version):
+    """Django's Vietnamese locale groups no digits; congvu/formats/vi does ("100.000 đồng")."""
+    ProcedureChannel.objects.create(
+        version=version, channel="direct", fee_text="1.250.000 đồng", fee_amount=1_250_000
+    )
+    FeeFactory(version=version, amount=1_250_000)
+    url = reverse("procedures:detail", args=[version.procedure.code])
+    assert "1.250.000 đồng" in client.get(url).content.decode()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1,250,000" in english

@@ -176,6 +176,8 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "congvu")
 
 # --- i18n -----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
+# Digit grouping Django's Vietnamese locale lacks ("100.000 đồng"): congvu/formats/.
+FORMAT_MODULE_PATH = ["congvu.formats"]
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
 LOCALE_PATHS = [SRC_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
