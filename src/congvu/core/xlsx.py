@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # pragma: no cover
+# Annotations only: openpyxl's classes are never needed at run time here.
+if TYPE_CHECKING:  # pragma: no cover (never true at run time)
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 

@@ -54,6 +54,18 @@ def _check_certificate(cert, image: bytes) -> None:
         )
 
 
+def _certificate_facts(cert, der: bytes) -> dict:
+    """The SigningKey columns read from its certificate (file or token alike)."""
+    return {
+        "subject": cert.subject.rfc4514_string()[:255],
+        "issuer": cert.issuer.rfc4514_string()[:255],
+        "serial": format(cert.serial_number, "x")[:64],
+        "fingerprint": hashlib.sha256(der).hexdigest(),
+        "not_before": cert.not_valid_before_utc,
+        "not_after": cert.not_valid_after_utc,
+    }
+
+
 @transaction.atomic
 def signing_key_register(
     *, actor, unit, kind: str, pkcs12_data: bytes, password: str, image: bytes = b"", user=None
@@ -112,12 +124,7 @@ def register_key_unchecked(*, actor, unit, kind, pkcs12_data, password, image=b"
         certificate_der=der,
         password_encrypted=seal_password(password),
         image=image,
-        subject=cert.subject.rfc4514_string()[:255],
-        issuer=cert.issuer.rfc4514_string()[:255],
-        serial=format(cert.serial_number, "x")[:64],
-        fingerprint=hashlib.sha256(der).hexdigest(),
-        not_before=cert.not_valid_before_utc,
-        not_after=cert.not_valid_after_utc,
+        **_certificate_facts(cert, der),
         created_by=as_actor(actor).user if actor is not None else None,
     )
     log_action(
@@ -186,12 +193,7 @@ def signing_key_register_token(
         token_key_label=key_label,
         password_encrypted=seal_password(pin),
         image=image,
-        subject=cert.subject.rfc4514_string()[:255],
-        issuer=cert.issuer.rfc4514_string()[:255],
-        serial=format(cert.serial_number, "x")[:64],
-        fingerprint=hashlib.sha256(certificate_der).hexdigest(),
-        not_before=cert.not_valid_before_utc,
-        not_after=cert.not_valid_after_utc,
+        **_certificate_facts(cert, certificate_der),
         created_by=as_actor(actor).user,
     )
     log_action(
