@@ -9,6 +9,9 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", _("Đang trình duyệt")
     RETURNED = "returned", _("Trả lại sửa")
     APPROVED = "approved", _("Đã duyệt ký")
+    # Numbered by the văn thư, waiting for the signer's remote signature
+    # (ký số từ xa) before it can be issued.
+    SIGNING = "signing", _("Chờ ký số")
     ISSUED = "issued", _("Đã ban hành")
     RECALLED = "recalled", _("Đã thu hồi")
     REPLACED = "replaced", _("Bị thay thế")

@@ -77,6 +77,9 @@ class OutgoingDocument(models.Model):
         _("thẩm quyền ký"), max_length=5, choices=AuthorityPrefix.choices, blank=True
     )
     approved_at = models.DateTimeField(_("duyệt ký lúc"), null=True, blank=True)
+    # What the leader read at "Duyệt ký" (the preview's content hash); issuance
+    # refuses to sign anything else.
+    approved_content_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     register = models.ForeignKey(
         "registry.Register",
         on_delete=models.PROTECT,
