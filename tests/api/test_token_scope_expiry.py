@@ -116,3 +116,10 @@ def test_expired_token_is_401_with_a_stable_code(admin):
     # A new key from --reset works again.
     fresh = issue("lienthong", "--reset")
     assert token_client(fresh).get("/api/v1/me/").status_code == 200
+
+
+def test_read_token_may_call_the_parser_that_writes_nothing(admin):
+    client = token_client(issue("lienthong", "--scope", "read"))
+    response = client.post("/api/v1/notation/parse/", {"text": "Số: 12/QĐ-UBND"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["number"] == 12

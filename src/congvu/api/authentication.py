@@ -21,7 +21,8 @@ class HashedTokenAuthentication(TokenAuthentication):
     of a digest matched. An expired token is refused with its own code
     (``token_expired``, 401); a read-only token sending a write is refused
     here (``token_read_only``, 403), before any view runs, so no view can
-    forget the check.
+    forget the check. A view that computes without writing (a parser, say)
+    opts in with ``allows_read_tokens = True``; the default is refusal.
     """
 
     keyword = "Token"
@@ -44,6 +45,9 @@ class HashedTokenAuthentication(TokenAuthentication):
 
     def authenticate(self, request):
         found = super().authenticate(request)
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if getattr(view, "allows_read_tokens", False):
+            return found
         if found is not None and not found[1].allows(request.method):
             raise exceptions.PermissionDenied(
                 _("Mã truy cập này chỉ được đọc dữ liệu (phạm vi read)."),

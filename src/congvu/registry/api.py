@@ -222,6 +222,9 @@ class NotationParseView(APIView):
 
     # Named for the error handler: field errors get their Vietnamese label and message.
     input_serializer_class = NotationInputSerializer
+    # A POST only because the text may be long; nothing is written, so a
+    # read-scope token may call it (api/authentication.py).
+    allows_read_tokens = True
 
     @extend_schema(
         summary=_("Phân tích số, ký hiệu"),
