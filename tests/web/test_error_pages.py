@@ -85,3 +85,20 @@ def test_500_uses_the_site_page_without_the_database(django_assert_num_queries):
     html = response.content.decode()
     assert "Đã xảy ra lỗi hệ thống" in html and 'class="site-header"' in html
     assert "Mã lỗi 500" in html
+
+
+def test_opening_a_post_only_address_shows_the_405_page(client, official):
+    client.force_login(official)
+    response = client.get("/accounts/profile/delegations/")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    html = response.content.decode()
+    assert "chỉ nhận dữ liệu gửi từ biểu mẫu" in html
+    assert_site_page(html, "/app/")
+
+
+def test_the_api_keeps_its_own_405(client, official):
+    client.force_login(official)
+    response = client.get("/api/v1/notation/parse/")
+    assert response.status_code == 405
+    assert "chỉ nhận dữ liệu gửi từ biểu mẫu" not in response.content.decode()
