@@ -114,7 +114,7 @@ def test_book_form_errors_name_the_field(client, unit, officer):
     assert "Đến ngày: phải sau hoặc bằng Từ ngày." in response.content.decode()
     response = get(client, officer, unit=unit.pk, **{"from": "hôm qua", "to": "01/03/2026"})
     assert response.status_code == 400
-    assert "Từ ngày: ngày không hợp lệ" in response.content.decode()
+    assert response.content.decode().count("Từ ngày: ngày không hợp lệ") == 1
     assert get(client, officer).status_code == 200
 
 
