@@ -13,6 +13,7 @@ import datetime
 import math
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -155,15 +156,20 @@ def login_throttle_unlock(*, actor, throttle: LoginThrottle) -> None:
 
 
 @transaction.atomic
-def login_audit(*, area: str, event: str, user=None, ip: str = "", reason: str = "") -> None:
+def login_audit(
+    *, area: str, event: str, user=None, username: str = "", ip: str = "", reason: str = ""
+) -> None:
     """One audit record per login, failed login or logout, officials' and portal alike.
 
     ``area`` is "accounts" (officials) or "portal"; ``event`` "succeeded",
     "failed" or "logout". A failure names the account only when it exists (the
     typed name could be a mistyped password) and has no actor: nobody proved
     who was typing. Attempts refused while a lock holds are not recorded one by
-    one; the lock itself is (``login.locked``).
+    one; the lock itself is (``login.locked``). A failed password gives only
+    the typed ``username``; the account is looked up here, not in the view.
     """
+    if user is None and username:
+        user = get_user_model().objects.filter(username=username).first()
     action = f"congvu.{area}.logout" if event == "logout" else f"congvu.{area}.login.{event}"
     after = {"reason": reason} if reason else None
     log_action(

@@ -96,7 +96,7 @@ def login_view(request):
                 login_audit(
                     area="accounts",
                     event="failed",
-                    user=get_user_model().objects.filter(username=username).first(),
+                    username=username,
                     ip=ip,
                     reason="password",
                 )
