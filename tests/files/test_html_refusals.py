@@ -35,15 +35,9 @@ from tests.onestop.conftest import (  # noqa: F401 - fixtures of a received doss
     submit,
     version,
 )
+from tests.onestop.portal.makers import make_citizen, make_commune, make_officer, make_procedure
+from tests.onestop.portal.test_portal_submit import post_data, submit_as
 from tests.onestop.test_pages import walk_in_form
-from tests.onestop.test_portal_submit import (
-    make_citizen,
-    make_commune,
-    make_officer,
-    make_procedure,
-    post_data,
-    submit_as,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from congvu.onestop.constants import FormCode
 from congvu.onestop.models import DossierForm
 from tests.files.builders import pdf_bytes, upload
 
-from .test_portal_submit import make_citizen, make_commune, make_officer, make_procedure
+from .portal.makers import make_citizen, make_commune, make_officer, make_procedure
 from .test_print_forms import pdf_text
 
 

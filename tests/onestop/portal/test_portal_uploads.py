@@ -4,7 +4,6 @@ import datetime
 import io
 import re
 
-from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -19,36 +18,12 @@ from congvu.onestop.tasks import purge_pending_uploads
 from tests.factories import PositionFactory, UserFactory
 from tests.files.builders import pdf_bytes, upload
 
-from .test_portal_submit import make_citizen, make_commune, make_procedure
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def commune():
-    return make_commune()
-
-
-@pytest.fixture
-def procedure(commune):
-    return make_procedure()
 
 
 @pytest.fixture
 def papers(procedure):
     return list(procedure.versions.get().papers.order_by("order"))
-
-
-@pytest.fixture
-def citizen():
-    return make_citizen()
 
 
 def url(procedure):

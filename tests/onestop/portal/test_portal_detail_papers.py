@@ -2,7 +2,6 @@
 
 import html
 
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
@@ -10,16 +9,9 @@ import pytest
 from congvu.onestop.models import Dossier
 from tests.files.builders import pdf_bytes, upload
 
-from .test_portal_submit import make_citizen, make_commune, make_procedure
+from .makers import make_citizen, make_commune, make_procedure
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_each_submitted_paper_line_names_its_file(client):

@@ -1,35 +1,12 @@
 """Anonymous look-up by code + phone: success, one answer for any mismatch, rate limits, grants."""
 
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
 
-from .test_portal_submit import make_citizen, make_commune, make_procedure, submit_as
+from .test_portal_submit import submit_as
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def commune():
-    return make_commune()
-
-
-@pytest.fixture
-def procedure(commune):
-    return make_procedure()
-
-
-@pytest.fixture
-def citizen():
-    return make_citizen()
 
 
 GENERIC = "Không tìm thấy hồ sơ với mã hồ sơ và số điện thoại này."

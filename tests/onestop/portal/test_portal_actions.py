@@ -3,7 +3,6 @@
 One citizen never reaches another's dossier or files (404).
 """
 
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
@@ -15,37 +14,10 @@ from congvu.onestop.models import Dossier, Rating
 from tests.factories import PositionFactory, UserFactory
 from tests.files.builders import pdf_bytes, upload
 
-from .builders import process_to_done
-from .test_portal_submit import make_citizen, make_commune, make_officer, make_procedure, submit_as
+from ..builders import process_to_done
+from .test_portal_submit import submit_as
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def commune():
-    return make_commune()
-
-
-@pytest.fixture
-def procedure(commune):
-    return make_procedure()
-
-
-@pytest.fixture
-def citizen():
-    return make_citizen()
-
-
-@pytest.fixture
-def officer(commune):
-    return make_officer(commune)
 
 
 @pytest.fixture

@@ -1,9 +1,5 @@
 """Portal submission (/dich-vu-cong/nop/<code>/): uploads end to end, required papers, who may file."""
 
-import datetime
-from decimal import Decimal
-
-from django.core.cache import cache
 from django.urls import reverse
 
 import pytest
@@ -11,90 +7,12 @@ import pytest
 from congvu.files.models import StoredFile
 from congvu.onestop.constants import DossierStatus
 from congvu.onestop.models import Dossier
-from congvu.procedures.models import Procedure, ProcedureField, ProcedureVersion, RequiredPaper
-from tests.factories import PositionFactory, UnitFactory, UserFactory
+from tests.factories import UnitFactory
 from tests.files.builders import pdf_bytes, upload
 
+from .makers import make_procedure
+
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    # Look-up counters live in the cache, which outlives a single test.
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def make_procedure(online_level="full"):
-    field, _ = ProcedureField.objects.get_or_create(name="Hộ tịch")
-    procedure = Procedure.objects.create(
-        code=f"1.00{Procedure.objects.count() + 1193}",
-        field=field,
-        name="Thủ tục đăng ký khai sinh",
-    )
-    version = ProcedureVersion.objects.create(
-        procedure=procedure,
-        number=1,
-        valid_from=datetime.date(2025, 7, 1),
-        name="Thủ tục đăng ký khai sinh",
-        levels=["Cấp xã"],
-        online_level=online_level,
-        duration_value=Decimal("3"),
-        duration_unit="working_days",
-    )
-    RequiredPaper.objects.create(
-        version=version, order=1, name="Tờ khai đăng ký khai sinh", required=True
-    )
-    RequiredPaper.objects.create(
-        version=version, order=2, name="Giấy chứng sinh", form="certified_copy", required=True
-    )
-    RequiredPaper.objects.create(
-        version=version, order=3, name="Giấy ủy quyền (nếu có)", required=False
-    )
-    return procedure
-
-
-def make_commune():
-    unit = UnitFactory(commune=True, name="UBND xã Thạnh Phú", code="000.00.31.H57")
-    # Its desk: a commune without a one-stop officer is not offered on the portal.
-    PositionFactory(role="onestop_officer", unit=unit)
-    return unit
-
-
-def make_citizen():
-    return UserFactory(
-        citizen=True,
-        full_name="Lê Thị Hồng Nhung",
-        phone="0912345678",
-        email="nhung@example.vn",
-        id_number="083195000123",
-        address="Ấp Thạnh Hòa, xã Thạnh Phú",
-    )
-
-
-def make_officer(unit):
-    return PositionFactory(role="onestop_officer", unit=unit).user
-
-
-@pytest.fixture
-def commune():
-    return make_commune()
-
-
-@pytest.fixture
-def procedure(commune):
-    return make_procedure()
-
-
-@pytest.fixture
-def citizen():
-    return make_citizen()
-
-
-@pytest.fixture
-def officer(commune):
-    return make_officer(commune)
 
 
 def papers_of(procedure):
