@@ -1,5 +1,6 @@
 """Root URL map. Each app owns its own urls module."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
@@ -35,6 +36,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon),
 ]
+
+if settings.HUB_ENABLED:
+    urlpatterns.append(path("truc/v1/", include("congvu.hub.urls")))
 
 # A database outage answers 503 "try again", not 500 (tests/faults).
 handler500 = "congvu.core.faults.server_error"

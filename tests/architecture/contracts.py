@@ -13,7 +13,9 @@ LAYERS: list[dict] = [
     {"name": "organisation", "apps": ["org"]},
     # Foundation services on top of the organisation tree. workdays sits above
     # org because a calendar override belongs to a unit (CalendarOverride.unit).
-    {"name": "foundation", "apps": ["accounts", "workdays", "files", "signatures"]},
+    # hub: the local exchange hub stores and forwards opaque packages; it knows
+    # no document app.
+    {"name": "foundation", "apps": ["accounts", "workdays", "files", "signatures", "hub"]},
     # The two UI frames: officials' area (/app/) and the public portal (/).
     {"name": "frames", "apps": ["web", "portal"], "independent": True},
     {

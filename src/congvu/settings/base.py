@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "congvu.incoming",
     "congvu.outgoing",
     "congvu.signatures",
+    "congvu.hub",
     "congvu.inbox",
     "congvu.search",
     "congvu.archive",
@@ -411,3 +412,10 @@ CONGVU_PAYMENT_CALLBACK_MAX_AGE = env_int("PAYMENT_CALLBACK_MAX_AGE", 300)
 CONGVU_PAYMENT_CALLBACK_MAX_BYTES = env_int("PAYMENT_CALLBACK_MAX_BYTES", 16 * 1024)
 CONGVU_PAYMENT_CALLBACK_LIMIT_PER_IP = env_int("PAYMENT_CALLBACK_LIMIT_PER_IP", 120)
 CONGVU_PAYMENT_CALLBACK_WINDOW_SECONDS = env_int("PAYMENT_CALLBACK_WINDOW_SECONDS", 60)
+
+# The local exchange hub (trục liên thông nội bộ, docs/hub.md): off unless this
+# instance serves as the hub of a province or of the tests.
+HUB_ENABLED = env_bool("HUB_ENABLED", False)
+HUB_MAX_PACKAGE_BYTES = env_int("HUB_MAX_PACKAGE_MB", 50) * 1024 * 1024
+# A fetched package not acknowledged within this time is offered again.
+HUB_LEASE_SECONDS = env_int("HUB_LEASE_SECONDS", 300)

@@ -29,3 +29,5 @@ else:
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The suite and the API fuzzer send bursts; tests/api/test_throttling.py sets low rates itself.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": None, "anon": None}}  # noqa: F405
+# The local exchange hub is served in the tests (tests/hub) as a province would run it.
+HUB_ENABLED = True
