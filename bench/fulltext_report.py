@@ -6,6 +6,9 @@ from pathlib import Path
 
 from bench.search_fulltext import TARGET_INDEXING, TARGET_MS, TARGET_RELEVANCE
 
+#: The summary kept in docs/benchmarks.md between these markers (``bench.report`` keeps it).
+START, END = "<!-- fulltext:start -->", "<!-- fulltext:end -->"
+
 
 def _ms(v) -> str:
     return f"{v:,.1f}"
@@ -19,7 +22,73 @@ def _mib(n) -> str:
     return f"{n / 2**20:,.0f} MiB"
 
 
-def write_report(bench, path: Path) -> None:
+def existing(path: Path) -> str:
+    """The full-text section already in ``path`` (markers included), or ``""``."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(START), text.find(END)
+    return text[start : end + len(END)] if 0 <= start < end else ""
+
+
+def splice(path: Path, section: str) -> None:
+    """Put ``section`` in ``path``: in place of the old one, else before the analysis."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    old = existing(path)
+    if old:
+        text = text.replace(old, section)
+    else:
+        anchor = text.find("\n## Analysis")
+        if anchor < 0:
+            text = text.rstrip() + "\n\n" + section + "\n"
+        else:
+            text = text[:anchor] + "\n\n" + section + "\n" + text[anchor:]
+    path.write_text(text, encoding="utf-8")
+
+
+def summary(bench, detail: Path) -> str:
+    """The headline rows for docs/benchmarks.md (the full tables are in ``detail``)."""
+    f = bench.facts
+    lines = [
+        START,
+        "## Full-text search over attachment texts (issue 12)",
+        "",
+        f"`make bench-fulltext`, {f['date']}: **{f['documents']:,} documents** with attachment "
+        f"texts of {f['avg_chars']:,.0f} characters on average, congvu beside tantivy in the "
+        f"same run (load average {f['load_start'][0]:.1f} at the start: a shared machine). "
+        f"Full tables: {detail.name}; the decision: docs/adr/0006-search-engine.md.",
+        "",
+        "| row | congvu | tantivy | target |",
+        "|---|---|---|---|",
+    ]
+    by = {(r["engine"], r["name"], r["where"]): r for r in bench.rows}
+    for (engine, name, where), r in by.items():
+        if engine != "congvu":
+            continue
+        other = by.get(("tantivy", name, where))
+        if "relevance" in r:
+            t = other["relevance"]["all"] if other else None
+            lines.append(
+                f"| relevance, source in top 10 | {r['relevance']['all']:.0f} % | "
+                f"{'–' if t is None else f'{t:.0f} %'} | ≥ {TARGET_RELEVANCE:.0f} % |"
+            )
+        elif "rate" in r:
+            t = next((x for x in bench.rows if x["engine"] == "tantivy" and "rate" in x), None)
+            lines.append(
+                f"| indexing with attachments | {r['rate']:,.1f}/s | "
+                f"{'–' if t is None else f'{t["rate"]:,.1f}/s'} | ≥ {TARGET_INDEXING:.0f}/s |"
+            )
+        else:
+            t = f"{_ms(other['p50'])} / {_ms(other['p95'])} ms" if other else "–"
+            lines.append(
+                f"| {name} ({where}), p50 / p95 | {_ms(r['p50'])} / {_ms(r['p95'])} ms | {t} "
+                f"| p95 ≤ {TARGET_MS:.0f} ms |"
+            )
+    lines.append(END)
+    return "\n".join(lines)
+
+
+def write_report(bench, path: Path, summary_path: Path | None = None) -> None:
     f = bench.facts
     load = ", ".join(f"{x:.1f}" for x in f["load_start"])
     load_end = ", ".join(f"{x:.1f}" for x in f.get("load_end", ()))
@@ -53,6 +122,9 @@ def write_report(bench, path: Path) -> None:
         f"- congvu index table {_mib(f['pg_index_table'])} (of which indexes "
         f"{_mib(f['pg_index_indexes'])}); attachment texts (`files_storedfile`) "
         f"{_mib(f['pg_files'])}; tantivy index {_mib(f.get('tantivy_size', 0))} on disk.",
+        "- congvu's indexes on the index table: "
+        + ", ".join(f"`{name}` {_mib(size)}" for name, size in f.get("pg_indexes", []))
+        + ".",
         "",
         "## Latency (count and first page of 20)",
         "",
@@ -124,3 +196,5 @@ def write_report(bench, path: Path) -> None:
         "the phrase in the trích yếu ×5 and words typed with marks ×1.5.",
     ]
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    if summary_path is not None:
+        splice(summary_path, summary(bench, path))

@@ -786,21 +786,28 @@ class Generator:
 
     # --- text indexes ------------------------------------------------------------------
     def _drop_text_indexes(self) -> None:
+        """Drop the GIN indexes for the load; their definitions wait in ``bench_pending_index``
+        until rebuilt, so a load that was interrupted still rebuilds them on the next run."""
         with self._conn().cursor() as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS bench_pending_index (name text, ddl text)")
             cur.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
                 "'search_searchdocument' AND indexdef ILIKE '%USING gin%'"
             )
-            self._gin = cur.fetchall()
-            for name, _ in self._gin:
+            for name, ddl in cur.fetchall():
+                cur.execute("INSERT INTO bench_pending_index VALUES (%s, %s)", [name, ddl])
                 cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+            cur.execute("SELECT DISTINCT name, ddl FROM bench_pending_index")
+            self._gin = cur.fetchall()
 
     def _create_text_indexes(self) -> None:
         started = time.perf_counter()
         with self._conn().cursor() as cur:
             cur.execute("SET maintenance_work_mem = '1GB'")
-            for _, ddl in self._gin:
+            for name, ddl in self._gin:
+                cur.execute(f'DROP INDEX IF EXISTS "{name}"')
                 cur.execute(ddl)
+            cur.execute("DROP TABLE bench_pending_index")
         self.out(f"bench-data: text indexes rebuilt in {time.perf_counter() - started:.1f} s")
 
     def _vacuum(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import loadreport
+from bench import fulltext_report, loadreport
 
 HEADER = """# Benchmarks
 
@@ -175,6 +175,9 @@ def write_report(bench, path: Path) -> None:
     if notes:
         lines += ["", "Writes over HTTP checked in the database afterwards:", ""] + notes
     kept = loadreport.existing(path)
+    if kept:
+        lines += ["", kept]
+    kept = fulltext_report.existing(path)
     if kept:
         lines += ["", kept]
     if bench.explains:

@@ -151,6 +151,14 @@ class FullTextBench:
                 "pg_total_relation_size('files_storedfile')"
             )
             index_table, index_indexes, files_size = cur.fetchone()
+            cur.execute(
+                "SELECT indexname, pg_relation_size(quote_ident(indexname)::regclass), indexdef "
+                "FROM pg_indexes WHERE tablename = 'search_searchdocument' ORDER BY 1"
+            )
+            indexes = cur.fetchall()
+        if not any("USING gin" in ddl for _, _, ddl in indexes):
+            # An interrupted bench-data leaves the text indexes dropped: nothing to measure.
+            raise SystemExit("search_searchdocument has no GIN index: run make bench-data-fulltext")
         self.facts.update(
             date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             load_start=os.getloadavg(),
@@ -163,6 +171,7 @@ class FullTextBench:
             pg_index_table=index_table,
             pg_index_indexes=index_indexes,
             pg_files=files_size,
+            pg_indexes=[(name, size) for name, size, _ in indexes],
         )
 
     # --- congvu ------------------------------------------------------------------------
@@ -489,6 +498,11 @@ def main(argv=None) -> int:
         default=str(ROOT / "docs" / "benchmarks-fulltext.md"),
         help="where to write the report; an empty value writes none",
     )
+    parser.add_argument(
+        "--summary",
+        default=str(ROOT / "docs" / "benchmarks.md"),
+        help="where to splice the headline rows; an empty value writes none",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault(
@@ -511,7 +525,8 @@ def main(argv=None) -> int:
     if args.report:
         from bench.fulltext_report import write_report
 
-        write_report(bench, Path(args.report))
+        summary = Path(args.summary) if args.summary else None
+        write_report(bench, Path(args.report), summary)
         print(f"bench: wrote {args.report}")
     return 0
 
