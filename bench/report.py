@@ -22,6 +22,8 @@ make bench-data SIZE=full SEED=1   # 1,000,000 documents + 200,000 dossiers, COP
 make bench                         # generates the data first if it is absent
 .venv/bin/python -m bench.run --only search --report ""   # a subset, no report written
 .venv/bin/python -m bench.run --only issue,submit,accept,portal,stats --report ""
+make bench-data-fulltext SIZE=full # 1,000,000 documents with ~20,000-character attachments
+make bench-fulltext                # search over them beside tantivy (benchmarks-fulltext.md)
 ```
 
 An existing benchmark database needs `congvu migrate` after an upgrade (the search
