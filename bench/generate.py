@@ -637,7 +637,7 @@ class Generator:
                 )
             created = self._ts(max(day - rng.randint(1, 5), 1), 30)
             issued_at = self._ts(day, rng.randint(60, 500)) if issued else None
-            approved = status in ("approved", "issued", "recalled", "replaced")
+            approved = status in ("approved", "signing", "issued", "recalled", "replaced")
             number_id = self._take("registry_issuednumber") if issued else None
             title = "Chủ tịch" if signer == head else "Phó Chủ tịch"
             prefix = "TM." if signer == head else "KT."
@@ -650,7 +650,8 @@ class Generator:
                 + ("Ban hành sai thẩm quyền." if status == "recalled" else "", search_text)
                 + (created, issued_at or created, None, dtype.pk, drafter, None)
                 + (clerk if issued else None, None, number_id, reg, None)
-                + (signer if approved else None, unit.pk, "")
+                # Chờ ký số keeps the hash of the approved content (read-before-sign).
+                + (signer if approved else None, unit.pk, f"{doc_id:064x}" * (status == "signing"))
             )
             if issued:
                 numbers.append(
@@ -848,8 +849,8 @@ ROLE_TITLES = {
 }
 OPEN_MIX = ("pending", "registered", "presented", "directed", "in_progress", "completed")
 OPEN_CUM = (5, 15, 25, 40, 70, 100)
-OUT_MIX = ("draft", "in_review", "returned", "approved", "issued")
-OUT_CUM = (15, 35, 45, 55, 100)
+OUT_MIX = ("draft", "in_review", "returned", "approved", "signing", "issued")
+OUT_CUM = (15, 35, 45, 50, 60, 100)
 TYPE_MIX = (
     "cong-van",
     "quyet-dinh",
