@@ -77,6 +77,22 @@ bench-data:
 bench:
 	@$(VENV)/bin/python -m bench.generate --size full --seed $(SEED) --if-absent
 	@$(VENV)/bin/python -m bench.run
+	@$(MAKE) --no-print-directory bench-fulltext SIZE=full
+
+## Full-text search over ~20,000-character attachments, beside tantivy (docs/benchmarks-fulltext.md,
+## docs/adr/0006-search-engine.md), in its own database FULLTEXT_DATABASE_URL.
+## `make bench-data-fulltext SIZE=10000`; `make bench-fulltext` (generates SIZE when absent).
+FULLTEXT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/congvu_bench_fulltext
+ATTACHMENT_CHARS ?= 20000
+.PHONY: bench-data-fulltext bench-fulltext
+bench-data-fulltext:
+	@DATABASE_URL=$(FULLTEXT_DATABASE_URL) $(VENV)/bin/python -m bench.generate --size $(SIZE) \
+		--seed $(SEED) --dossiers 0 --attachment-chars $(ATTACHMENT_CHARS)
+
+bench-fulltext:
+	@DATABASE_URL=$(FULLTEXT_DATABASE_URL) $(VENV)/bin/python -m bench.generate --size $(SIZE) \
+		--seed $(SEED) --dossiers 0 --attachment-chars $(ATTACHMENT_CHARS) --if-absent
+	@DATABASE_URL=$(FULLTEXT_DATABASE_URL) $(VENV)/bin/python -m bench.search_fulltext
 
 ## Load test (docs/load.md): Locust, headless and bounded, on loopback, against gunicorn,
 ## PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/congvu_load) and Celery.

@@ -102,6 +102,7 @@ class Generator:
         chunk: int = 20_000,
         out=None,
         dossiers: int | None = None,
+        attachment_chars: int = 0,
     ):
         self.n_docs = documents
         self.n_dossiers = round(documents * DOSSIERS_PER_DOCUMENT) if dossiers is None else dossiers
@@ -114,6 +115,16 @@ class Generator:
         self.out = out or (lambda msg: print(msg, flush=True))
         self.stats = Stats()
         self._dates: dict[int, str] = {}
+        #: Average characters of each document's attachment text (0: none; bench.legaltext).
+        self.attachment_chars = attachment_chars
+        self.pool = None
+        self._files: list[tuple] = []
+        if attachment_chars:
+            from bench.legaltext import POOL, Pool
+
+            self.pool = Pool(seed, size=min(POOL, max(1000, documents)))
+            # A chunk holds every text in memory three times (file, content, body).
+            self.chunk = min(chunk, 1000)
 
     # --- plumbing -----------------------------------------------------------------------
     def _conn(self):
@@ -165,6 +176,12 @@ class Generator:
 
         if not User.objects.filter(username__startswith=USER_PREFIX).exists():
             return False
+        if self.attachment_chars:
+            from congvu.files.models import StoredFile
+
+            # A corpus without attachment texts is not the full-text one.
+            if not StoredFile.objects.filter(owner_type="incoming.incomingdocument").exists():
+                return False
         return Dossier.objects.count() >= self.n_dossiers // 2  # older data had no dossiers
 
     def wipe(self) -> None:
@@ -203,7 +220,7 @@ class Generator:
             superuser = bool(cur.fetchone()[0])
             if superuser:
                 cur.execute("SET session_replication_role = replica")
-        big = self.n_docs >= 100_000
+        big = self.n_docs >= 100_000 or bool(self.attachment_chars)
         if big:
             self._drop_text_indexes()
         try:
@@ -454,6 +471,8 @@ class Generator:
             else:
                 notation = f"{outer}/{issuer_abbr}-{rng.choice(vocab.DEPARTMENT_CODES)}"
             subject = self._subject(rng, dtype.code, year, unit.name)
+            if self.pool is not None:
+                subject = self.pool.title(rng, subject)
             signer = self._person(rng)
             urgency = 0 if rng.random() < 0.85 else rng.randint(1, 3)
             doc_day = day - rng.randint(0, 3)
@@ -550,6 +569,16 @@ class Generator:
                         + (done, ts, ts, head, None, None, helper, doc_id)
                     )
             content = "\n".join(p for p in (notation, dtype.name, subject, issuer_name, signer))
+            body = join_fold((notation, dtype.name, subject, issuer_name, signer), sfold)
+            if self.pool is not None:
+                text, folded = self._attachment(
+                    rng,
+                    "incoming.incomingdocument",
+                    doc_id,
+                    (notation, subject, issuer_name)
+                    + (signer, dtype.name, year, secrecy, clerk, self._ts(day, 1)),
+                )
+                content, body = f"{content}\n{text}", f"{body} {folded}"
             search.append(
                 (
                     self._take("search_searchdocument"),
@@ -567,7 +596,7 @@ class Generator:
                     issuer_name,
                     sfold(issuer_name)[:255],
                     content,
-                    join_fold((notation, dtype.name, subject, issuer_name, signer), sfold),
+                    body,
                     self._ts(day, 2),
                     " ".join(sorted(access)),
                     *ranked(notation, subject, issuer_name, signer),
@@ -578,6 +607,7 @@ class Generator:
         self._copy("incoming_assignment", ASSIGNMENT_COLUMNS, assignments)
         self._copy("incoming_processingentry", ENTRY_COLUMNS, entries)
         self._copy("search_searchdocument", SEARCH_COLUMNS, search)
+        self._copy_files()
 
     def _emit_outgoing(self, rng, plan) -> None:
         docs, numbers, steps, search = [], [], [], []
@@ -591,6 +621,8 @@ class Generator:
             clerk = staff["clerk"][0]
             dtype = self._doc_type(rng)
             subject = self._subject(rng, dtype.code, year, unit.name)
+            if self.pool is not None:
+                subject = self.pool.title(rng, subject)
             urgency = 0 if rng.random() < 0.9 else rng.randint(1, 3)
             drafter = rng.choice(specialists)
             signer = head if rng.random() < 0.6 else deputy
@@ -605,7 +637,7 @@ class Generator:
                 )
             created = self._ts(max(day - rng.randint(1, 5), 1), 30)
             issued_at = self._ts(day, rng.randint(60, 500)) if issued else None
-            approved = status in ("approved", "issued", "recalled", "replaced")
+            approved = status in ("approved", "signing", "issued", "recalled", "replaced")
             number_id = self._take("registry_issuednumber") if issued else None
             title = "Chủ tịch" if signer == head else "Phó Chủ tịch"
             prefix = "TM." if signer == head else "KT."
@@ -618,7 +650,8 @@ class Generator:
                 + ("Ban hành sai thẩm quyền." if status == "recalled" else "", search_text)
                 + (created, issued_at or created, None, dtype.pk, drafter, None)
                 + (clerk if issued else None, None, number_id, reg, None)
-                + (signer if approved else None, unit.pk)
+                # Chờ ký số keeps the hash of the approved content (read-before-sign).
+                + (signer if approved else None, unit.pk, f"{doc_id:064x}" * (status == "signing"))
             )
             if issued:
                 numbers.append(
@@ -651,17 +684,57 @@ class Generator:
             signer_name = self.names.get(signer, "") if approved else ""
             date = self._date(day) if issued else created[:10]
             parts = (notation, dtype.name, subject, unit.name, signer_name, title * approved)
+            content, body = "\n".join(p for p in parts if p), join_fold(parts, sfold)
+            if self.pool is not None:
+                text, folded = self._attachment(
+                    rng,
+                    "outgoing.outgoingdocument",
+                    doc_id,
+                    (notation, subject, unit.name)
+                    + (signer_name, dtype.name, year, secrecy, drafter, created),
+                )
+                content, body = f"{content}\n{text}", f"{body} {folded}"
             search.append(
                 (self._take("search_searchdocument"), "outgoing", doc_id, unit.pk, secrecy)
                 + (urgency, date, dtype.pk, reg, status, notation, subject, unit.name)
-                + (sfold(unit.name)[:255], "\n".join(p for p in parts if p))
-                + (join_fold(parts, sfold), issued_at or created, " ".join(sorted(access)))
+                + (sfold(unit.name)[:255], content)
+                + (body, issued_at or created, " ".join(sorted(access)))
                 + ranked(notation, subject, unit.name, signer_name)
             )
         self._copy("outgoing_outgoingdocument", OUTGOING_COLUMNS, docs)
         self._copy("registry_issuednumber", NUMBER_COLUMNS, numbers)
         self._copy("outgoing_reviewstep", STEP_COLUMNS, steps)
         self._copy("search_searchdocument", SEARCH_COLUMNS, search)
+        self._copy_files()
+
+    # --- attachments (bench.legaltext) --------------------------------------------------
+    def _attachment(self, rng, owner_type: str, doc_id: int, fields: tuple) -> tuple[str, str]:
+        """One attachment's text as a StoredFile row (as text extraction leaves it)."""
+        number, subject, issuer, signer, type_name, year, secrecy, uploader, at = fields
+        chars = int(self.attachment_chars * rng.uniform(0.5, 1.5))
+        text, folded = self.pool.document(
+            rng,
+            number=number or "…",
+            subject=subject,
+            issuer=issuer,
+            signer=signer,
+            type_name=type_name,
+            year=year,
+            chars=chars,
+        )
+        file_id = self._take("files_storedfile")
+        size = len(text.encode())
+        self._files.append(
+            (file_id, owner_type, str(doc_id), "attachment", 1, f"van-ban-{doc_id}.docx")
+            + ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", size)
+            + (f"{file_id:064x}", f"bench/{owner_type}/{file_id}.docx", text, "done", secrecy)
+            + (uploader, at)
+        )
+        return text, folded
+
+    def _copy_files(self) -> None:
+        self._copy("files_storedfile", FILE_COLUMNS, self._files)
+        self._files = []
 
     # --- dossiers ----------------------------------------------------------------------
     def _dossiers(self) -> None:
@@ -714,21 +787,28 @@ class Generator:
 
     # --- text indexes ------------------------------------------------------------------
     def _drop_text_indexes(self) -> None:
+        """Drop the GIN indexes for the load; their definitions wait in ``bench_pending_index``
+        until rebuilt, so a load that was interrupted still rebuilds them on the next run."""
         with self._conn().cursor() as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS bench_pending_index (name text, ddl text)")
             cur.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
                 "'search_searchdocument' AND indexdef ILIKE '%USING gin%'"
             )
-            self._gin = cur.fetchall()
-            for name, _ in self._gin:
+            for name, ddl in cur.fetchall():
+                cur.execute("INSERT INTO bench_pending_index VALUES (%s, %s)", [name, ddl])
                 cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+            cur.execute("SELECT DISTINCT name, ddl FROM bench_pending_index")
+            self._gin = cur.fetchall()
 
     def _create_text_indexes(self) -> None:
         started = time.perf_counter()
         with self._conn().cursor() as cur:
             cur.execute("SET maintenance_work_mem = '1GB'")
-            for _, ddl in self._gin:
+            for name, ddl in self._gin:
+                cur.execute(f'DROP INDEX IF EXISTS "{name}"')
                 cur.execute(ddl)
+            cur.execute("DROP TABLE bench_pending_index")
         self.out(f"bench-data: text indexes rebuilt in {time.perf_counter() - started:.1f} s")
 
     def _vacuum(self) -> None:
@@ -769,8 +849,8 @@ ROLE_TITLES = {
 }
 OPEN_MIX = ("pending", "registered", "presented", "directed", "in_progress", "completed")
 OPEN_CUM = (5, 15, 25, 40, 70, 100)
-OUT_MIX = ("draft", "in_review", "returned", "approved", "issued")
-OUT_CUM = (15, 35, 45, 55, 100)
+OUT_MIX = ("draft", "in_review", "returned", "approved", "signing", "issued")
+OUT_CUM = (15, 35, 45, 50, 60, 100)
 TYPE_MIX = (
     "cong-van",
     "quyet-dinh",
@@ -798,7 +878,25 @@ TABLES_WITH_IDS = (
     "outgoing_outgoingdocument",
     "outgoing_reviewstep",
     "search_searchdocument",
+    "files_storedfile",
 )
+FILE_COLUMNS = [
+    "id",
+    "owner_type",
+    "owner_id",
+    "purpose",
+    "version",
+    "original_name",
+    "content_type",
+    "size",
+    "sha256",
+    "storage_name",
+    "text",
+    "text_status",
+    "secrecy",
+    "uploaded_by_id",
+    "uploaded_at",
+]
 USER_COLUMNS = [
     "id",
     "password",
@@ -942,6 +1040,7 @@ OUTGOING_COLUMNS = [
     "replaces_id",
     "signer_id",
     "unit_id",
+    "approved_content_sha256",
 ]
 STEP_COLUMNS = [
     "id",
@@ -1046,6 +1145,12 @@ def main(argv=None) -> int:
         "--dossiers", type=int, default=None, help="one-stop dossiers (default: size / 5)"
     )
     parser.add_argument("--if-absent", action="store_true", help="do nothing if data is there")
+    parser.add_argument(
+        "--attachment-chars",
+        type=int,
+        default=0,
+        help="average characters of attachment text per document (bench.legaltext; 0: none)",
+    )
     args = parser.parse_args(argv)
     setup_django()
     from django.core.management import call_command
@@ -1063,6 +1168,7 @@ def main(argv=None) -> int:
         officials=args.officials,
         today=args.today,
         dossiers=args.dossiers,
+        attachment_chars=args.attachment_chars,
     )
     if args.if_absent and gen.present():
         print("bench-data: the benchmark organisation is already loaded; nothing to do.")

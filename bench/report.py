@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench import loadreport
+from bench import fulltext_report, loadreport
 
 HEADER = """# Benchmarks
 
@@ -22,6 +22,8 @@ make bench-data SIZE=full SEED=1   # 1,000,000 documents + 200,000 dossiers, COP
 make bench                         # generates the data first if it is absent
 .venv/bin/python -m bench.run --only search --report ""   # a subset, no report written
 .venv/bin/python -m bench.run --only issue,submit,accept,portal,stats --report ""
+make bench-data-fulltext SIZE=full # 1,000,000 documents with ~20,000-character attachments
+make bench-fulltext                # search over them beside tantivy (benchmarks-fulltext.md)
 ```
 
 An existing benchmark database needs `congvu migrate` after an upgrade (the search
@@ -175,6 +177,9 @@ def write_report(bench, path: Path) -> None:
     if notes:
         lines += ["", "Writes over HTTP checked in the database afterwards:", ""] + notes
     kept = loadreport.existing(path)
+    if kept:
+        lines += ["", kept]
+    kept = fulltext_report.existing(path)
     if kept:
         lines += ["", kept]
     if bench.explains:
