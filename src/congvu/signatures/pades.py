@@ -241,6 +241,7 @@ def _sign_once(
     location,
     text_params=None,
     timestamper=None,
+    validation_context=None,
 ):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -253,6 +254,9 @@ def _sign_once(
         subfilter=SigSeedSubFilter.PADES,
         reason=reason,
         location=location,
+        # B-LT: the chain, OCSP answers and CRLs go into the DSS right after signing.
+        embed_validation_info=validation_context is not None,
+        validation_context=validation_context,
     )
     pdf_signer = signers.PdfSigner(
         meta,
@@ -270,6 +274,42 @@ def signing_time_text(when) -> str:
     return when.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
 
 
+def _timestamper(tsa_url: str):
+    if not tsa_url:
+        return None
+    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+    return HTTPTimeStamper(tsa_url, timeout=10)
+
+
+def _embed_revocation(embed: bool | None) -> bool:
+    if embed is not None:
+        return embed
+    from django.conf import settings
+
+    return bool(getattr(settings, "CONGVU_SIGNING_EMBED_REVOCATION", False))
+
+
+def revocation_context():
+    """What B-LT signing validates the signer's chain with: the trust anchors, fetching on.
+
+    Soft-fail: an OCSP responder or CRL that does not answer leaves that
+    answer out of the DSS rather than stopping the issuance; what is embedded
+    is what was reachable (the verification then says "unknown" or asks again).
+    """
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+
+    from .validation import FETCH_TIMEOUT_SECONDS, trust_roots
+
+    return ValidationContext(
+        trust_roots=trust_roots(),
+        allow_fetching=True,
+        revocation_mode="soft-fail",
+        fetcher_backend=RequestsFetcherBackend(per_request_timeout=FETCH_TIMEOUT_SECONDS),
+    )
+
+
 def sign_issued(
     pdf_bytes: bytes,
     *,
@@ -279,22 +319,22 @@ def sign_issued(
     location: str = "",
     when=None,
     tsa_url: str = "",
+    embed_revocation: bool | None = None,
 ) -> bytes:
     """The issued PDF with the leader's signature and then the agency's.
 
     With ``tsa_url`` each signature gets an RFC 3161 signature timestamp from
-    that TSA (PAdES B-T); a TSA that does not answer stops the signing.
+    that TSA (PAdES B-T); a TSA that does not answer stops the signing. With
+    ``embed_revocation`` (default ``CONGVU_SIGNING_EMBED_REVOCATION``) each
+    signature is followed by the chain's revocation info in the DSS (B-LT).
     """
     from pyhanko.pdf_utils import layout, text
     from pyhanko.pdf_utils.font import opentype
     from pyhanko.stamp import TextStampStyle
 
     where = placement(pdf_bytes)
-    timestamper = None
-    if tsa_url:
-        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
-
-        timestamper = HTTPTimeStamper(tsa_url, timeout=10)
+    timestamper = _timestamper(tsa_url)
+    validation_context = revocation_context() if _embed_revocation(embed_revocation) else None
     no_text = TextStampStyle(
         stamp_text=" ",
         background=_png_image(person.image),
@@ -317,6 +357,7 @@ def sign_issued(
             reason="Ký duyệt văn bản",
             location=location,
             timestamper=timestamper,
+            validation_context=validation_context,
         )
     font = _stamp_font()
     seal_style = TextStampStyle(
@@ -346,8 +387,99 @@ def sign_issued(
             reason="Ký số của cơ quan ban hành",
             location=location,
             timestamper=timestamper,
+            validation_context=validation_context,
             text_params={
                 "agency": agency_name,
                 "when": signing_time_text(when or timezone.now()),
             },
         )
+
+
+#: Appendix I, attachments in a separate file: top right of page 1, no image, size 10 text.
+ATTACHMENT_FONT_SIZE = 10
+ATTACHMENT_BOX_WIDTH = 80 * MM
+ATTACHMENT_BOX_HEIGHT = 16 * MM
+#: From the page's top and right edges (the Decree's 15-20 mm right margin).
+ATTACHMENT_MARGIN_TOP = 8 * MM
+ATTACHMENT_MARGIN_RIGHT = 15 * MM
+
+
+def attachment_box(pdf_bytes: bytes) -> tuple[float, float, float, float]:
+    """Where the agency's signature goes on an attachment: top right of page 1, in points."""
+    from pypdf import PdfReader
+
+    # pypdf resolves a MediaBox inherited from the page tree.
+    box = PdfReader(io.BytesIO(pdf_bytes), strict=False).pages[0].mediabox
+    x1, y1 = float(box.right), float(box.top)
+    right, top = x1 - ATTACHMENT_MARGIN_RIGHT, y1 - ATTACHMENT_MARGIN_TOP
+    return (right - ATTACHMENT_BOX_WIDTH, top - ATTACHMENT_BOX_HEIGHT, right, top)
+
+
+def attachment_time_text(when) -> str:
+    """Appendix I for attachments: ISO 8601 in Vietnam time, e.g. 2026-12-07T09:15:00+07:00."""
+    return when.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+
+
+def sign_attachment(
+    pdf_bytes: bytes,
+    *,
+    agency: KeyMaterial,
+    agency_name: str,
+    notation: str = "",
+    location: str = "",
+    when=None,
+    tsa_url: str = "",
+    embed_revocation: bool | None = None,
+) -> bytes:
+    """An attachment in a separate file with the agency's signature (Appendix I, văn bản kèm theo).
+
+    Top right of its first page, no image; the text is the agency's name, the
+    main document's số, ký hiệu and the signing time (ISO 8601, Vietnam time).
+    """
+    from pyhanko.pdf_utils import layout, text
+    from pyhanko.pdf_utils.font import opentype
+    from pyhanko.stamp import TextStampStyle
+
+    lines = [agency_name, *([notation] if notation else []), "%(when)s"]
+    style = TextStampStyle(
+        stamp_text="\n".join(line.replace("%", "%%") for line in lines[:-1]) + "\n%(when)s",
+        text_box_style=text.TextBoxStyle(
+            font=opentype.GlyphAccumulatorFactory(_stamp_font(), font_size=ATTACHMENT_FONT_SIZE),
+            font_size=ATTACHMENT_FONT_SIZE,
+        ),
+        border_width=0,
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MAX,
+            y_align=layout.AxisAlignment.ALIGN_MAX,
+        ),
+    )
+    validation_context = revocation_context() if _embed_revocation(embed_revocation) else None
+    with _signer(agency) as agency_signer:
+        return _sign_once(
+            pdf_bytes,
+            signer=agency_signer,
+            field=AGENCY_FIELD,
+            page=0,
+            box=attachment_box(pdf_bytes),
+            style=style,
+            reason="Ký số của cơ quan ban hành (văn bản kèm theo)",
+            location=location,
+            timestamper=_timestamper(tsa_url),
+            validation_context=validation_context,
+            text_params={"when": attachment_time_text(when or timezone.now())},
+        )
+
+
+def key_material(signing_key) -> KeyMaterial:
+    """The ``KeyMaterial`` of a ``SigningKey`` row (its password or PIN decrypted)."""
+    from .crypto import open_password
+
+    return KeyMaterial(
+        pkcs12=bytes(signing_key.pkcs12),
+        password=open_password(signing_key.password_encrypted),
+        image=bytes(signing_key.image),
+        certificate_der=bytes(signing_key.certificate_der),
+        token_module=signing_key.token_module,
+        token_label=signing_key.token_label,
+        token_key_label=signing_key.token_key_label,
+    )
