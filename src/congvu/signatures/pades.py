@@ -241,20 +241,22 @@ def _sign_once(
     location,
     text_params=None,
     timestamper=None,
-    validation_context=None,
+    embed_revocation: bool | None = None,
 ):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.fields import SigSeedSubFilter
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    # B-LT (``CONGVU_SIGNING_EMBED_REVOCATION``): every signature made here is
+    # followed by its chain's OCSP answers and CRLs in the DSS.
+    validation_context = revocation_context() if _embed_revocation(embed_revocation) else None
     meta = signers.PdfSignatureMetadata(
         field_name=field,
         md_algorithm="sha256",
         subfilter=SigSeedSubFilter.PADES,
         reason=reason,
         location=location,
-        # B-LT: the chain, OCSP answers and CRLs go into the DSS right after signing.
         embed_validation_info=validation_context is not None,
         validation_context=validation_context,
     )
@@ -272,14 +274,6 @@ def _sign_once(
 def signing_time_text(when) -> str:
     """Appendix I: dd/mm/yyyy hh:mm:ss in Vietnam time."""
     return when.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
-
-
-def _timestamper(tsa_url: str):
-    if not tsa_url:
-        return None
-    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
-
-    return HTTPTimeStamper(tsa_url, timeout=10)
 
 
 def _embed_revocation(embed: bool | None) -> bool:
@@ -319,22 +313,22 @@ def sign_issued(
     location: str = "",
     when=None,
     tsa_url: str = "",
-    embed_revocation: bool | None = None,
 ) -> bytes:
     """The issued PDF with the leader's signature and then the agency's.
 
     With ``tsa_url`` each signature gets an RFC 3161 signature timestamp from
-    that TSA (PAdES B-T); a TSA that does not answer stops the signing. With
-    ``embed_revocation`` (default ``CONGVU_SIGNING_EMBED_REVOCATION``) each
-    signature is followed by the chain's revocation info in the DSS (B-LT).
+    that TSA (PAdES B-T); a TSA that does not answer stops the signing.
     """
     from pyhanko.pdf_utils import layout, text
     from pyhanko.pdf_utils.font import opentype
     from pyhanko.stamp import TextStampStyle
 
     where = placement(pdf_bytes)
-    timestamper = _timestamper(tsa_url)
-    validation_context = revocation_context() if _embed_revocation(embed_revocation) else None
+    timestamper = None
+    if tsa_url:
+        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(tsa_url, timeout=10)
     no_text = TextStampStyle(
         stamp_text=" ",
         background=_png_image(person.image),
@@ -357,7 +351,6 @@ def sign_issued(
             reason="Ký duyệt văn bản",
             location=location,
             timestamper=timestamper,
-            validation_context=validation_context,
         )
     font = _stamp_font()
     seal_style = TextStampStyle(
@@ -387,7 +380,6 @@ def sign_issued(
             reason="Ký số của cơ quan ban hành",
             location=location,
             timestamper=timestamper,
-            validation_context=validation_context,
             text_params={
                 "agency": agency_name,
                 "when": signing_time_text(when or timezone.now()),
@@ -440,9 +432,9 @@ def sign_attachment(
     from pyhanko.pdf_utils.font import opentype
     from pyhanko.stamp import TextStampStyle
 
-    lines = [agency_name, *([notation] if notation else []), "%(when)s"]
+    fixed = "\n".join([agency_name, *([notation] if notation else [])])
     style = TextStampStyle(
-        stamp_text="\n".join(line.replace("%", "%%") for line in lines[:-1]) + "\n%(when)s",
+        stamp_text=fixed.replace("%", "%%") + "\n%(when)s",
         text_box_style=text.TextBoxStyle(
             font=opentype.GlyphAccumulatorFactory(_stamp_font(), font_size=ATTACHMENT_FONT_SIZE),
             font_size=ATTACHMENT_FONT_SIZE,
@@ -453,7 +445,11 @@ def sign_attachment(
             y_align=layout.AxisAlignment.ALIGN_MAX,
         ),
     )
-    validation_context = revocation_context() if _embed_revocation(embed_revocation) else None
+    timestamper = None
+    if tsa_url:
+        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(tsa_url, timeout=10)
     with _signer(agency) as agency_signer:
         return _sign_once(
             pdf_bytes,
@@ -464,8 +460,8 @@ def sign_attachment(
             style=style,
             reason="Ký số của cơ quan ban hành (văn bản kèm theo)",
             location=location,
-            timestamper=_timestamper(tsa_url),
-            validation_context=validation_context,
+            timestamper=timestamper,
+            embed_revocation=embed_revocation,
             text_params={"when": attachment_time_text(when or timezone.now())},
         )
 

@@ -102,7 +102,14 @@ def _fetch_revocation() -> bool:
 def _context(roots, embedded: dict, *, fetch: bool, mode: str):
     from pyhanko_certvalidator import ValidationContext
 
-    kwargs = {"trust_roots": roots, "allow_fetching": fetch, "revocation_mode": mode, **embedded}
+    kwargs = {
+        "trust_roots": roots,
+        "allow_fetching": fetch,
+        "revocation_mode": mode,
+        "crls": [],
+        "ocsps": [],
+        **embedded,
+    }
     if fetch:
         from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 
