@@ -66,7 +66,7 @@ class SignatureReport:
 
     def as_dict(self) -> dict:
         """JSON-ready (``StoredFile.signature_reports``)."""
-        data = dict(self.__dict__)
+        data = {**self.__dict__, "ok": self.ok}
         for name in ("signed_at", "timestamped_at"):
             data[name] = data[name].isoformat() if data[name] else None
         return data
@@ -137,6 +137,16 @@ def _embedded_revocation_info(reader) -> dict:
     }
 
 
+def _revocation_info_possible(sig, embedded: dict, *, fetch: bool) -> bool:
+    """Whether any OCSP answer or CRL could speak for the signer (else skip the strict pass)."""
+    if embedded.get("ocsps") or embedded.get("crls"):
+        return True
+    if not fetch:
+        return False
+    cert = sig.signer_cert
+    return bool(cert.ocsp_urls or cert.crl_distribution_points)
+
+
 def _status(sig, roots, embedded, *, fetch: bool):
     """pyHanko's status of ``sig`` and what is known of the signer's revocation.
 
@@ -148,14 +158,15 @@ def _status(sig, roots, embedded, *, fetch: bool):
     from pyhanko.sign.validation import validate_pdf_signature
 
     stamps = _context(roots, embedded, fetch=fetch, mode="soft-fail")
-    strict = _context(roots, embedded, fetch=fetch, mode="require")
-    status = validate_pdf_signature(
-        sig, signer_validation_context=strict, ts_validation_context=stamps
-    )
-    if status.revoked:
-        return status, Revocation.REVOKED
-    if status.trusted:
-        return status, Revocation.GOOD
+    if _revocation_info_possible(sig, embedded, fetch=fetch):
+        strict = _context(roots, embedded, fetch=fetch, mode="require")
+        status = validate_pdf_signature(
+            sig, signer_validation_context=strict, ts_validation_context=stamps
+        )
+        if status.revoked:
+            return status, Revocation.REVOKED
+        if status.trusted:
+            return status, Revocation.GOOD
     lenient = _context(roots, embedded, fetch=False, mode="soft-fail")
     return (
         validate_pdf_signature(
