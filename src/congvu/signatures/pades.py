@@ -362,6 +362,12 @@ def sign_issued(
         background=_png_image(agency.image),
         background_opacity=1,
         border_width=0,
+        # Actual size: pyHanko's default 5 pt margin would shrink a 32 mm seal to 28.5 mm.
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins(),
+        ),
         # Below the seal's centre, so the star does not cover the words.
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
