@@ -1,6 +1,7 @@
 """The signature check is stored per file after upload and shown in the incoming register."""
 
 import datetime
+import re
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -34,8 +35,6 @@ def listing(client, commune) -> str:
 
 def column(page: str) -> str:
     """The text of the "Chữ ký số" cells."""
-    import re
-
     return " ".join(re.findall(r'<td data-label="Chữ ký số">(.*?)</td>', page, flags=re.S))
 
 
@@ -82,6 +81,11 @@ def test_recheck_shows_a_file_modified_after_signing_as_broken(client, received)
     assert "Bị sửa sau khi ký" in column(listing(client, other))
     page = client.get(detail).content.decode()
     assert "Chữ ký số: không hợp lệ" in page and "Chữ ký số: hợp lệ" not in page
+    # The "Kiểm tra lại" form carries the page's CSRF token and its own address.
+    action = reverse("files:signatures_recheck", args=[stored.pk])
+    form = re.search(rf'action="{action}".*?</form>', page, re.S)
+    assert form and re.search(r'name="csrfmiddlewaretoken" value="[^"]+"', form.group(0))
+    assert f'name="next" value="{detail}"' in form.group(0)
 
 
 @pytest.mark.django_db

@@ -36,6 +36,8 @@ SEVERITY = [
     SignatureStatus.NOT_PDF,
 ]
 
+#: A page checks a still-pending PDF itself only up to this size (the job does the rest).
+PAGE_CHECK_MAX_BYTES = 50 * 1024 * 1024
 #: A pending check older than this was lost with its process: run it again (periodic).
 PENDING_GRACE = datetime.timedelta(minutes=15)
 
@@ -125,13 +127,16 @@ def file_signatures_recheck(*, actor, stored: StoredFile) -> str:
 def stored_reports(stored: StoredFile) -> list | None:
     """The signature reports kept on ``stored``; None for a file that is not a PDF.
 
-    A file still pending (its check not run yet, or lost) is checked now, once.
+    A file still pending (its check not run yet, or lost) is checked now, once,
+    unless it is too large to keep a page waiting (None then, like "not a PDF").
     """
     from congvu.signatures.validation import SignatureReport
 
     if stored is None or stored.content_type != PDF:
         return None
     if stored.signature_status == SignatureStatus.PENDING:
+        if stored.size > PAGE_CHECK_MAX_BYTES:
+            return None
         file_signatures_check(stored.pk)
         stored.refresh_from_db(
             fields=["signature_status", "signature_reports", "signature_checked_at"]
