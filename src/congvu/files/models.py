@@ -20,6 +20,18 @@ class TextStatus(models.TextChoices):
     NONE = "none", _("Không có nội dung văn bản")
 
 
+class SignatureStatus(models.TextChoices):
+    """The stored outcome of checking a file's digital signatures (after the upload commits)."""
+
+    PENDING = "pending", _("Chờ kiểm tra chữ ký số")
+    NOT_PDF = "not_pdf", _("Không phải tệp PDF")
+    UNSIGNED = "unsigned", _("Không có chữ ký số")
+    VALID = "valid", _("Chữ ký số hợp lệ")
+    BROKEN = "broken", _("Chữ ký số không hợp lệ (đã bị sửa sau khi ký)")
+    UNTRUSTED = "untrusted", _("Chưa xác thực được chứng thư số")
+    REVOKED = "revoked", _("Chứng thư số đã bị thu hồi")
+
+
 class StoredFile(models.Model):
     """Tệp đính kèm: one uploaded file kept in the default storage, owned by a record.
 
@@ -28,7 +40,10 @@ class StoredFile(models.Model):
     (``owner_id``): the file is visible exactly when its owner is. The blob's
     ``storage_name`` is generated (never derived from the uploaded name) and
     its SHA-256 is checked on every read. ``text`` (for search) is extracted
-    after the upload commits, with a page and time limit (``extraction.py``).
+    after the upload commits, with a page and time limit (``extraction.py``);
+    so is the check of a PDF's digital signatures (``verification.py``), kept in
+    ``signature_status``/``signature_reports`` so a register list need not
+    validate anything to show it.
     """
 
     owner_type = models.CharField(_("loại đối tượng"), max_length=100)
@@ -46,6 +61,13 @@ class StoredFile(models.Model):
     text_status = models.CharField(
         _("trích xuất nội dung"), max_length=10, choices=TextStatus, default=TextStatus.DONE
     )
+    #: ``file_store`` writes PENDING and the check after the commit the outcome.
+    signature_status = models.CharField(
+        _("chữ ký số"), max_length=10, choices=SignatureStatus, default=SignatureStatus.PENDING
+    )
+    #: One entry per signature (``SignatureReport.as_dict``), as checked at ``signature_checked_at``.
+    signature_reports = models.JSONField(_("kết quả kiểm tra chữ ký số"), default=list, blank=True)
+    signature_checked_at = models.DateTimeField(_("kiểm tra chữ ký số lúc"), null=True, blank=True)
     secrecy = models.PositiveSmallIntegerField(_("độ mật"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

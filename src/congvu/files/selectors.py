@@ -42,3 +42,23 @@ def files_of(owner: models.Model, purpose: str | None = None):
 def latest_version(owner: models.Model, purpose: str) -> StoredFile | None:
     """The newest version of a versioned file (e.g. ``purpose="draft"``)."""
     return files_of(owner, purpose).order_by("-version", "-pk").first()
+
+
+def signature_summaries(owners) -> dict[str, str]:
+    """``{str(pk): status}`` of the PDF files of ``owners`` (one model), the worst per owner.
+
+    One query for a page of a register; an owner without a PDF is not in the result.
+    """
+    from .verification import PDF, summary
+
+    if not owners:
+        return {}
+    found: dict[str, list[str]] = {}
+    rows = StoredFile.objects.filter(
+        owner_type=owners[0]._meta.label_lower,
+        owner_id__in=[str(o.pk) for o in owners],
+        content_type=PDF,
+    ).values_list("owner_id", "signature_status")
+    for owner_id, status in rows:
+        found.setdefault(owner_id, []).append(status)
+    return {owner_id: summary(statuses) for owner_id, statuses in found.items()}

@@ -32,7 +32,7 @@ from congvu.core.faults import checkpoint
 from congvu.core.transactions import on_rollback
 
 from .extract import TEXT_KINDS, extract_path
-from .models import StoredFile, TextStatus
+from .models import SignatureStatus, StoredFile, TextStatus
 from .policies import remember_owner_type
 from .validation import CONTENT_TYPES, DetectedFile, file_validate
 
@@ -163,6 +163,11 @@ def file_store(
         storage_name=name,
         text="",
         text_status=TextStatus.PENDING,
+        signature_status=(
+            SignatureStatus.PENDING
+            if detected.content_type == "application/pdf"
+            else SignatureStatus.NOT_PDF
+        ),
         secrecy=int(getattr(owner, "secrecy", 0) or 0),
         uploaded_by=user,
     )
@@ -172,15 +177,22 @@ def file_store(
         action="congvu.files.storedfile.create",
         obj=stored,
         after=snapshot(
-            stored, fields=[f.name for f in StoredFile._meta.concrete_fields if f.name != "text"]
+            stored,
+            fields=[
+                f.name
+                for f in StoredFile._meta.concrete_fields
+                if f.name not in ("text", "signature_reports")
+            ],
         ),
         unit=getattr(owner, "unit", None),
         confidentiality=stored.secrecy,
     )
     checkpoint("files.store.after_blob")  # blob written, row not yet committed
-    from .tasks import extract_text_after_commit
+    from .tasks import check_signatures_after_commit, extract_text_after_commit
 
     extract_text_after_commit(stored.pk)
+    if stored.signature_status == SignatureStatus.PENDING:
+        check_signatures_after_commit(stored.pk)
     return stored
 
 

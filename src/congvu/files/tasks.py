@@ -1,4 +1,4 @@
-"""Background jobs of files: text extraction after an upload, the orphan-blob sweep.
+"""Background jobs of files: text extraction and signature check after an upload, the orphan-blob sweep.
 
 With a broker the extraction is a Celery task enqueued when the upload commits.
 Without one (demo, tests) Celery runs tasks eagerly, in the caller's thread. Run
@@ -56,6 +56,22 @@ def extract_pending_texts() -> int:
     return pending_texts_extract()
 
 
+@shared_task(name="congvu.files.tasks.check_signatures")
+def check_signatures(file_id: int) -> str | None:
+    """Check and store the digital signatures of a stored PDF (``verification.py``)."""
+    from .verification import file_signatures_check
+
+    return file_signatures_check(file_id)
+
+
+@shared_task(name="congvu.files.tasks.check_pending_signatures")
+def check_pending_signatures() -> int:
+    """Check the signatures still pending after a grace period (a job lost with its process)."""
+    from .verification import pending_signatures_check
+
+    return pending_signatures_check()
+
+
 def _run(job) -> None:
     try:
         job()
@@ -103,3 +119,15 @@ def _dispatch(file_id: int) -> None:
 def extract_text_after_commit(file_id: int) -> None:
     """Schedule the text extraction of ``file_id`` for when the current transaction commits."""
     transaction.on_commit(functools.partial(_dispatch, file_id), robust=True)
+
+
+def _dispatch_signatures(file_id: int) -> None:
+    if check_signatures.app.conf.task_always_eager:
+        in_background(functools.partial(check_signatures.delay, file_id))
+    else:
+        check_signatures.delay(file_id)
+
+
+def check_signatures_after_commit(file_id: int) -> None:
+    """Schedule the signature check of ``file_id`` for when the current transaction commits."""
+    transaction.on_commit(functools.partial(_dispatch_signatures, file_id), robust=True)

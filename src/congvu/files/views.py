@@ -1,4 +1,4 @@
-"""Download of stored files through an authorized view (never a public URL)."""
+"""Download of stored files through an authorized view (never a public URL); signature re-check."""
 
 from __future__ import annotations
 
@@ -6,12 +6,13 @@ from urllib.parse import quote
 
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from congvu.accounts.access import official_required
 from congvu.audit.services import log_access
 from congvu.core.errors import ServiceError
 
+from .models import SignatureStatus
 from .selectors import file_for_download
 from .services import file_open_verified
 
@@ -50,3 +51,30 @@ def download(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@official_required
+@require_POST
+def signatures_recheck(request, pk: int):
+    """Kiểm tra lại chữ ký số of a file the user may see, then back to the page it was shown on."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .verification import file_signatures_recheck
+
+    stored = file_for_download(actor=request.user, pk=pk)
+    status = file_signatures_recheck(actor=request.user, stored=stored)
+    label = SignatureStatus(status).label if status else ""
+    messages.success(
+        request,
+        _("Đã kiểm tra lại chữ ký số của tệp %(name)s: %(status)s.")
+        % {"name": stored.original_name, "status": label},
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("web:home")
+    return redirect(target)

@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "congvu.inbox.tasks.send_daily_reminders", "schedule": 3600},
     "sweep-orphan-files": {"task": "congvu.files.tasks.sweep_orphan_blobs", "schedule": 6 * 3600},
     "pending-texts": {"task": "congvu.files.tasks.extract_pending_texts", "schedule": 15 * 60},
+    "pending-signatures": {
+        "task": "congvu.files.tasks.check_pending_signatures",
+        "schedule": 15 * 60,
+    },
     "expire-payments": {"task": "congvu.payments.tasks.expire_payments", "schedule": 5 * 60},
     "onestop-overdue": {"task": "congvu.onestop.tasks.notify_overdue_steps", "schedule": 3600},
     "audit-anchor": {"task": "congvu.audit.tasks.anchor_chain_task", "schedule": 3600},
@@ -377,6 +381,10 @@ CONGVU_VIRUS_SCANNER = env_str("VIRUS_SCANNER", "")
 CONGVU_SIGNER = env_str("DOCUMENT_SIGNER", "noop")
 # RFC 3161 time-stamping authority for PAdES signatures (B-T); empty: no timestamp.
 CONGVU_SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
+# PAdES B-LT: embed the chain's OCSP answers and CRLs (DSS) when signing (docs/signing.md).
+CONGVU_SIGNING_EMBED_REVOCATION = env_bool("SIGNING_EMBED_REVOCATION", False)
+# Ask the OCSP responders / CRLs named in certificates when verifying a signature.
+CONGVU_SIGNING_CHECK_REVOCATION = env_bool("SIGNING_CHECK_REVOCATION", True)
 # Office hours (giờ hành chính), lunch break and the same-day cut-off ("nhận sau 15 giờ").
 CONGVU_WORKDAY_START = env_str("WORKDAY_START", "07:30")
 CONGVU_WORKDAY_END = env_str("WORKDAY_END", "17:00")

@@ -241,18 +241,24 @@ def _sign_once(
     location,
     text_params=None,
     timestamper=None,
+    embed_revocation: bool | None = None,
 ):
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.fields import SigSeedSubFilter
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+    # B-LT (``CONGVU_SIGNING_EMBED_REVOCATION``): every signature made here is
+    # followed by its chain's OCSP answers and CRLs in the DSS.
+    validation_context = revocation_context() if _embed_revocation(embed_revocation) else None
     meta = signers.PdfSignatureMetadata(
         field_name=field,
         md_algorithm="sha256",
         subfilter=SigSeedSubFilter.PADES,
         reason=reason,
         location=location,
+        embed_validation_info=validation_context is not None,
+        validation_context=validation_context,
     )
     pdf_signer = signers.PdfSigner(
         meta,
@@ -268,6 +274,34 @@ def _sign_once(
 def signing_time_text(when) -> str:
     """Appendix I: dd/mm/yyyy hh:mm:ss in Vietnam time."""
     return when.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _embed_revocation(embed: bool | None) -> bool:
+    if embed is not None:
+        return embed
+    from django.conf import settings
+
+    return bool(getattr(settings, "CONGVU_SIGNING_EMBED_REVOCATION", False))
+
+
+def revocation_context():
+    """What B-LT signing validates the signer's chain with: the trust anchors, fetching on.
+
+    Soft-fail: an OCSP responder or CRL that does not answer leaves that
+    answer out of the DSS rather than stopping the issuance; what is embedded
+    is what was reachable (the verification then says "unknown" or asks again).
+    """
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
+
+    from .validation import FETCH_TIMEOUT_SECONDS, trust_roots
+
+    return ValidationContext(
+        trust_roots=trust_roots(),
+        allow_fetching=True,
+        revocation_mode="soft-fail",
+        fetcher_backend=RequestsFetcherBackend(per_request_timeout=FETCH_TIMEOUT_SECONDS),
+    )
 
 
 def sign_issued(
@@ -328,6 +362,12 @@ def sign_issued(
         background=_png_image(agency.image),
         background_opacity=1,
         border_width=0,
+        # Actual size: pyHanko's default 5 pt margin would shrink a 32 mm seal to 28.5 mm.
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins(),
+        ),
         # Below the seal's centre, so the star does not cover the words.
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MID,
@@ -351,3 +391,97 @@ def sign_issued(
                 "when": signing_time_text(when or timezone.now()),
             },
         )
+
+
+#: Appendix I, attachments in a separate file: top right of page 1, no image, size 10 text.
+ATTACHMENT_FONT_SIZE = 10
+ATTACHMENT_BOX_WIDTH = 80 * MM
+ATTACHMENT_BOX_HEIGHT = 16 * MM
+#: From the page's top and right edges (the Decree's 15-20 mm right margin).
+ATTACHMENT_MARGIN_TOP = 8 * MM
+ATTACHMENT_MARGIN_RIGHT = 15 * MM
+
+
+def attachment_box(pdf_bytes: bytes) -> tuple[float, float, float, float]:
+    """Where the agency's signature goes on an attachment: top right of page 1, in points."""
+    from pypdf import PdfReader
+
+    # pypdf resolves a MediaBox inherited from the page tree.
+    box = PdfReader(io.BytesIO(pdf_bytes), strict=False).pages[0].mediabox
+    x1, y1 = float(box.right), float(box.top)
+    right, top = x1 - ATTACHMENT_MARGIN_RIGHT, y1 - ATTACHMENT_MARGIN_TOP
+    return (right - ATTACHMENT_BOX_WIDTH, top - ATTACHMENT_BOX_HEIGHT, right, top)
+
+
+def attachment_time_text(when) -> str:
+    """Appendix I for attachments: ISO 8601 in Vietnam time, e.g. 2026-12-07T09:15:00+07:00."""
+    return when.astimezone(VN_TZ).replace(microsecond=0).isoformat()
+
+
+def sign_attachment(
+    pdf_bytes: bytes,
+    *,
+    agency: KeyMaterial,
+    agency_name: str,
+    notation: str = "",
+    location: str = "",
+    when=None,
+    tsa_url: str = "",
+    embed_revocation: bool | None = None,
+) -> bytes:
+    """An attachment in a separate file with the agency's signature (Appendix I, văn bản kèm theo).
+
+    Top right of its first page, no image; the text is the agency's name, the
+    main document's số, ký hiệu and the signing time (ISO 8601, Vietnam time).
+    """
+    from pyhanko.pdf_utils import layout, text
+    from pyhanko.pdf_utils.font import opentype
+    from pyhanko.stamp import TextStampStyle
+
+    fixed = "\n".join([agency_name, *([notation] if notation else [])])
+    style = TextStampStyle(
+        stamp_text=fixed.replace("%", "%%") + "\n%(when)s",
+        text_box_style=text.TextBoxStyle(
+            font=opentype.GlyphAccumulatorFactory(_stamp_font(), font_size=ATTACHMENT_FONT_SIZE),
+            font_size=ATTACHMENT_FONT_SIZE,
+        ),
+        border_width=0,
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MAX,
+            y_align=layout.AxisAlignment.ALIGN_MAX,
+        ),
+    )
+    timestamper = None
+    if tsa_url:
+        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(tsa_url, timeout=10)
+    with _signer(agency) as agency_signer:
+        return _sign_once(
+            pdf_bytes,
+            signer=agency_signer,
+            field=AGENCY_FIELD,
+            page=0,
+            box=attachment_box(pdf_bytes),
+            style=style,
+            reason="Ký số của cơ quan ban hành (văn bản kèm theo)",
+            location=location,
+            timestamper=timestamper,
+            embed_revocation=embed_revocation,
+            text_params={"when": attachment_time_text(when or timezone.now())},
+        )
+
+
+def key_material(signing_key) -> KeyMaterial:
+    """The ``KeyMaterial`` of a ``SigningKey`` row (its password or PIN decrypted)."""
+    from .crypto import open_password
+
+    return KeyMaterial(
+        pkcs12=bytes(signing_key.pkcs12),
+        password=open_password(signing_key.password_encrypted),
+        image=bytes(signing_key.image),
+        certificate_der=bytes(signing_key.certificate_der),
+        token_module=signing_key.token_module,
+        token_label=signing_key.token_label,
+        token_key_label=signing_key.token_key_label,
+    )

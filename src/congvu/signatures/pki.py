@@ -10,21 +10,23 @@ from __future__ import annotations
 import datetime
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509 import ocsp
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 
 @dataclass
 class Authority:
-    """A generated CA: its certificate and key."""
+    """A generated CA: its certificate and key, and what it revoked (serial -> when)."""
 
     cert: x509.Certificate
     key: ec.EllipticCurvePrivateKey
+    revoked: dict[int, datetime.datetime] = field(default_factory=dict)
 
     @property
     def pem(self) -> str:
@@ -62,10 +64,23 @@ def make_ca(common_name: str = "congvu Test CA (không dùng thật)") -> Author
     return Authority(cert, key)
 
 
-def issue_certificate(ca: Authority, common_name: str, org: str, public_key, days: int = 730):
-    """A signing certificate for ``public_key`` (digital signature, non-repudiation) from ``ca``."""
+def issue_certificate(
+    ca: Authority,
+    common_name: str,
+    org: str,
+    public_key,
+    days: int = 730,
+    *,
+    ocsp_url: str = "",
+    crl_url: str = "",
+):
+    """A signing certificate for ``public_key`` (digital signature, non-repudiation) from ``ca``.
+
+    With ``ocsp_url`` / ``crl_url`` the certificate says where its revocation
+    status is published (AIA OCSP, CRL distribution point), as a licensed CA's do.
+    """
     now = datetime.datetime.now(datetime.UTC)
-    return (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name, org))
         .issuer_name(ca.cert.subject)
@@ -84,16 +99,47 @@ def issue_certificate(ca: Authority, common_name: str, org: str, public_key, day
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
         )
-        .sign(ca.key, hashes.SHA256())
     )
+    if ocsp_url:
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url)
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    if crl_url:
+        builder = builder.add_extension(
+            x509.CRLDistributionPoints(
+                [
+                    x509.DistributionPoint(
+                        [x509.UniformResourceIdentifier(crl_url)], None, None, None
+                    )
+                ]
+            ),
+            critical=False,
+        )
+    return builder.sign(ca.key, hashes.SHA256())
 
 
 def issue_pkcs12(
-    ca: Authority, common_name: str, org: str, password: str, days: int = 730
+    ca: Authority,
+    common_name: str,
+    org: str,
+    password: str,
+    days: int = 730,
+    *,
+    ocsp_url: str = "",
+    crl_url: str = "",
 ) -> bytes:
     """A signing certificate for ``common_name`` from ``ca``, as PKCS#12 with the CA certificate."""
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = issue_certificate(ca, common_name, org, key.public_key(), days)
+    cert = issue_certificate(
+        ca, common_name, org, key.public_key(), days, ocsp_url=ocsp_url, crl_url=crl_url
+    )
     return pkcs12.serialize_key_and_certificates(
         common_name.encode(),
         key,
@@ -173,3 +219,61 @@ def issue_tsa(ca: Authority, common_name: str = "congvu Test TSA (không dùng t
         .sign(ca.key, hashes.SHA256())
     )
     return cert, key
+
+
+def revoke(ca: Authority, cert: x509.Certificate, when: datetime.datetime | None = None) -> None:
+    """Record ``cert`` as revoked by ``ca`` (from ``when``, default now)."""
+    ca.revoked[cert.serial_number] = when or datetime.datetime.now(datetime.UTC)
+
+
+def crl_der(ca: Authority, *, hours: int = 24) -> bytes:
+    """The CA's current CRL (signed by the CA) listing what it revoked."""
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.cert.subject)
+        .last_update(now - datetime.timedelta(minutes=5))
+        .next_update(now + datetime.timedelta(hours=hours))
+        .add_extension(x509.CRLNumber(int(now.timestamp())), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
+        )
+    )
+    for serial, when in ca.revoked.items():
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build()
+        )
+    return builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+
+
+def ocsp_response_der(
+    ca: Authority, request_der: bytes, issued: dict[int, x509.Certificate]
+) -> bytes:
+    """The CA's signed OCSP answer to ``request_der`` about one of the certificates ``issued``.
+
+    Signed by the CA itself (RFC 6960 allows the issuer to answer); a serial
+    the CA never issued gets "unauthorized" rather than a made-up status.
+    """
+    request = ocsp.load_der_ocsp_request(request_der)
+    cert = issued.get(request.serial_number)
+    if cert is None:
+        return ocsp.OCSPResponseBuilder.build_unsuccessful(
+            ocsp.OCSPResponseStatus.UNAUTHORIZED
+        ).public_bytes(serialization.Encoding.DER)
+    now = datetime.datetime.now(datetime.UTC)
+    revoked_at = ca.revoked.get(cert.serial_number)
+    builder = ocsp.OCSPResponseBuilder().add_response(
+        cert=cert,
+        issuer=ca.cert,
+        algorithm=request.hash_algorithm,
+        cert_status=ocsp.OCSPCertStatus.REVOKED if revoked_at else ocsp.OCSPCertStatus.GOOD,
+        this_update=now - datetime.timedelta(minutes=5),
+        next_update=now + datetime.timedelta(hours=1),
+        revocation_time=revoked_at,
+        revocation_reason=x509.ReasonFlags.key_compromise if revoked_at else None,
+    )
+    builder = builder.responder_id(ocsp.OCSPResponderEncoding.HASH, ca.cert)
+    for extension in request.extensions:
+        if isinstance(extension.value, x509.OCSPNonce):
+            builder = builder.add_extension(extension.value, critical=False)
+    return builder.sign(ca.key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)

@@ -23,6 +23,7 @@ from congvu.core.faults import checkpoint
 from congvu.files.services import file_store
 from congvu.registry.constants import Direction
 from congvu.registry.services import number_allocate
+from congvu.signatures.attachments import attachments_sign, signed_attachments
 
 from ..constants import DeliveryStatus, Status
 from ..models import OutgoingDocument
@@ -88,7 +89,9 @@ def deliver_internal(*, actor, document: OutgoingDocument, recipient) -> int:
         signer_name=_signer_name(document),
         urgency=document.urgency,
         secrecy=document.secrecy,
-        files=[document.issued_file] if document.issued_file_id else [],
+        files=[document.issued_file, *signed_attachments(document)]
+        if document.issued_file_id
+        else [],
         origin_type=document._meta.label_lower,
         origin_id=str(document.pk),
         origin_label=document.number_notation,
@@ -158,6 +161,8 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
         owner=document,
         purpose=ISSUED_PURPOSE,
     )
+    # PDF attachments in separate files: the agency's signature, top right of page 1.
+    attachments_sign(actor=actor, document=document)
     document.status = Status.ISSUED
     refresh_search_text(document)
     document.save(
