@@ -211,6 +211,21 @@ class ApproveSerializer(SignSerializer):
     )
 
 
+class PreviewQuerySerializer(serializers.Serializer):
+    """The choice a leader would approve with (query parameters of the preview)."""
+
+    authority_prefix = serializers.ChoiceField(
+        choices=AuthorityPrefix.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        label=_("thẩm quyền ký"),
+    )
+    signer_title = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, default="", label=_("chức vụ người ký")
+    )
+
+
 class PreviewFileSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk", label=_("mã tệp"))
     name = serializers.CharField(source="original_name", label=_("tên tệp"))
@@ -378,7 +393,7 @@ class OutgoingDocumentViewSet(
 
     def _shown(self):
         """The document as its preview shows it to the caller (``preview.as_shown_to``)."""
-        choice = SignSerializer(data=self.request.query_params)
+        choice = PreviewQuerySerializer(data=self.request.query_params)
         choice.is_valid(raise_exception=True)
         return preview.as_shown_to(self.request.user, self.get_object(), **choice.validated_data)
 
@@ -389,7 +404,7 @@ class OutgoingDocumentViewSet(
             "văn bản do chính họ ký với thẩm quyền và chức vụ gửi kèm (tham số truy vấn). "
             "Gửi lại mã này khi duyệt ký."
         ),
-        parameters=[SignSerializer],
+        parameters=[PreviewQuerySerializer],
         responses=PreviewSerializer,
     )
     @action(detail=True, methods=["get"])
@@ -412,7 +427,7 @@ class OutgoingDocumentViewSet(
 
     @extend_schema(
         summary=_("Bản in thử (PDF)"),
-        parameters=[SignSerializer],
+        parameters=[PreviewQuerySerializer],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"], url_path="preview-pdf")

@@ -153,7 +153,7 @@ class SignForm(forms.Form):
 
 
 class ApproveForm(SignForm):
-    """ "Xác nhận duyệt ký": the choice the preview was rendered with and the digest of what was shown."""
+    """The "Xác nhận duyệt ký" form: the choice the preview showed and the digest of what it showed."""
 
     content_sha256 = forms.RegexField(
         regex=r"^[0-9a-f]{64}$",

@@ -302,8 +302,9 @@ def _rasterised(folder: str, read_pdf) -> Pages:
             data = image.read_bytes()
             _save(pages.image_name(number), data)
             pages.sizes.append(_png_size(data))
-    if not pages.error:
-        _save(index, json.dumps({"total": pages.total, "sizes": pages.sizes}).encode())
+    # A file poppler cannot read stays unreadable: do not try (and wait) again.
+    data = {"total": pages.total, "sizes": pages.sizes, "error": pages.error}
+    _save(index, json.dumps(data).encode())
     return pages
 
 

@@ -314,7 +314,7 @@ def _as_shown(request, actor, doc):
 
 
 def _sign_page(request, doc, *, status: int = 200):
-    """ "Duyệt ký": the draft as it will be signed, page by page, its files, then the approval."""
+    """The "Duyệt ký" page: the draft as it will be signed, page by page, its files, the button."""
     actor = as_actor(request.user)
     context = {
         "nav": "outgoing",
