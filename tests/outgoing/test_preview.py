@@ -307,3 +307,17 @@ def test_api_approval_carries_the_digest_of_the_preview(commune):
         format="json",
     )
     assert response.status_code == 200 and response.json()["status"] == "approved"
+
+
+def test_a_leader_takes_an_approval_back_from_the_document_page(client, commune):
+    doc = approved(commune)
+    client.force_login(commune.leader)
+    assert "Trả lại để sửa" in client.get(f"/app/van-ban-di/{doc.pk}/").content.decode()
+    response = client.post(f"/app/van-ban-di/{doc.pk}/tra-lai/", {"comment": "Xem lại nơi nhận"})
+    assert response.status_code == 302
+    doc = _fresh(doc)
+    assert doc.status == Status.RETURNED and not doc.approved_content_sha256
+    # Not the clerk, who only issues.
+    doc = approved(commune)
+    client.force_login(commune.clerk)
+    assert "Trả lại để sửa" not in client.get(f"/app/van-ban-di/{doc.pk}/").content.decode()
