@@ -52,8 +52,11 @@ def test_draft_to_issue_through_the_api(commune, other):
     assert (
         api(commune.office_head).post(f"{BASE}{pk}/approve/", {}, format="json").status_code == 200
     )
+    shown = api(commune.leader).get(f"{BASE}{pk}/preview/", {"authority_prefix": "KT."}).json()
     response = api(commune.leader).post(
-        f"{BASE}{pk}/approve-for-signing/", {"authority_prefix": "KT."}, format="json"
+        f"{BASE}{pk}/approve-for-signing/",
+        {"authority_prefix": "KT.", "content_sha256": shown["content_sha256"]},
+        format="json",
     )
     assert response.json()["status"] == "approved" and response.json()["authority_prefix"] == "KT."
     response = api(commune.clerk).post(f"{BASE}{pk}/issue/", format="json")

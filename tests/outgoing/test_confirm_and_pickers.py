@@ -49,7 +49,11 @@ def test_approve_for_signing_needs_the_confirmation(client, commune):
     assert response.status_code == 200
     assert 'name="xac_nhan"' in response.content.decode()
     assert _status(doc) == Status.IN_REVIEW
-    response = client.post(url, {"authority_prefix": "TM.", "xac_nhan": "1"})
+    # The confirmation carries the digest of the draft the leader was shown.
+    shown = re.search(r'name="content_sha256" value="([0-9a-f]{64})"', response.content.decode())
+    response = client.post(
+        url, {"authority_prefix": "TM.", "xac_nhan": "1", "content_sha256": shown.group(1)}
+    )
     assert response.status_code == 302
     doc.refresh_from_db()
     assert doc.status == Status.APPROVED and doc.authority_prefix == "TM."

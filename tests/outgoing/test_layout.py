@@ -19,7 +19,7 @@ from congvu.org.constants import UnitKind
 from congvu.outgoing.services.issuance import render_pdf
 from tests.factories import PositionFactory, UnitFactory
 from tests.outgoing.conftest import Commune
-from tests.outgoing.helpers import approved, issued
+from tests.outgoing.helpers import approved, drafted, issued
 from tests.outgoing.layout import (
     LEFT,
     LEFT_COLUMN,
@@ -176,12 +176,14 @@ def test_issued_document_follows_appendix_i(thanh_phu, type_code):
 
 
 def test_a_deputy_signs_for_the_chairman_on_behalf_of_the_committee(thanh_phu):
-    doc = approved(thanh_phu, type_code="quyet-dinh", subject="Về việc kiện toàn Tổ một cửa")
-    doc.signer = thanh_phu.deputy
-    doc.signer_title = "Phó Chủ tịch UBND xã"
-    doc.save(update_fields=["signer", "signer_title"])
     from congvu.outgoing import services
 
+    # The deputy approves it (what issuance signs is what the signer approved).
+    doc = drafted(thanh_phu, type_code="quyet-dinh", subject="Về việc kiện toàn Tổ một cửa")
+    services.draft_submit(actor=thanh_phu.specialist, document=doc, reviewers=[])
+    services.draft_approve_for_signing(
+        actor=thanh_phu.deputy, document=doc, signer_title="Phó Chủ tịch UBND xã"
+    )
     doc = services.document_issue(actor=thanh_phu.clerk, document=doc)
     page = runs(render_pdf(doc))
     tm, kt, title, name = (

@@ -1,5 +1,7 @@
 """The pages under /app/van-ban-di/: list, draft form, detail, actions."""
 
+import re
+
 import pytest
 
 from congvu.outgoing.constants import Status
@@ -69,7 +71,10 @@ def test_full_flow_through_the_pages(client, commune, other):
     client.post(f"/app/van-ban-di/{doc.pk}/dong-y/", {"comment": "Đạt"})
     client.force_login(commune.leader)
     assert client.get("/app/van-ban-di/?tab=sign").content.decode().count(doc.subject) == 1
-    client.post(f"/app/van-ban-di/{doc.pk}/duyet-ky/", {"authority_prefix": "TM.", "xac_nhan": "1"})
+    sign_url = f"/app/van-ban-di/{doc.pk}/duyet-ky/"
+    page = client.get(sign_url, {"authority_prefix": "TM."}).content.decode()
+    shown = re.search(r'name="content_sha256" value="([0-9a-f]{64})"', page).group(1)
+    client.post(sign_url, {"authority_prefix": "TM.", "xac_nhan": "1", "content_sha256": shown})
     client.force_login(commune.clerk)
     client.post(f"/app/van-ban-di/{doc.pk}/phat-hanh/", {"xac_nhan": "1"})
     doc.refresh_from_db()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,7 +23,7 @@ from congvu.org.models import Unit
 from congvu.registry.constants import Secrecy, Urgency
 from congvu.registry.models import DocumentType
 
-from . import selectors, services
+from . import preview, selectors, services
 from .constants import AuthorityPrefix, RecipientKind, Status
 from .models import OutgoingDocument, Recipient, ReviewStep
 
@@ -195,6 +200,48 @@ class SignSerializer(serializers.Serializer):
     )
 
 
+class ApproveSerializer(SignSerializer):
+    content_sha256 = serializers.RegexField(
+        r"^[0-9a-f]{64}$",
+        label=_("mã nội dung đã xem"),
+        help_text=_(
+            "content_sha256 của bản in thử (GET …/preview/ với cùng thẩm quyền và chức vụ) "
+            "mà người ký đã xem; khác với hiện tại thì không duyệt (content_changed)."
+        ),
+    )
+
+
+class PreviewQuerySerializer(serializers.Serializer):
+    """The choice a leader would approve with (query parameters of the preview)."""
+
+    authority_prefix = serializers.ChoiceField(
+        choices=AuthorityPrefix.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        label=_("thẩm quyền ký"),
+    )
+    signer_title = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, default="", label=_("chức vụ người ký")
+    )
+
+
+class PreviewFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk", label=_("mã tệp"))
+    name = serializers.CharField(source="original_name", label=_("tên tệp"))
+    content_type = serializers.CharField(label=_("kiểu nội dung"))
+    size = serializers.IntegerField(label=_("dung lượng (byte)"))
+    sha256 = serializers.CharField(label=_("mã băm SHA-256"))
+
+
+class PreviewSerializer(serializers.Serializer):
+    content_sha256 = serializers.CharField(label=_("mã nội dung"))
+    signer_title = serializers.CharField(label=_("chức vụ người ký"))
+    authority_prefix = serializers.CharField(label=_("thẩm quyền ký"))
+    pdf_url = serializers.CharField(label=_("bản in thử (PDF)"))
+    files = PreviewFileSerializer(many=True, label=_("tệp kèm theo"))
+
+
 class RecallSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=255, label=_("lý do thu hồi"))
 
@@ -344,10 +391,58 @@ class OutgoingDocumentViewSet(
         )
         return self._out(doc)
 
-    @_action_schema(_("Duyệt ký"), SignSerializer)
+    def _shown(self):
+        """The document as its preview shows it to the caller (``preview.as_shown_to``)."""
+        choice = PreviewQuerySerializer(data=self.request.query_params)
+        choice.is_valid(raise_exception=True)
+        return preview.as_shown_to(self.request.user, self.get_object(), **choice.validated_data)
+
+    @extend_schema(
+        summary=_("Bản in thử để đọc trước khi ký"),
+        description=_(
+            "Mã nội dung (content_sha256) của văn bản như sẽ được ký: với lãnh đạo được duyệt ký, "
+            "văn bản do chính họ ký với thẩm quyền và chức vụ gửi kèm (tham số truy vấn). "
+            "Gửi lại mã này khi duyệt ký."
+        ),
+        parameters=[PreviewQuerySerializer],
+        responses=PreviewSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def preview(self, request, pk=None):
+        shown = self._shown()
+        query = urlencode(
+            {"authority_prefix": shown.authority_prefix, "signer_title": shown.signer_title}
+        )
+        pdf_url = request.build_absolute_uri(
+            reverse("api:outgoing-document-preview-pdf", args=[shown.pk]) + "?" + query
+        )
+        data = {
+            "content_sha256": preview.content_digest(shown),
+            "signer_title": shown.signer_title,
+            "authority_prefix": shown.authority_prefix,
+            "pdf_url": pdf_url,
+            "files": preview.signed_files(shown),
+        }
+        return Response(PreviewSerializer(data).data)
+
+    @extend_schema(
+        summary=_("Bản in thử (PDF)"),
+        parameters=[PreviewQuerySerializer],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path="preview-pdf")
+    def preview_pdf(self, request, pk=None):
+        shown = self._shown()
+        _digest, pdf = preview.body_pdf(shown)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="du-thao-{shown.pk}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @_action_schema(_("Duyệt ký"), ApproveSerializer)
     @action(detail=True, methods=["post"], url_path="approve-for-signing")
     def approve_for_signing(self, request, pk=None):
-        data = self._input(SignSerializer)
+        data = self._input(ApproveSerializer)
         doc = services.draft_approve_for_signing(
             actor=request.user, document=self.get_object(), **data
         )

@@ -152,6 +152,19 @@ class SignForm(forms.Form):
     signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=100, required=False)
 
 
+class ApproveForm(SignForm):
+    """The "Xác nhận duyệt ký" form: the choice the preview showed and the digest of what it showed."""
+
+    content_sha256 = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$",
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Hãy xem bản in thử của dự thảo trước khi duyệt ký."),
+            "invalid": _("Hãy xem bản in thử của dự thảo trước khi duyệt ký."),
+        },
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do thu hồi"), max_length=255)
 

@@ -332,7 +332,8 @@ def actions_for(*, actor, document) -> dict[str, bool]:
         "submit": editable and drafter,
         "add_version": (editable and drafter) or my_turn,
         "review": my_turn,
-        "return": my_turn or (status == Status.IN_REVIEW and leader),
+        # An approved document not yet issued can be taken back (read before signing).
+        "return": my_turn or (status in (Status.IN_REVIEW, Status.APPROVED) and leader),
         "sign": status == Status.IN_REVIEW and leader and not others_pending,
         "issue": status == Status.APPROVED and clerk,
         "recall": issued and (leader or clerk),

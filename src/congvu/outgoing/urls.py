@@ -13,6 +13,17 @@ urlpatterns = [
     path("<int:pk>/dong-y/", views.review_approve, name="approve"),
     path("<int:pk>/tra-lai/", views.review_return, name="return"),
     path("<int:pk>/duyet-ky/", views.approve_for_signing, name="sign"),
+    path("<int:pk>/ban-in-thu.pdf", views.preview_pdf, name="preview_pdf"),
+    path(
+        "<int:pk>/ban-in-thu/<str:digest>/trang-<int:number>.png",
+        views.preview_page,
+        name="preview_page",
+    ),
+    path(
+        "<int:pk>/tep/<int:file_pk>/trang-<int:number>.png",
+        views.preview_file_page,
+        name="preview_file_page",
+    ),
     path("<int:pk>/phat-hanh/", views.issue, name="issue"),
     path("<int:pk>/thu-hoi/", views.recall, name="recall"),
     path("<int:pk>/thay-the/", views.replace, name="replace"),

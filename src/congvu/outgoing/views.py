@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from congvu.accounts.access import official_required
 from congvu.audit.services import log_access
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
+from congvu.files.views import content_disposition
 
-from . import selectors, services
+from . import preview, selectors, services
 from .forms import (
+    ApproveForm,
     CommentForm,
     CorrectForm,
     DraftForm,
@@ -286,25 +291,128 @@ def _confirmed(request) -> bool:
     return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "1"
 
 
+def _signing_choice(request) -> tuple[str, str]:
+    """The authority and title the leader chose (detail page, or "Xem lại với lựa chọn này")."""
+    data = request.POST if request.method == "POST" else request.GET
+    form = SignForm(data or None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["authority_prefix"], form.cleaned_data["signer_title"]
+    return "", ""
+
+
+def _may_sign(actor, doc) -> bool:
+    return selectors.actions_for(actor=actor, document=doc).get("sign", False)
+
+
+def _as_shown(request, actor, doc):
+    """What the preview shows (``preview.as_shown_to``) and the query that asks for it again."""
+    prefix, title = _signing_choice(request)
+    shown = preview.as_shown_to(actor, doc, authority_prefix=prefix, signer_title=title)
+    if shown is doc:
+        return doc, ""
+    return shown, urlencode({"authority_prefix": prefix, "signer_title": shown.signer_title})
+
+
+def _sign_page(request, doc, *, status: int = 200):
+    """The "Duyệt ký" page: the draft as it will be signed, page by page, its files, the button."""
+    actor = as_actor(request.user)
+    context = {
+        "nav": "outgoing",
+        "doc": doc,
+        "allowed": _may_sign(actor, doc),
+        "recipient_lines": selectors.recipient_lines(doc),
+        "authority_choices": SignForm.base_fields["authority_prefix"].choices,
+    }
+    if context["allowed"]:
+        if doc.secrecy:
+            log_access(actor=actor, obj=doc, unit=doc.unit_id, confidentiality=doc.secrecy)
+        signed, query = _as_shown(request, actor, doc)
+        context.update(signed=signed, query=query, preview=preview.document_preview(signed))
+    return render(request, "outgoing/sign.html", context, status=status)
+
+
 @official_required
 @require_http_methods(["GET", "POST"])
 def approve_for_signing(request, pk: int):
+    actor = as_actor(request.user)
+    doc = selectors.document_for(actor=actor, pk=pk)
     if not _confirmed(request):
-        doc = selectors.document_for(actor=as_actor(request.user), pk=pk)
-        form = SignForm(request.POST or None)
-        return _confirm_page(request, doc, kind="sign", form=form)
-    return _act(
-        request,
-        pk,
-        lambda a, d, f: services.draft_approve_for_signing(
-            actor=a,
-            document=d,
-            authority_prefix=f.cleaned_data["authority_prefix"],
-            signer_title=f.cleaned_data["signer_title"],
-        ),
-        _("Đã duyệt ký văn bản."),
-        SignForm,
-    )
+        return _sign_page(request, doc)
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _sign_page(request, doc, status=400)
+    try:
+        services.draft_approve_for_signing(
+            actor=actor,
+            document=doc,
+            authority_prefix=form.cleaned_data["authority_prefix"],
+            signer_title=form.cleaned_data["signer_title"],
+            content_sha256=form.cleaned_data["content_sha256"],
+        )
+    except ServiceError as exc:
+        # The page again, with what the draft reads now.
+        messages.error(request, exc.message)
+        return _sign_page(request, doc, status=400)
+    messages.success(request, _("Đã duyệt ký văn bản."))
+    return redirect("outgoing:detail", pk=doc.pk)
+
+
+def _png(data: bytes | None):
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="image/png")
+    # The address names the content; the page is still private to who may read it.
+    response["Cache-Control"] = "private, max-age=86400"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@official_required
+@require_GET
+def preview_page(request, pk: int, digest: str, number: int):
+    """One page image of the draft as shown (its address names the body's content digest)."""
+    actor = as_actor(request.user)
+    doc = selectors.document_for(actor=actor, pk=pk)
+    shown, _query = _as_shown(request, actor, doc)
+    body_digest, pages = preview.body_pages(shown)
+    if body_digest != digest:
+        raise Http404  # changed since the page was drawn: reload it
+    return _png(preview.page_image(pages, number))
+
+
+@official_required
+@require_GET
+def preview_file_page(request, pk: int, file_pk: int, number: int):
+    """One page image of a PDF file that goes with the draft."""
+    doc = selectors.document_for(actor=as_actor(request.user), pk=pk)
+    stored = next((f for f in preview.signed_files(doc) if f.pk == file_pk), None)
+    if stored is None or not preview.is_pdf(stored):
+        raise Http404
+    try:
+        pages = preview.file_pages(stored)
+    except ServiceError as exc:
+        raise Http404 from exc
+    return _png(preview.page_image(pages, number))
+
+
+@official_required
+@require_GET
+def preview_pdf(request, pk: int):
+    """The draft as it will be signed, as a PDF opened in the browser (number and date blank)."""
+    actor = as_actor(request.user)
+    doc = selectors.document_for(actor=actor, pk=pk)
+    if doc.secrecy:
+        log_access(actor=actor, obj=doc, unit=doc.unit_id, confidentiality=doc.secrecy)
+    shown, _query = _as_shown(request, actor, doc)
+    _digest, pdf = preview.body_pdf(shown)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"du-thao-{doc.pk}.pdf", inline=True)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @official_required

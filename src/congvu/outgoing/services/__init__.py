@@ -2,6 +2,7 @@
 
 from .changes import document_correct, document_recall, document_replace
 from .drafting import (
+    as_signed_by,
     current_step,
     draft_add_version,
     draft_approve_for_signing,
@@ -14,6 +15,7 @@ from .drafting import (
 from .issuance import document_issue, render_pdf
 
 __all__ = [
+    "as_signed_by",
     "current_step",
     "document_correct",
     "document_issue",

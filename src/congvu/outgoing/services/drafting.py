@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -310,10 +312,15 @@ def review_approve(*, actor, document: OutgoingDocument, comment: str = "") -> R
 
 @transaction.atomic
 def review_return(*, actor, document: OutgoingDocument, comment: str) -> OutgoingDocument:
-    """Trả lại sửa: the reviewer whose turn it is, or a leader of the issuing unit, returns it."""
+    """Trả lại sửa: the reviewer whose turn it is, or a leader of the issuing unit, returns it.
+
+    A leader may also return a document approved but not yet issued, e.g.
+    when issuance found it changed since the approval
+    (``content_changed_since_approval``): it is then read and approved anew.
+    """
     actor = as_actor(actor)
     document = lock(document)
-    require_state(document, Status.IN_REVIEW)
+    require_state(document, Status.IN_REVIEW, Status.APPROVED)
     comment = (comment or "").strip()
     if not comment:
         raise ServiceError(_("Phải ghi ý kiến khi trả lại."), code="required", field="comment")
@@ -341,7 +348,10 @@ def review_return(*, actor, document: OutgoingDocument, comment: str) -> Outgoin
     )
     before = snapshot(document)
     document.status = Status.RETURNED
-    document.save(update_fields=["status", "updated_at"])
+    # An approval taken back: the next one records what it approves.
+    document.approved_at = None
+    document.approved_content_sha256 = ""
+    document.save(update_fields=["status", "approved_at", "approved_content_sha256", "updated_at"])
     audit(
         actor,
         "review.returned",
@@ -362,15 +372,53 @@ def _signer_title(actor, unit_id: int) -> str:
     return position.title if position else ""
 
 
+def _apply_signing(document, actor, authority_prefix: str, signer_title: str, now) -> None:
+    """What "Duyệt ký" by ``actor`` writes on the document (and so prints)."""
+    if authority_prefix not in AuthorityPrefix.values:
+        raise ServiceError(
+            _("Thẩm quyền ký không hợp lệ."), code="invalid_choice", field="authority_prefix"
+        )
+    document.signer = actor.user
+    document.signer_title = (signer_title or "").strip()[:100] or _signer_title(
+        actor, document.unit_id
+    )
+    document.authority_prefix = authority_prefix
+    document.approved_at = now
+
+
+def as_signed_by(
+    document: OutgoingDocument, actor, *, authority_prefix: str = "", signer_title: str = ""
+) -> OutgoingDocument:
+    """An unsaved copy of ``document`` as it reads once ``actor`` approves it for signing.
+
+    The "Duyệt ký" page shows this copy, so the leader reads their own name,
+    title and authority line, which the approval then checks and stores.
+    """
+    signed = copy.copy(document)
+    _apply_signing(signed, as_actor(actor), authority_prefix, signer_title, timezone.now())
+    return signed
+
+
 @transaction.atomic
 def draft_approve_for_signing(
-    *, actor, document: OutgoingDocument, authority_prefix: str = "", signer_title: str = ""
+    *,
+    actor,
+    document: OutgoingDocument,
+    authority_prefix: str = "",
+    signer_title: str = "",
+    content_sha256: str | None = None,
 ) -> OutgoingDocument:
     """Duyệt ký (Art. 11, 13): a leader of the issuing unit (or their delegate) approves it.
 
     Every review step must be done, except the signer's own pending ones,
-    which this approval completes.
+    which this approval completes. ``content_sha256`` is the content digest
+    of what the leader was shown (``outgoing.preview``): when it is not the
+    document's digest now, nothing is approved (``content_changed``). The
+    digest approved is stored; issuance signs nothing else. Only a caller
+    that showed nothing (the demo loader) leaves it out.
     """
+    from ..preview import content_digest, require_shown_content
+
     actor = as_actor(actor)
     document = lock(document)
     require_state(document, Status.IN_REVIEW)
@@ -387,16 +435,15 @@ def draft_approve_for_signing(
         raise TransitionNotAllowed(
             _("Dự thảo chưa được duyệt xong theo trình tự."), code="review_pending"
         )
-    now = timezone.now()
-    pending.update(decision=Decision.APPROVED, decided_at=now)
     before = snapshot(document)
+    now = timezone.now()
+    _apply_signing(document, actor, authority_prefix, signer_title, now)
+    if content_sha256 is None:
+        document.approved_content_sha256 = content_digest(document)
+    else:
+        document.approved_content_sha256 = require_shown_content(document, content_sha256)
+    pending.update(decision=Decision.APPROVED, decided_at=now)
     document.status = Status.APPROVED
-    document.signer = actor.user
-    document.signer_title = (signer_title or "").strip()[:100] or _signer_title(
-        actor, document.unit_id
-    )
-    document.authority_prefix = authority_prefix
-    document.approved_at = now
     refresh_search_text(document)
     document.save(
         update_fields=[
@@ -405,6 +452,7 @@ def draft_approve_for_signing(
             "signer_title",
             "authority_prefix",
             "approved_at",
+            "approved_content_sha256",
             "search_text",
             "updated_at",
         ]
@@ -414,6 +462,7 @@ def draft_approve_for_signing(
 
 
 __all__ = [
+    "as_signed_by",
     "current_step",
     "draft_add_version",
     "draft_approve_for_signing",

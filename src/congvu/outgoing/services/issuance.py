@@ -28,6 +28,7 @@ from congvu.signatures.attachments import attachments_sign, signed_attachments
 from ..constants import DeliveryStatus, Status
 from ..models import OutgoingDocument
 from ..notation import format_notation
+from ..preview import require_approved_content
 from ..signing import get_signer
 from .common import audit, deny, is_clerk, lock, refresh_search_text, require_state
 from .drafting import ISSUED_PURPOSE
@@ -115,6 +116,7 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
     if actor.clearance < document.secrecy:
         deny(_("Bạn không được giao xử lý văn bản Mật."))
     require_state(document, Status.APPROVED)
+    require_approved_content(document)  # read before signing: nothing else is numbered
     before = snapshot(document)
     now = timezone.now()
     # (1) number and date, (2) register: inside this transaction, under the register's lock.
