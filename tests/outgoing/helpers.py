@@ -17,8 +17,11 @@ def drafted(c, *, type_code="cong-van", recipients=None, subject="V/v tổ chứ
     )
 
 
-def approved(c, **kw) -> OutgoingDocument:
+def approved(c, prepare=None, **kw) -> OutgoingDocument:
+    """A document approved for signing; ``prepare(doc)`` runs on the draft first (attach files)."""
     doc = drafted(c, **kw)
+    if prepare is not None:
+        prepare(doc)
     services.draft_submit(actor=c.specialist, document=doc, reviewers=[c.office_head, c.leader])
     services.review_approve(actor=c.office_head, document=doc, comment="Đồng ý nội dung")
     services.draft_approve_for_signing(actor=c.leader, document=doc, authority_prefix="TM.")

@@ -56,9 +56,14 @@ def widget_rect(data: bytes) -> tuple[float, ...]:
 
 @pytest.mark.django_db
 def test_pdf_attachment_gets_the_agency_signature_top_right(signing, tmp_path):
-    doc = approved(signing)
-    original = attach(signing, doc, attachment_pdf())
-    attach(signing, doc, pki.seal_png(), name="so-do.png")  # not a PDF: not signed
+    files = {}
+
+    def prepare(draft):
+        files["pdf"] = attach(signing, draft, attachment_pdf())
+        attach(signing, draft, pki.seal_png(), name="so-do.png")  # not a PDF: not signed
+
+    doc = approved(signing, prepare=prepare)
+    original = files["pdf"]
     doc = outgoing.document_issue(actor=signing.clerk, document=doc)
 
     (signed,) = signed_attachments(doc)
@@ -111,8 +116,11 @@ def test_internal_recipient_receives_the_signed_attachment(signing):
     from tests.outgoing.conftest import make_commune
 
     other = make_commune("An Qui")
-    doc = approved(signing, recipients=[{"unit": other.unit}])
-    attach(signing, doc, attachment_pdf())
+    doc = approved(
+        signing,
+        prepare=lambda draft: attach(signing, draft, attachment_pdf()),
+        recipients=[{"unit": other.unit}],
+    )
     outgoing.document_issue(actor=signing.clerk, document=doc)
     incoming = IncomingDocument.objects.get(unit=other.unit)
     received = list(
@@ -128,7 +136,6 @@ def test_internal_recipient_receives_the_signed_attachment(signing):
 @pytest.mark.django_db
 def test_without_pades_attachments_are_not_signed(settings, signing):
     settings.CONGVU_SIGNER = "noop"
-    doc = approved(signing)
-    attach(signing, doc, attachment_pdf())
+    doc = approved(signing, prepare=lambda draft: attach(signing, draft, attachment_pdf()))
     doc = outgoing.document_issue(actor=signing.clerk, document=doc)
     assert signed_attachments(doc) == []
