@@ -44,6 +44,10 @@ class BaseSigner(ABC):
         """At "Duyệt ký": raise ServiceError when ``user`` could not sign ``document``."""
         return None  # a signer without keys of its own (noop) can always sign
 
+    def remote_key(self, document):
+        """The signer's key when it is with a remote-signing service (issuance waits), else None."""
+        return None
+
 
 _SIGNERS: dict[str, type[BaseSigner]] = {}
 
@@ -154,11 +158,17 @@ class PadesSigner(BaseSigner):
     def check_signer(self, document, user) -> None:
         _person_key(user)
 
+    def remote_key(self, document):
+        person, _agency = signer_keys(document)
+        return person if person.is_remote else None
+
     def sign(self, document, pdf_bytes: bytes) -> bytes:
         from congvu.org.places import place_name
         from congvu.signatures.pades import sign_issued
 
         person, agency = signer_keys(document)
+        if person.is_remote:
+            raise SigningError("a remote key signs through remote_signing_start")
         return sign_issued(
             pdf_bytes,
             person=_key_material(person),
@@ -168,3 +178,55 @@ class PadesSigner(BaseSigner):
             when=document.issued_at,
             tsa_url=getattr(settings, "CONGVU_SIGNING_TSA_URL", ""),
         )
+
+
+# --- remote signing (ký số từ xa): the two halves around the signer's approval ---
+
+
+def remote_prepare(document, pdf_bytes: bytes, person):
+    """The rendered PDF with the signer's field reserved, and what the service must sign."""
+    from congvu.org.places import place_name
+    from congvu.signatures.remote_pades import prepare
+
+    return prepare(
+        pdf_bytes,
+        certificate_der=bytes(person.certificate_der),
+        image=bytes(person.image),
+        location=place_name(document.unit),
+    )
+
+
+def remote_finish(document, prepared, person, *, signature: bytes, chain=()) -> bytes:
+    """Embed the approved signature value, then add the agency's signature (a local key)."""
+    from congvu.org.places import place_name
+    from congvu.signatures.models import KeyKind
+    from congvu.signatures.pades import sign_agency
+    from congvu.signatures.remote_pades import finish
+    from congvu.signatures.services import active_key
+
+    agency = active_key(kind=KeyKind.AGENCY, unit=document.unit)
+    if agency is None:
+        raise ServiceError(
+            gettext_now(
+                "Cơ quan ban hành chưa có chứng thư số còn hiệu lực; "
+                "quản trị đơn vị cần đăng ký khóa ký số của cơ quan."
+            ),
+            code="agency_key_missing",
+            field="unit",
+        )
+    tsa_url = getattr(settings, "CONGVU_SIGNING_TSA_URL", "")
+    signed = finish(
+        prepared,
+        certificate_der=bytes(person.certificate_der),
+        chain_der=chain[1:],
+        signature=signature,
+        tsa_url=tsa_url,
+    )
+    return sign_agency(
+        signed,
+        agency=_key_material(agency),
+        agency_name=document.unit.name,
+        location=place_name(document.unit),
+        when=document.issued_at,
+        tsa_url=tsa_url,
+    )
