@@ -7,9 +7,12 @@ crypto is mocked: the issued PDF is checked with the project's validator.
 """
 
 import datetime
+import io
 import threading
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from django.core.management import call_command
 
 import pytest
 import requests
@@ -73,10 +76,8 @@ def enrol(store, ca, name, unit_name):
     return account
 
 
-@pytest.fixture
-def remote(settings, admin, ca, commune, sandbox_service):
+def setup_remote(settings, admin, ca, commune, store, url):
     """PAdES on; the leader's key at the sandbox service, the agency's a local PKCS#12."""
-    store, url = sandbox_service
     settings.CONGVU_SIGNER = "pades"
     trust_anchor_add(actor=admin, name="Test CA", certificate_pem=ca.pem)
     register_keys(admin, ca, commune, person=False)
@@ -92,6 +93,12 @@ def remote(settings, admin, ca, commune, sandbox_service):
     commune.account = account
     commune.url = url
     return commune
+
+
+@pytest.fixture
+def remote(settings, admin, ca, commune, sandbox_service):
+    store, url = sandbox_service
+    return setup_remote(settings, admin, ca, commune, store, url)
 
 
 def phone(c, decision: str, reason: str = "") -> requests.Response:
@@ -266,7 +273,12 @@ def test_periodic_job_issues_approved_documents(remote):
     doc = waiting(remote)
     assert poll_remote_signatures.apply().get() == 0
     phone(remote, "dong-y")
-    assert poll_remote_signatures.apply().get() == 1
+    # Embedded mode: the same job through run_periodic (cron), by its schedule name.
+    out = io.StringIO()
+    call_command("run_periodic", only=["remote-signatures"], stdout=out)
+    assert (
+        "remote-signatures (congvu.outgoing.tasks.poll_remote_signatures): OK 1" in out.getvalue()
+    )
     assert reload(doc).status == Status.ISSUED
     assert poll_remote_signatures.apply().get() == 0
 

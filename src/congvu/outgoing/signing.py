@@ -11,6 +11,9 @@ agency's PAdES signature (Decree 30/2020 Art. 5, 33) with the keys the unit
 administrator registered (``congvu.signatures``). A signer or an agency
 without a usable key stops the issuance with a ServiceError that says so;
 ``check_signer`` lets "Duyệt ký" refuse a leader without a key earlier.
+A signer whose key is at a remote-signing service (``remote_key``) signs in
+two halves around the approval on the phone (``remote_prepare`` and
+``remote_finish``, driven by ``services/remote_signing.py``).
 """
 
 from __future__ import annotations
@@ -132,10 +135,14 @@ def _person_key(user):
 
 def signer_keys(document):
     """The signer's and the agency's usable keys, or a ServiceError naming what is missing."""
+    person = _person_key(document.signer if document.signer_id else None)
+    return person, _agency_key(document)
+
+
+def _agency_key(document):
     from congvu.signatures.models import KeyKind
     from congvu.signatures.services import active_key
 
-    person = _person_key(document.signer if document.signer_id else None)
     agency = active_key(kind=KeyKind.AGENCY, unit=document.unit)
     if agency is None:
         raise ServiceError(
@@ -146,7 +153,7 @@ def signer_keys(document):
             code="agency_key_missing",
             field="unit",
         )
-    return person, agency
+    return agency
 
 
 @register("pades")
@@ -199,21 +206,10 @@ def remote_prepare(document, pdf_bytes: bytes, person):
 def remote_finish(document, prepared, person, *, signature: bytes, chain=()) -> bytes:
     """Embed the approved signature value, then add the agency's signature (a local key)."""
     from congvu.org.places import place_name
-    from congvu.signatures.models import KeyKind
     from congvu.signatures.pades import sign_agency
     from congvu.signatures.remote_pades import finish
-    from congvu.signatures.services import active_key
 
-    agency = active_key(kind=KeyKind.AGENCY, unit=document.unit)
-    if agency is None:
-        raise ServiceError(
-            gettext_now(
-                "Cơ quan ban hành chưa có chứng thư số còn hiệu lực; "
-                "quản trị đơn vị cần đăng ký khóa ký số của cơ quan."
-            ),
-            code="agency_key_missing",
-            field="unit",
-        )
+    agency = _agency_key(document)
     tsa_url = getattr(settings, "CONGVU_SIGNING_TSA_URL", "")
     signed = finish(
         prepared,

@@ -14,6 +14,7 @@ from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 
 from . import selectors, services
+from .constants import Status
 from .forms import (
     CommentForm,
     CorrectForm,
@@ -168,6 +169,10 @@ def detail(request, pk: int):
         if actions.get(action):
             context[name] = make()
     context["reviewer_query"] = request.GET.get("tim", "")[:100]
+    if doc.status == Status.SIGNING:
+        from .views_signing import remote_context
+
+        context["remote"] = remote_context(actor, doc)
     return render(request, "outgoing/detail.html", context)
 
 

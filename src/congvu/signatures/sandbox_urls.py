@@ -5,6 +5,7 @@ unchanged; answers 404 unless ``CONGVU_SIGNING_SANDBOX`` is on.
 """
 
 import io
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -19,7 +20,12 @@ def mounted(request, rest: str = ""):
     if not getattr(settings, "CONGVU_SIGNING_SANDBOX", False):
         raise Http404
     environ = dict(request.environ)
-    body = request.body
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        # The phone's form, as Django parsed it, in the one encoding the sandbox reads.
+        body = urlencode(list(request.POST.lists()), doseq=True).encode()
+        environ["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+    else:
+        body = request.body
     environ.update(
         {"PATH_INFO": "/" + rest, "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
     )

@@ -71,7 +71,7 @@ def _send(actor, document: OutgoingDocument, signing_key) -> RemoteSigningReques
     started = provider.start(
         account=signing_key.remote_account,
         digest=prepared.to_be_signed,
-        description=f"{document.number_notation} – {document.subject}"[:255],
+        description=_description(document),
     )
     return RemoteSigningRequest.objects.create(
         signing_key=signing_key,
@@ -87,6 +87,13 @@ def _send(actor, document: OutgoingDocument, signing_key) -> RemoteSigningReques
         requested_by=actor.user,
         expires_at=started.expires_at,
     )
+
+
+def _description(document: OutgoingDocument) -> str:
+    """What the holder reads on the phone; a Mật document's subject does not leave congvu."""
+    if document.secrecy:
+        return document.number_notation
+    return f"{document.number_notation} – {document.subject}"[:255]
 
 
 def _request_facts(request: RemoteSigningRequest) -> dict:
