@@ -260,6 +260,7 @@ def test_void_after_refusal_voids_the_number_and_approves_again(remote):
     assert doc.status == Status.APPROVED and doc.number is None and not doc.number_notation
     number.refresh_from_db()
     assert number.status == NumberStatus.VOIDED and "Lãnh đạo đi vắng" in number.void_reason
+    assert (number.object_type, number.object_id) == ("", "")  # released in the same step
     assert "congvu.outgoing.document.number_voided" in actions(doc)
     # Issued again later: the next number, never the voided one.
     phone_free = services.document_issue(actor=remote.clerk, document=doc)

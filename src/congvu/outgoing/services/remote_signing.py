@@ -14,7 +14,7 @@ as a locally signed one (``complete_issuance``); polling again does nothing.
 On a refusal or an expiry the document keeps its number (never skipped, never
 given again) and the văn thư either sends the request again
 (:func:`document_signing_retry`) or voids the number with a reason
-(:func:`document_signing_void`, through the registry's ``number_void``), the
+(:func:`document_signing_void`, through the registry's ``number_release``), the
 document going back to APPROVED. Every step is audited.
 """
 
@@ -252,8 +252,7 @@ def document_signing_retry(*, actor, document: OutgoingDocument) -> OutgoingDocu
 @transaction.atomic
 def document_signing_void(*, actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
     """Hủy số: the number is voided in the register with the reason; the document is approved again."""
-    from congvu.registry.models import IssuedNumber
-    from congvu.registry.services import number_void
+    from congvu.registry.services import number_release
 
     actor = as_actor(actor)
     document = lock(document)
@@ -263,15 +262,17 @@ def document_signing_void(*, actor, document: OutgoingDocument, reason: str) -> 
     if not reason:
         raise ServiceError(_("Phải ghi lý do hủy số."), code="required", field="reason")
     before = snapshot(document)
-    issued = document.issued_number
-    # number_void refuses a number a document still carries: the document lets go of it
-    # first, in this transaction; the reason keeps which document it was.
-    IssuedNumber.objects.filter(pk=issued.pk).update(object_type="", object_id="")
-    number_void(
+    issued = number_release(
         actor=actor,
-        issued=issued,
+        issued=document.issued_number,
+        carrier=document,
+        # The register keeps which document it was, once the number no longer points at it.
         reason=_("%(reason)s (văn bản đi chờ ký số #%(pk)s, “%(subject)s”)")
         % {"reason": reason, "pk": document.pk, "subject": document.subject[:80]},
+        # Locked above and checked by _require_answered; asked again under the number's lock.
+        carrier_unissued=lambda: (
+            document.status == Status.SIGNING and document.issued_file_id is None
+        ),
     )
     for name in ("register", "issued_number", "issued_at", "issued_by"):
         setattr(document, name, None)
