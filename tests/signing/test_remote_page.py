@@ -17,7 +17,8 @@ from congvu.registry.constants import NumberStatus
 from congvu.registry.models import IssuedNumber
 from congvu.signatures import sandbox
 from congvu.signatures.models import RemoteSigningRequest
-from tests.signing.test_remote import setup_remote, waiting
+from tests.outgoing.helpers import approved
+from tests.signing.test_remote import RECIPIENTS, setup_remote, waiting
 
 WAITING = "Đang chờ người ký xác nhận trên điện thoại"
 
@@ -132,3 +133,24 @@ def test_sandbox_is_not_served_unless_enabled(client, settings, remote):
     assert client.get(url, {"ma": remote.account.phone_code}).status_code == 200
     settings.CONGVU_SIGNING_SANDBOX = False
     assert client.get(url, {"ma": remote.account.phone_code}).status_code == 404
+
+
+PHONE_STEP = "gửi yêu cầu ký số đến điện thoại của người ký"
+
+
+@pytest.mark.django_db
+def test_issue_confirmation_says_the_request_goes_to_the_phone(client, settings, remote):
+    doc = approved(remote, recipients=RECIPIENTS)
+    client.force_login(remote.clerk)
+    url = reverse("outgoing:issue", args=[doc.pk])
+    page = client.get(url).content.decode()
+    assert PHONE_STEP in page and "“Chờ ký số”" in page and "giữ số đã cấp" in page
+    assert "gửi ngay đến các nơi nhận" not in page  # delivery waits for the signature
+    response = client.post(url, {"xac_nhan": "1"}, follow=True)
+    assert "văn bản chờ người ký xác nhận ký số trên điện thoại" in response.content.decode()
+    assert OutgoingDocument.objects.get(pk=doc.pk).status == Status.SIGNING
+    # A signer whose key is local (here: no signing at all) is told what it always was.
+    settings.CONGVU_SIGNER = "noop"
+    other = approved(remote, recipients=RECIPIENTS)
+    page = client.get(reverse("outgoing:issue", args=[other.pk])).content.decode()
+    assert PHONE_STEP not in page and "gửi ngay đến các nơi nhận" in page

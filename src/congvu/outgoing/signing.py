@@ -52,6 +52,17 @@ class BaseSigner(ABC):
         return None
 
 
+def signs_remotely(document) -> bool:
+    """Whether issuing ``document`` will wait for the signer's phone (the confirmation page says so).
+
+    A missing key is not this page's concern: the issuance itself refuses it.
+    """
+    try:
+        return get_signer().remote_key(document) is not None
+    except ServiceError:
+        return False
+
+
 _SIGNERS: dict[str, type[BaseSigner]] = {}
 
 
