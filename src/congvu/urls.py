@@ -31,6 +31,8 @@ urlpatterns = [
     path("thanh-toan/", include("congvu.payments.urls")),
     path("cong-khai/", include("congvu.stats.public_urls")),
     path("accounts/", include("congvu.accounts.urls")),
+    # The sandbox remote-signing service; 404 unless CONGVU_SIGNING_SANDBOX (docs/signing.md).
+    path("sandbox/ky-so/", include("congvu.signatures.sandbox_urls")),
     path("api/", include("congvu.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -11,6 +11,9 @@ agency's PAdES signature (Decree 30/2020 Art. 5, 33) with the keys the unit
 administrator registered (``congvu.signatures``). A signer or an agency
 without a usable key stops the issuance with a ServiceError that says so;
 ``check_signer`` lets "Duyệt ký" refuse a leader without a key earlier.
+A signer whose key is at a remote-signing service (``remote_key``) signs in
+two halves around the approval on the phone (``remote_prepare`` and
+``remote_finish``, driven by ``services/remote_signing.py``).
 """
 
 from __future__ import annotations
@@ -43,6 +46,21 @@ class BaseSigner(ABC):
     def check_signer(self, document, user) -> None:
         """At "Duyệt ký": raise ServiceError when ``user`` could not sign ``document``."""
         return None  # a signer without keys of its own (noop) can always sign
+
+    def remote_key(self, document):
+        """The signer's key when it is with a remote-signing service (issuance waits), else None."""
+        return None
+
+
+def signs_remotely(document) -> bool:
+    """Whether issuing ``document`` will wait for the signer's phone (the confirmation page says so).
+
+    A missing key is not this page's concern: the issuance itself refuses it.
+    """
+    try:
+        return get_signer().remote_key(document) is not None
+    except ServiceError:
+        return False
 
 
 _SIGNERS: dict[str, type[BaseSigner]] = {}
@@ -128,10 +146,14 @@ def _person_key(user):
 
 def signer_keys(document):
     """The signer's and the agency's usable keys, or a ServiceError naming what is missing."""
+    person = _person_key(document.signer if document.signer_id else None)
+    return person, _agency_key(document)
+
+
+def _agency_key(document):
     from congvu.signatures.models import KeyKind
     from congvu.signatures.services import active_key
 
-    person = _person_key(document.signer if document.signer_id else None)
     agency = active_key(kind=KeyKind.AGENCY, unit=document.unit)
     if agency is None:
         raise ServiceError(
@@ -142,7 +164,7 @@ def signer_keys(document):
             code="agency_key_missing",
             field="unit",
         )
-    return person, agency
+    return agency
 
 
 @register("pades")
@@ -154,11 +176,17 @@ class PadesSigner(BaseSigner):
     def check_signer(self, document, user) -> None:
         _person_key(user)
 
+    def remote_key(self, document):
+        person, _agency = signer_keys(document)
+        return person if person.is_remote else None
+
     def sign(self, document, pdf_bytes: bytes) -> bytes:
         from congvu.org.places import place_name
         from congvu.signatures.pades import sign_issued
 
         person, agency = signer_keys(document)
+        if person.is_remote:
+            raise SigningError("a remote key signs through remote_signing_start")
         return sign_issued(
             pdf_bytes,
             person=_key_material(person),
@@ -168,3 +196,44 @@ class PadesSigner(BaseSigner):
             when=document.issued_at,
             tsa_url=getattr(settings, "CONGVU_SIGNING_TSA_URL", ""),
         )
+
+
+# --- remote signing (ký số từ xa): the two halves around the signer's approval ---
+
+
+def remote_prepare(document, pdf_bytes: bytes, person):
+    """The rendered PDF with the signer's field reserved, and what the service must sign."""
+    from congvu.org.places import place_name
+    from congvu.signatures.remote_pades import prepare
+
+    return prepare(
+        pdf_bytes,
+        certificate_der=bytes(person.certificate_der),
+        image=bytes(person.image),
+        location=place_name(document.unit),
+    )
+
+
+def remote_finish(document, prepared, person, *, signature: bytes, chain=()) -> bytes:
+    """Embed the approved signature value, then add the agency's signature (a local key)."""
+    from congvu.org.places import place_name
+    from congvu.signatures.pades import sign_agency
+    from congvu.signatures.remote_pades import finish
+
+    agency = _agency_key(document)
+    tsa_url = getattr(settings, "CONGVU_SIGNING_TSA_URL", "")
+    signed = finish(
+        prepared,
+        certificate_der=bytes(person.certificate_der),
+        chain_der=chain[1:],
+        signature=signature,
+        tsa_url=tsa_url,
+    )
+    return sign_agency(
+        signed,
+        agency=_key_material(agency),
+        agency_name=document.unit.name,
+        location=place_name(document.unit),
+        when=document.issued_at,
+        tsa_url=tsa_url,
+    )

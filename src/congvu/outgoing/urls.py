@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_signing
 
 app_name = "outgoing"
 urlpatterns = [
@@ -25,6 +25,9 @@ urlpatterns = [
         name="preview_file_page",
     ),
     path("<int:pk>/phat-hanh/", views.issue, name="issue"),
+    path("<int:pk>/ky-so/trang-thai/", views_signing.signing_status, name="signing_status"),
+    path("<int:pk>/ky-so/gui-lai/", views_signing.signing_retry, name="signing_retry"),
+    path("<int:pk>/ky-so/huy-so/", views_signing.signing_void, name="signing_void"),
     path("<int:pk>/thu-hoi/", views.recall, name="recall"),
     path("<int:pk>/thay-the/", views.replace, name="replace"),
     path("<int:pk>/dinh-chinh/", views.correct, name="correct"),

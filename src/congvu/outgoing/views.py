@@ -18,6 +18,7 @@ from congvu.core.errors import ServiceError
 from congvu.files.views import content_disposition
 
 from . import preview, selectors, services
+from .constants import Status
 from .forms import (
     ApproveForm,
     CommentForm,
@@ -30,6 +31,7 @@ from .forms import (
     SubmitForm,
     VersionForm,
 )
+from .signing import signs_remotely
 
 PAGE_SIZE = 30
 
@@ -173,6 +175,10 @@ def detail(request, pk: int):
         if actions.get(action):
             context[name] = make()
     context["reviewer_query"] = request.GET.get("tim", "")[:100]
+    if doc.status == Status.SIGNING:
+        from .views_signing import remote_context
+
+        context["remote"] = remote_context(actor, doc)
     return render(request, "outgoing/detail.html", context)
 
 
@@ -208,7 +214,7 @@ def _act(request, pk: int, run, success: str, form_class=None, form_kwargs=None)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return _refused(request, doc.pk)
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     target = result if getattr(result, "pk", None) and result.__class__ is doc.__class__ else doc
     return redirect("outgoing:detail", pk=target.pk)
 
@@ -283,6 +289,7 @@ def _confirm_page(request, doc, *, kind: str, form=None):
         "next_number": (
             selectors.next_number_preview(actor=actor, document=doc) if kind == "issue" else None
         ),
+        "remote_signing": kind == "issue" and signs_remotely(doc),
     }
     return render(request, "outgoing/confirm.html", context)
 
@@ -425,7 +432,11 @@ def issue(request, pk: int):
         request,
         pk,
         lambda a, d, f: services.document_issue(actor=a, document=d),
-        _("Đã cấp số và phát hành văn bản."),
+        lambda result: (
+            _("Đã cấp số; văn bản chờ người ký xác nhận ký số trên điện thoại.")
+            if result.status == Status.SIGNING
+            else _("Đã cấp số và phát hành văn bản.")
+        ),
     )
 
 

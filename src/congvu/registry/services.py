@@ -11,6 +11,7 @@ reused.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
@@ -289,9 +290,8 @@ def numbers_in_use(numbers) -> set[int]:
     return in_use
 
 
-@transaction.atomic
-def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
-    """Hủy số: record why a number is not used. It is never given out again."""
+def _lock_voidable(actor, issued: IssuedNumber, reason: str) -> tuple[IssuedNumber, str]:
+    """The checks every hủy số shares; returns the locked number and the stripped reason."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_("Phải ghi lý do hủy số."), code="required", field="reason")
@@ -309,6 +309,41 @@ def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
         )
     if issued.status == NumberStatus.VOIDED:
         raise TransitionNotAllowed(_("Số này đã bị hủy."), code="already_voided", field="number")
+    return issued, reason
+
+
+def _mark_voided(actor, issued: IssuedNumber, reason: str, before: dict) -> IssuedNumber:
+    issued.status = NumberStatus.VOIDED
+    issued.void_reason = reason[:255]
+    issued.voided_at = timezone.now()
+    user = getattr(actor, "user", actor)
+    issued.voided_by = user if getattr(user, "is_authenticated", False) else None
+    issued.save(
+        update_fields=[
+            "status",
+            "void_reason",
+            "voided_at",
+            "voided_by",
+            "object_type",
+            "object_id",
+        ]
+    )
+    log_action(
+        actor=actor,
+        action="congvu.registry.number.voided",
+        obj=issued,
+        unit=issued.register.unit_id,
+        before=before,
+        after={"status": issued.status, "reason": issued.void_reason},
+        confidentiality=issued.register.secrecy,
+    )
+    return issued
+
+
+@transaction.atomic
+def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
+    """Hủy số: record why a number is not used. It is never given out again."""
+    issued, reason = _lock_voidable(actor, issued, reason)
     if numbers_in_use([issued]):
         # The document would keep showing a number the register calls void: a used
         # number stays; an issued document is recalled (thu hồi) instead.
@@ -321,22 +356,47 @@ def number_void(*, actor, issued: IssuedNumber, reason: str) -> IssuedNumber:
             code="number_in_use",
             field="number",
         )
-    before = {"status": issued.status}
-    issued.status = NumberStatus.VOIDED
-    issued.void_reason = reason[:255]
-    issued.voided_at = timezone.now()
-    user = getattr(actor, "user", actor)
-    issued.voided_by = user if getattr(user, "is_authenticated", False) else None
-    issued.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
-    log_action(
-        actor=actor,
-        action="congvu.registry.number.voided",
-        obj=issued,
-        unit=issued.register.unit_id,
-        before=before,
-        after={"status": issued.status, "reason": issued.void_reason},
-    )
-    return issued
+    return _mark_voided(actor, issued, reason, {"status": issued.status})
+
+
+@transaction.atomic
+def number_release(
+    *, actor, issued: IssuedNumber, carrier, reason: str, carrier_unissued: Callable[[], bool]
+) -> IssuedNumber:
+    """Hủy số of a document not issued yet: it lets go of its number, voided, in one step.
+
+    For a document that took its number and then was never issued (a remote
+    signature refused or expired). ``carrier`` must be the object the number names;
+    ``carrier_unissued`` is the carrier app's own answer, asked here under the
+    number's lock (the registry does not import the document apps), and a carrier
+    that says it is issued keeps its number: it is recalled (thu hồi) instead. The
+    caller clears the number from ``carrier`` in the same transaction.
+    """
+    issued, reason = _lock_voidable(actor, issued, reason)
+    if (issued.object_type, issued.object_id) != (carrier._meta.label_lower, str(carrier.pk)):
+        raise TransitionNotAllowed(
+            _("Số %(number)02d không phải số của văn bản này.") % {"number": issued.number},
+            code="number_not_carried",
+            field="number",
+        )
+    if not carrier_unissued():
+        raise TransitionNotAllowed(
+            _(
+                "Văn bản mang số %(number)02d đã phát hành, không hủy số được; "
+                "thu hồi văn bản nếu cần."
+            )
+            % {"number": issued.number},
+            code="carrier_issued",
+            field="number",
+        )
+    before = {
+        "status": issued.status,
+        "object_type": issued.object_type,
+        "object_id": issued.object_id,
+    }
+    issued.object_type = ""
+    issued.object_id = ""
+    return _mark_voided(actor, issued, reason, before)
 
 
 @transaction.atomic

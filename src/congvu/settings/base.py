@@ -250,6 +250,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "congvu.files.tasks.check_pending_signatures",
         "schedule": 15 * 60,
     },
+    "remote-signatures": {"task": "congvu.outgoing.tasks.poll_remote_signatures", "schedule": 60},
     "expire-payments": {"task": "congvu.payments.tasks.expire_payments", "schedule": 5 * 60},
     "onestop-overdue": {"task": "congvu.onestop.tasks.notify_overdue_steps", "schedule": 3600},
     "audit-anchor": {"task": "congvu.audit.tasks.anchor_chain_task", "schedule": 3600},
@@ -385,6 +386,19 @@ CONGVU_SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
 CONGVU_SIGNING_EMBED_REVOCATION = env_bool("SIGNING_EMBED_REVOCATION", False)
 # Ask the OCSP responders / CRLs named in certificates when verifying a signature.
 CONGVU_SIGNING_CHECK_REVOCATION = env_bool("SIGNING_CHECK_REVOCATION", True)
+# Remote signing (ký số từ xa, docs/signing.md): the provider plugin, its API's base URL and
+# this installation's client credentials there. An empty URL with the sandbox on calls the
+# sandbox in-process (the demo).
+CONGVU_SIGNING_REMOTE_PROVIDER = env_str("SIGNING_REMOTE_PROVIDER", "sandbox")
+CONGVU_SIGNING_REMOTE_URL = env_str("SIGNING_REMOTE_URL", "")
+CONGVU_SIGNING_REMOTE_CLIENT_ID = env_str("SIGNING_REMOTE_CLIENT_ID", "congvu")
+CONGVU_SIGNING_REMOTE_CLIENT_SECRET = env_str("SIGNING_REMOTE_CLIENT_SECRET", "")
+CONGVU_SIGNING_REMOTE_HTTP_TIMEOUT = env_int("SIGNING_REMOTE_HTTP_TIMEOUT", 10)
+# The sandbox remote-signing service at /sandbox/ky-so/ (demo and tests only, never production):
+# it keeps its signers' keys under SIGNING_SANDBOX_DIR and expires unanswered requests.
+CONGVU_SIGNING_SANDBOX = env_bool("SIGNING_SANDBOX", False)
+CONGVU_SIGNING_SANDBOX_DIR = env_str("SIGNING_SANDBOX_DIR", str(VAR_DIR / "ky-so-sandbox"))
+CONGVU_SIGNING_SANDBOX_TIMEOUT = env_int("SIGNING_SANDBOX_TIMEOUT_SECONDS", 300)
 # Office hours (giờ hành chính), lunch break and the same-day cut-off ("nhận sau 15 giờ").
 CONGVU_WORKDAY_START = env_str("WORKDAY_START", "07:30")
 CONGVU_WORKDAY_END = env_str("WORKDAY_END", "17:00")

@@ -18,5 +18,7 @@ os.environ.setdefault("SECRET_KEY", _key_file.read_text().strip())
 os.environ.setdefault("DEBUG", "0")
 # Issued demo documents carry real PAdES signatures made with keys load_demo generates.
 os.environ.setdefault("DOCUMENT_SIGNER", "pades")
+# One demo leader signs through the sandbox remote-signing service (docs/signing.md).
+os.environ.setdefault("SIGNING_SANDBOX", "1")
 
 from .base import *  # noqa: E402,F403

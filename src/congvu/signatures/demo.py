@@ -5,17 +5,27 @@ issued), a PKCS#12 key with a generated signature image for every leader and
 one with a generated red seal for every unit that has a văn thư, and the CA
 as a trust anchor, so that documents the demo issues carry two valid
 signatures. Each PKCS#12 gets its own random password, stored encrypted.
+
+With the sandbox remote-signing service on (``CONGVU_SIGNING_SANDBOX``, the
+demo settings), one leader, :data:`REMOTE_DEMO_USERNAME`, gets no PKCS#12: her
+key is enrolled at the sandbox instead and she signs by approving on its phone
+page (docs/signing.md, "Ký số từ xa"). She signs none of the loaded documents,
+so they are issued as before.
 """
 
 from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 
 from . import pki
 from .models import KeyKind, SigningKey
-from .services import add_anchor_unchecked, register_key_unchecked
+from .services import add_anchor_unchecked, register_key_unchecked, register_remote_unchecked
+
+#: The demo leader whose key is at the sandbox remote-signing service.
+REMOTE_DEMO_USERNAME = "phochutich.thanhphu"
 
 
 @transaction.atomic
@@ -44,6 +54,9 @@ def provision_demo_keys() -> int:
     for position in people.values():
         password = secrets.token_urlsafe(16)
         name = position.user.full_name or position.user.username
+        if _remote_demo(position.user):
+            _enrol_remote(ca, position, name, password)
+            continue
         register_key_unchecked(
             actor=None,
             unit=position.unit,
@@ -65,3 +78,29 @@ def provision_demo_keys() -> int:
         )
     made = len(people) + len(units)
     return made
+
+
+def _remote_demo(user) -> bool:
+    return user.username == REMOTE_DEMO_USERNAME and getattr(
+        settings, "CONGVU_SIGNING_SANDBOX", False
+    )
+
+
+def _enrol_remote(ca, position, name: str, password: str) -> SigningKey:
+    """Enrol the leader at the sandbox (it keeps the key) and register the remote key."""
+    from .sandbox import SandboxStore
+
+    account = SandboxStore().create_account(
+        pkcs12_data=pki.issue_pkcs12(ca, name, position.unit.name, password),
+        password=password,
+        name=name,
+    )
+    return register_remote_unchecked(
+        actor=None,
+        unit=position.unit,
+        user=position.user,
+        account=account.account_id,
+        certificate_der=account.certificates[0],
+        image=pki.signature_png(name),
+        provider="sandbox",
+    )

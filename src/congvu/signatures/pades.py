@@ -32,6 +32,7 @@ from django.utils import timezone
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SIGNER_FIELD = "ChuKyNguoiKy"
 AGENCY_FIELD = "ChuKyCoQuan"
+SIGNER_REASON = "Ký duyệt văn bản"
 #: Named destinations the print template provides (outgoing/print/document.html).
 SPACE_ANCHOR, NAME_ANCHOR, LEFT_ANCHOR = "chu-ky", "ho-ten", "noi-nhan"
 #: The signer column's share of the text width (outgoing/print/document.css).
@@ -304,6 +305,33 @@ def revocation_context():
     )
 
 
+def make_timestamper(tsa_url: str):
+    """An RFC 3161 client for ``tsa_url`` (None without one)."""
+    if not tsa_url:
+        return None
+    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+    return HTTPTimeStamper(tsa_url, timeout=10)
+
+
+def person_style(image: bytes):
+    """The signer's widget: the blue signature image alone, centred, no text."""
+    from pyhanko.pdf_utils import layout
+    from pyhanko.stamp import TextStampStyle
+
+    return TextStampStyle(
+        stamp_text=" ",
+        background=_png_image(image),
+        background_opacity=1,
+        border_width=0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
+    )
+
+
 def sign_issued(
     pdf_bytes: bytes,
     *,
@@ -319,27 +347,7 @@ def sign_issued(
     With ``tsa_url`` each signature gets an RFC 3161 signature timestamp from
     that TSA (PAdES B-T); a TSA that does not answer stops the signing.
     """
-    from pyhanko.pdf_utils import layout, text
-    from pyhanko.pdf_utils.font import opentype
-    from pyhanko.stamp import TextStampStyle
-
     where = placement(pdf_bytes)
-    timestamper = None
-    if tsa_url:
-        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
-
-        timestamper = HTTPTimeStamper(tsa_url, timeout=10)
-    no_text = TextStampStyle(
-        stamp_text=" ",
-        background=_png_image(person.image),
-        background_opacity=1,
-        border_width=0,
-        background_layout=layout.SimpleBoxLayoutRule(
-            x_align=layout.AxisAlignment.ALIGN_MID,
-            y_align=layout.AxisAlignment.ALIGN_MID,
-            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
-        ),
-    )
     with _signer(person) as person_signer:
         signed = _sign_once(
             pdf_bytes,
@@ -347,11 +355,38 @@ def sign_issued(
             field=SIGNER_FIELD,
             page=where.page,
             box=where.signer_box,
-            style=no_text,
-            reason="Ký duyệt văn bản",
+            style=person_style(person.image),
+            reason=SIGNER_REASON,
             location=location,
-            timestamper=timestamper,
+            timestamper=make_timestamper(tsa_url),
         )
+    return sign_agency(
+        signed,
+        agency=agency,
+        agency_name=agency_name,
+        location=location,
+        when=when,
+        tsa_url=tsa_url,
+        where=where,
+    )
+
+
+def sign_agency(
+    pdf_bytes: bytes,
+    *,
+    agency: KeyMaterial,
+    agency_name: str,
+    location: str = "",
+    when=None,
+    tsa_url: str = "",
+    where: Placement | None = None,
+) -> bytes:
+    """Add the agency's signature (red seal, name and time) to a PDF the leader has signed."""
+    from pyhanko.pdf_utils import layout, text
+    from pyhanko.pdf_utils.font import opentype
+    from pyhanko.stamp import TextStampStyle
+
+    where = where or placement(pdf_bytes)
     font = _stamp_font()
     seal_style = TextStampStyle(
         stamp_text="%(agency)s\n%(when)s",
@@ -377,7 +412,7 @@ def sign_issued(
     )
     with _signer(agency) as agency_signer:
         return _sign_once(
-            signed,
+            pdf_bytes,
             signer=agency_signer,
             field=AGENCY_FIELD,
             page=where.page,
@@ -385,7 +420,7 @@ def sign_issued(
             style=seal_style,
             reason="Ký số của cơ quan ban hành",
             location=location,
-            timestamper=timestamper,
+            timestamper=make_timestamper(tsa_url),
             text_params={
                 "agency": agency_name,
                 "when": signing_time_text(when or timezone.now()),

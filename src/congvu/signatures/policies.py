@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from congvu.core.authz import ALL, NONE, Actor, policy
 
-from .models import SigningKey, TrustAnchor
+from .models import RemoteSigningRequest, SigningKey, TrustAnchor
 
 
 @policy(SigningKey)
@@ -25,5 +25,13 @@ def trust_anchor_policy(actor: Actor, action: str):
     if not actor.is_official:
         return NONE
     if actor.is_system_admin or action == "view":
+        return ALL
+    return NONE
+
+
+@policy(RemoteSigningRequest)
+def remote_request_policy(actor: Actor, action: str):
+    """Requests are read through their document (its own scope); directly, only administrators."""
+    if actor.is_system_admin:
         return ALL
     return NONE

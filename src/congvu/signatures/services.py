@@ -207,6 +207,90 @@ def signing_key_register_token(
 
 
 @transaction.atomic
+def signing_key_register_remote(
+    *,
+    actor,
+    unit,
+    user,
+    account: str,
+    certificate_der: bytes,
+    image: bytes = b"",
+    provider: str = "",
+) -> SigningKey:
+    """Register an official's key held by a remote-signing service (ký số từ xa).
+
+    Only the provider, the signer's account there and the certificate are
+    kept. The service must know the account (``remote_account_unknown``) and
+    hold exactly this certificate for it (``remote_certificate_mismatch``);
+    an unreachable service refuses the registration (``remote_unreachable``).
+    """
+    if not _may_manage(actor, unit):
+        raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý khóa ký số của đơn vị."))
+    return register_remote_unchecked(
+        actor=actor,
+        unit=unit,
+        user=user,
+        account=account,
+        certificate_der=certificate_der,
+        image=image,
+        provider=provider,
+    )
+
+
+def register_remote_unchecked(
+    *, actor, unit, user, account, certificate_der, image=b"", provider=""
+) -> SigningKey:
+    """``signing_key_register_remote`` without the permission check: for the system (the demo)."""
+    from django.conf import settings
+
+    from .remote import get_provider
+
+    if user is None:
+        raise ServiceError(
+            _("Khóa ký số từ xa phải gắn với một người."), code="key_owner_mismatch", field="user"
+        )
+    account = (account or "").strip()
+    if not account:
+        raise ServiceError(
+            _("Phải nhập tài khoản ký số từ xa."), code="required", field="remote_account"
+        )
+    try:
+        cert = x509.load_der_x509_certificate(certificate_der)
+    except ValueError as exc:
+        raise ServiceError(
+            _("Chứng thư số không đúng định dạng."), code="certificate_invalid", field="certificate"
+        ) from exc
+    _check_certificate(cert, image)
+    provider = provider or getattr(settings, "CONGVU_SIGNING_REMOTE_PROVIDER", "sandbox")
+    chain = get_provider(provider).account_certificates(account)
+    if not chain or chain[0] != certificate_der:
+        raise ServiceError(
+            _("Chứng thư số không khớp với chứng thư của tài khoản trên dịch vụ ký số từ xa."),
+            code="remote_certificate_mismatch",
+            field="certificate",
+        )
+    signing_key = SigningKey.objects.create(
+        kind=KeyKind.PERSON,
+        unit=unit,
+        user=user,
+        certificate_der=certificate_der,
+        remote_provider=provider,
+        remote_account=account,
+        image=image,
+        **_certificate_facts(cert, certificate_der),
+        created_by=as_actor(actor).user if actor is not None else None,
+    )
+    log_action(
+        actor=actor,
+        action="congvu.signatures.signing_key.register",
+        obj=signing_key,
+        after={**_key_facts(signing_key), "remote": f"{provider}:{account}"},
+        unit=unit,
+    )
+    return signing_key
+
+
+@transaction.atomic
 def signing_key_revoke(*, actor, signing_key: SigningKey) -> SigningKey:
     """Stop using a key (lost token, person left); it stays for the record."""
     signing_key = SigningKey.objects.select_for_update().get(pk=signing_key.pk)

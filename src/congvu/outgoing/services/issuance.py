@@ -108,7 +108,13 @@ def _signer_name(document: OutgoingDocument) -> str:
 
 @transaction.atomic
 def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
-    """Ban hành: only a văn thư of the issuing unit, only an approved document."""
+    """Ban hành: only a văn thư of the issuing unit, only an approved document.
+
+    A signer whose key is with a remote-signing service (ký số từ xa) cannot
+    sign within this transaction: the document is numbered and rendered, the
+    request goes to the service and the document waits in ``SIGNING``
+    (``remote_signing.py``); issuance finishes when the signer approves.
+    """
     actor = as_actor(actor)
     document = lock(document)
     if not is_clerk(actor, document.unit_id):
@@ -119,7 +125,29 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
     require_approved_content(document)  # read before signing: nothing else is numbered
     before = snapshot(document)
     now = timezone.now()
-    # (1) number and date, (2) register: inside this transaction, under the register's lock.
+    _take_number(actor, document, now)
+    signer = get_signer()
+    remote_key = signer.remote_key(document)
+    if remote_key is not None:
+        from .remote_signing import remote_signing_start
+
+        return remote_signing_start(actor, document, remote_key, before=before)
+    # (3) render and stamp, (4) sign.
+    pdf = render_pdf(document)
+    try:
+        signed = signer.sign(document, pdf)
+    except ServiceError:
+        raise  # the signer's own reason (a missing key) is already worded for the user
+    except Exception as exc:
+        raise ServiceError(
+            _("Ký số không thành công, văn bản chưa được phát hành: %(error)s") % {"error": exc},
+            code="signing_failed",
+        ) from exc
+    return complete_issuance(actor, document, signed, signed_with=signer.key, before=before)
+
+
+def _take_number(actor, document: OutgoingDocument, now) -> None:
+    """Steps (1) number and date, (2) register: inside the caller's transaction, register locked."""
     issued = number_allocate(
         actor=actor,
         unit=document.unit,
@@ -142,19 +170,18 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
     )
     document.issued_at = now
     document.issued_by = actor.user
-    # (3) render and stamp, (4) sign.
-    pdf = render_pdf(document)
-    signer = get_signer()
-    try:
-        signed = signer.sign(document, pdf)
-    except ServiceError:
-        raise  # the signer's own reason (a missing key) is already worded for the user
-    except Exception as exc:
-        raise ServiceError(
-            _("Ký số không thành công, văn bản chưa được phát hành: %(error)s") % {"error": exc},
-            code="signing_failed",
-        ) from exc
-    document.signed_with = signer.key
+
+
+def complete_issuance(
+    actor, document: OutgoingDocument, signed: bytes, *, signed_with: str, before: dict
+) -> OutgoingDocument:
+    """Store the signed PDF, mark the document issued and (5) deliver it; audited.
+
+    The end of every issuance, whether the signatures were made at once or
+    after a remote signer's approval. Runs in the caller's transaction, with
+    ``document`` locked and numbered.
+    """
+    document.signed_with = signed_with
     document.issued_sha256 = hashlib.sha256(signed).hexdigest()
     slug = document.number_notation.replace("/", "-")
     document.issued_file = file_store(
@@ -167,24 +194,9 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
     attachments_sign(actor=actor, document=document)
     document.status = Status.ISSUED
     refresh_search_text(document)
-    document.save(
-        update_fields=[
-            "register",
-            "issued_number",
-            "number",
-            "number_notation",
-            "issued_at",
-            "issued_by",
-            "issued_file",
-            "issued_sha256",
-            "signed_with",
-            "status",
-            "search_text",
-            "updated_at",
-        ]
-    )
+    document.save(update_fields=[*NUMBER_FIELDS, "issued_file", "issued_sha256", "signed_with"])
     # (5) deliver.
-    deliveries = _deliver(actor, document, now)
+    deliveries = _deliver(actor, document, timezone.now())
     if document.replaces_id:
         _mark_replaced(actor, document)
     _link_reply(actor, document)
@@ -197,6 +209,20 @@ def document_issue(*, actor, document: OutgoingDocument) -> OutgoingDocument:
     )
     checkpoint("outgoing.issue.before_commit")  # number, file and deliveries not yet committed
     return document
+
+
+#: The columns a numbered document saves (with its state and search key).
+NUMBER_FIELDS = [
+    "register",
+    "issued_number",
+    "number",
+    "number_notation",
+    "issued_at",
+    "issued_by",
+    "status",
+    "search_text",
+    "updated_at",
+]
 
 
 def _link_reply(actor, document: OutgoingDocument) -> None:
