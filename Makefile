@@ -77,6 +77,7 @@ bench-data:
 bench:
 	@$(VENV)/bin/python -m bench.generate --size full --seed $(SEED) --if-absent
 	@$(VENV)/bin/python -m bench.run
+	@$(VENV)/bin/python -m bench.signing
 
 ## Load test (docs/load.md): Locust, headless and bounded, on loopback, against gunicorn,
 ## PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/congvu_load) and Celery.
