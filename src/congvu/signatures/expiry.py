@@ -64,7 +64,12 @@ def _mail(subject: str, body: str, recipients: list[str]) -> None:
 def expiry_notice_send(key: SigningKey, *, now=None) -> int | None:
     """Announce ``key``'s coming expiry at its current threshold; the threshold, or None if not due."""
     now = now or timezone.now()
-    key = SigningKey.objects.select_for_update().select_related("unit", "user").get(pk=key.pk)
+    # Only the key row is locked (the holder is on the nullable side of a join).
+    key = (
+        SigningKey.objects.select_for_update(of=("self",))
+        .select_related("unit", "user")
+        .get(pk=key.pk)
+    )
     if key.revoked_at or key.not_after < now:
         return None
     days_left = max(0, math.ceil((key.not_after - now) / datetime.timedelta(days=1)))
