@@ -8,6 +8,7 @@ every key; a holder reads his own keys. Everything is fetched through
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -63,9 +64,7 @@ def key_detail(request, pk: int):
 def _register(request, form_class, template_title, register):
     actor = as_actor(request.user)
     if not _can_manage(actor):
-        from django.http import Http404
-
-        raise Http404
+        raise Http404  # like any page outside the actor's scope
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, actor=actor)
     else:
