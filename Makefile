@@ -77,6 +77,7 @@ bench-data:
 bench:
 	@$(VENV)/bin/python -m bench.generate --size full --seed $(SEED) --if-absent
 	@$(VENV)/bin/python -m bench.run
+	@$(VENV)/bin/python -m bench.signing
 	@$(MAKE) --no-print-directory bench-fulltext SIZE=full
 
 ## Full-text search over ~20,000-character attachments, beside tantivy (docs/benchmarks-fulltext.md,

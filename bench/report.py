@@ -182,6 +182,11 @@ def write_report(bench, path: Path) -> None:
     kept = fulltext_report.existing(path)
     if kept:
         lines += ["", kept]
+    from bench import signing
+
+    kept = signing.existing(path)  # `python -m bench.signing` writes it
+    if kept:
+        lines += ["", kept]
     if bench.explains:
         lines += ["", "## Where a target was missed: EXPLAIN ANALYZE of the slowest query", ""]
         for key, text in bench.explains.items():

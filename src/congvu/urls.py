@@ -26,6 +26,7 @@ urlpatterns = [
     path("app/mot-cua/in/", include("congvu.onestop.print_urls")),
     path("app/mot-cua/", include("congvu.onestop.urls")),
     path("app/thong-ke/", include("congvu.stats.urls")),
+    path("app/chu-ky-so/", include("congvu.signatures.urls")),
     path("thu-tuc/", include("congvu.procedures.urls")),
     path("dich-vu-cong/", include("congvu.onestop.portal_urls")),
     path("thanh-toan/", include("congvu.payments.urls")),

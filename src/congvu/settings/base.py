@@ -254,6 +254,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-payments": {"task": "congvu.payments.tasks.expire_payments", "schedule": 5 * 60},
     "onestop-overdue": {"task": "congvu.onestop.tasks.notify_overdue_steps", "schedule": 3600},
     "audit-anchor": {"task": "congvu.audit.tasks.anchor_chain_task", "schedule": 3600},
+    "signing-key-expiry": {
+        "task": "congvu.signatures.tasks.signing_key_expiry",
+        "schedule": 24 * 3600,
+    },
     "onestop-pending-uploads": {
         "task": "congvu.onestop.tasks.purge_pending_uploads",
         "schedule": 6 * 3600,
@@ -399,6 +403,8 @@ CONGVU_SIGNING_REMOTE_HTTP_TIMEOUT = env_int("SIGNING_REMOTE_HTTP_TIMEOUT", 10)
 CONGVU_SIGNING_SANDBOX = env_bool("SIGNING_SANDBOX", False)
 CONGVU_SIGNING_SANDBOX_DIR = env_str("SIGNING_SANDBOX_DIR", str(VAR_DIR / "ky-so-sandbox"))
 CONGVU_SIGNING_SANDBOX_TIMEOUT = env_int("SIGNING_SANDBOX_TIMEOUT_SECONDS", 300)
+# A signing key counts as expiring (banner, first notice) this many days before its end.
+CONGVU_SIGNING_KEY_WARNING_DAYS = env_int("SIGNING_KEY_WARNING_DAYS", 30)
 # Office hours (giờ hành chính), lunch break and the same-day cut-off ("nhận sau 15 giờ").
 CONGVU_WORKDAY_START = env_str("WORKDAY_START", "07:30")
 CONGVU_WORKDAY_END = env_str("WORKDAY_END", "17:00")

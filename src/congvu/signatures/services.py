@@ -291,8 +291,8 @@ def register_remote_unchecked(
 
 
 @transaction.atomic
-def signing_key_revoke(*, actor, signing_key: SigningKey) -> SigningKey:
-    """Stop using a key (lost token, person left); it stays for the record."""
+def signing_key_revoke(*, actor, signing_key: SigningKey, reason: str = "") -> SigningKey:
+    """Stop using a key (lost token, person left); it stays for the record, with ``reason``."""
     signing_key = SigningKey.objects.select_for_update().get(pk=signing_key.pk)
     if not _may_manage(actor, signing_key.unit):
         raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý khóa ký số của đơn vị."))
@@ -306,7 +306,7 @@ def signing_key_revoke(*, actor, signing_key: SigningKey) -> SigningKey:
         action="congvu.signatures.signing_key.revoke",
         obj=signing_key,
         before=before,
-        after=_key_facts(signing_key),
+        after={**_key_facts(signing_key), "reason": reason.strip()[:500]},
         unit=signing_key.unit,
     )
     return signing_key

@@ -161,3 +161,11 @@ register_link(
     url=lambda actor: reverse("admin:index") if actor.user.is_staff else None,
     order=910,
 )
+register_link(
+    "admin_signing_keys",
+    section="admin",
+    label=_("Khóa ký số của đơn vị"),
+    url="signatures:key_list",
+    order=905,
+    description=_("Đăng ký, thu hồi khóa ký số; chứng thư sắp hết hạn"),
+)

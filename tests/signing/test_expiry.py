@@ -1,0 +1,146 @@
+"""Expiry warnings: the banner, and one notice per key per threshold (30, 7, 1 days)."""
+
+import datetime
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from congvu.audit.models import AuditRecord
+from congvu.signatures import pki, services
+from congvu.signatures.expiry import NOTICE_ACTION, expiry_notices_send, thresholds
+from congvu.signatures.models import KeyKind
+from tests.factories import PositionFactory, UserFactory
+from tests.outgoing.conftest import make_commune
+from tests.signing.conftest import PASSWORD
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def unit_admin(commune):
+    user = UserFactory(email="quantri@thanhphu.example.vn")
+    PositionFactory(user=user, unit=commune.unit, unit_admin=True)
+    return user
+
+
+def key_ending_in(admin, ca, commune, days, *, user=None):
+    if user is not None and not user.email:
+        user.email = f"{user.username}@thanhphu.example.vn"
+        user.save(update_fields=["email"])
+    return services.signing_key_register(
+        actor=admin,
+        unit=commune.unit,
+        kind=KeyKind.PERSON if user else KeyKind.AGENCY,
+        user=user,
+        pkcs12_data=pki.issue_pkcs12(ca, "Lê Văn Ký", commune.unit.name, PASSWORD, days=days),
+        password=PASSWORD,
+        image=pki.signature_png("ky"),
+    )
+
+
+def run(capture, now=None):
+    with capture(execute=True):
+        return expiry_notices_send(now=now)
+
+
+def notices(key):
+    return list(
+        AuditRecord.objects.filter(action=NOTICE_ACTION, object_id=str(key.pk))
+        .order_by("seq")
+        .values_list("after__threshold", flat=True)
+    )
+
+
+@pytest.mark.django_db
+def test_once_per_threshold_to_holder_and_unit_admin(
+    admin, ca, commune, unit_admin, django_capture_on_commit_callbacks
+):
+    key = key_ending_in(admin, ca, commune, 10, user=commune.leader)
+    now = timezone.now()
+    assert run(django_capture_on_commit_callbacks, now) == 1
+    assert notices(key) == [30]
+    assert len(mail.outbox) == 1
+    assert sorted(mail.outbox[0].to) == sorted([commune.leader.email, unit_admin.email])
+    assert "sắp hết hạn" in mail.outbox[0].subject
+    assert reverse("signatures:key_detail", args=[key.pk]) in mail.outbox[0].body
+    # The same day again, and the next days before the 7-day mark: nothing new.
+    assert run(django_capture_on_commit_callbacks, now) == 0
+    assert run(django_capture_on_commit_callbacks, now + DAY) == 0
+    assert notices(key) == [30]
+    # Seven days left, then one day left: one notice each.
+    assert run(django_capture_on_commit_callbacks, now + 3 * DAY + DAY / 2) == 1
+    assert run(django_capture_on_commit_callbacks, now + 4 * DAY) == 0
+    assert run(django_capture_on_commit_callbacks, now + 9 * DAY + DAY / 2) == 1
+    assert run(django_capture_on_commit_callbacks, now + 9 * DAY + DAY * 0.7) == 0
+    assert notices(key) == [30, 7, 1]
+    assert len(mail.outbox) == 3
+    # Expired: no more notices.
+    assert run(django_capture_on_commit_callbacks, now + 11 * DAY) == 0
+
+
+@pytest.mark.django_db
+def test_far_revoked_and_other_units_keys_are_left_alone(
+    admin, ca, commune, unit_admin, django_capture_on_commit_callbacks
+):
+    far = key_ending_in(admin, ca, commune, 200, user=commune.leader)
+    revoked = key_ending_in(admin, ca, commune, 5)
+    services.signing_key_revoke(actor=admin, signing_key=revoked, reason="thay khóa")
+    other = make_commune("An Qui")
+    PositionFactory(unit=other.unit, unit_admin=True, user__email="khac@anqui.example.vn")
+    agency = key_ending_in(admin, ca, other, 5)
+    assert run(django_capture_on_commit_callbacks) == 1
+    assert notices(far) == [] and notices(revoked) == []
+    assert notices(agency) == [7]
+    assert [m.to for m in mail.outbox] == [["khac@anqui.example.vn"]]
+
+
+@pytest.mark.django_db
+def test_warning_period_is_a_setting(
+    settings, admin, ca, commune, django_capture_on_commit_callbacks
+):
+    settings.CONGVU_SIGNING_KEY_WARNING_DAYS = 60
+    assert thresholds() == (60, 7, 1)
+    key = key_ending_in(admin, ca, commune, 45, user=commune.leader)
+    assert run(django_capture_on_commit_callbacks) == 1
+    assert notices(key) == [60]
+
+
+@pytest.mark.django_db
+def test_the_job_runs_in_embedded_mode(admin, ca, commune, django_capture_on_commit_callbacks):
+    key = key_ending_in(admin, ca, commune, 3, user=commune.leader)
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("run_periodic", only=["signing-key-expiry"], stdout=out)
+    assert "signing-key-expiry (congvu.signatures.tasks.signing_key_expiry): OK 1" in out.getvalue()
+    assert notices(key) == [7]
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_banner_for_holder_and_unit_admin_only(client, admin, ca, commune, unit_admin):
+    key = key_ending_in(admin, ca, commune, 10, user=commune.leader)
+    detail = reverse("signatures:key_detail", args=[key.pk])
+    for user in (commune.leader, unit_admin):
+        client.force_login(user)
+        for page in (reverse("web:home"), reverse("accounts:profile")):
+            html = client.get(page).content.decode()
+            assert 'data-banner="signing-key-expiry"' in html, (user, page)
+            assert detail in html
+    client.force_login(commune.clerk)
+    assert (
+        'data-banner="signing-key-expiry"' not in client.get(reverse("web:home")).content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_no_banner_for_a_key_far_from_its_end(client, admin, ca, commune):
+    key_ending_in(admin, ca, commune, 200, user=commune.leader)
+    client.force_login(commune.leader)
+    assert (
+        'data-banner="signing-key-expiry"' not in client.get(reverse("web:home")).content.decode()
+    )
