@@ -13,7 +13,9 @@ LAYERS: list[dict] = [
     {"name": "organisation", "apps": ["org"]},
     # Foundation services on top of the organisation tree. workdays sits above
     # org because a calendar override belongs to a unit (CalendarOverride.unit).
-    {"name": "foundation", "apps": ["accounts", "workdays", "files", "signatures"]},
+    # events: the outbox of domain events, below the documents layer so its producers
+    # publish into it and consumers anywhere above subscribe (docs/events.md).
+    {"name": "foundation", "apps": ["accounts", "workdays", "files", "signatures", "events"]},
     # The two UI frames: officials' area (/app/) and the public portal (/).
     {"name": "frames", "apps": ["web", "portal"], "independent": True},
     {

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "congvu.incoming",
     "congvu.outgoing",
     "congvu.signatures",
+    "congvu.events",
     "congvu.inbox",
     "congvu.search",
     "congvu.archive",
@@ -246,11 +247,23 @@ CELERY_BEAT_SCHEDULE = {
     "expire-payments": {"task": "congvu.payments.tasks.expire_payments", "schedule": 5 * 60},
     "onestop-overdue": {"task": "congvu.onestop.tasks.notify_overdue_steps", "schedule": 3600},
     "audit-anchor": {"task": "congvu.audit.tasks.anchor_chain_task", "schedule": 3600},
+    "outbox-dispatch": {
+        "task": "congvu.events.tasks.dispatch_outbox",
+        "schedule": 60,
+        "kwargs": {"prune": True},
+    },
     "onestop-pending-uploads": {
         "task": "congvu.onestop.tasks.purge_pending_uploads",
         "schedule": 6 * 3600,
     },
 }
+
+# Outbox of domain events (docs/events.md): attempts before a dead letter, backoff, lease.
+CONGVU_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+CONGVU_OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30)
+CONGVU_OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 3600)
+CONGVU_OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+CONGVU_OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {

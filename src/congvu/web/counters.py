@@ -161,3 +161,11 @@ register_link(
     url=lambda actor: reverse("admin:index") if actor.user.is_staff else None,
     order=910,
 )
+register_link(
+    "admin_outbox",
+    section="admin",
+    label=_("Hàng đợi sự kiện"),
+    url="events:queue",
+    order=920,
+    roles={Role.SYSTEM_ADMIN},
+)
