@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .catalogue import event_types
 
 STATUS_CHOICES = [
-    ("open", _("Đang chờ và đang thử lại")),
+    ("open", _("Chưa chuyển xong")),
     ("pending", _("Chờ chuyển")),
     ("retrying", _("Đang thử lại")),
     ("dead", _("Không chuyển được")),

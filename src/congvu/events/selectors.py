@@ -12,7 +12,7 @@ from .policies import is_queue_admin
 
 #: Filter values of the queue page: what each shows.
 STATUS_FILTERS = {
-    "open": list(OPEN),
+    "open": [*OPEN, DeliveryStatus.DEAD],  # everything not delivered yet
     "pending": [DeliveryStatus.PENDING],
     "retrying": [DeliveryStatus.RETRYING],
     "dead": [DeliveryStatus.DEAD],
