@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class EventType:
 
     name: str
     fields: tuple[str, ...]
-    description: str
+    description: str | Promise
     optional: tuple[str, ...] = ()
 
 
@@ -63,7 +65,11 @@ _SUBSCRIBERS: dict[str, Subscriber] = {}
 
 
 def register_type(
-    name: str, *, fields: tuple[str, ...], description: str, optional: tuple[str, ...] = ()
+    name: str,
+    *,
+    fields: tuple[str, ...],
+    description: str | Promise,
+    optional: tuple[str, ...] = (),
 ) -> EventType:
     """Declare an event type; declaring the same name again replaces it (reloads)."""
     event_type = EventType(
@@ -136,26 +142,26 @@ def check_payload(event_type_name: str, payload: dict) -> dict:
 register_type(
     "document.issued",
     fields=("document_id",),
-    description="Văn bản đi được ban hành (số, ký số, phát hành xong).",
+    description=_("Văn bản đi được ban hành (số, ký số, phát hành xong)."),
 )
 register_type(
     "document.recalled",
     fields=("document_id",),
-    description="Văn bản đi đã ban hành bị thu hồi.",
+    description=_("Văn bản đi đã ban hành bị thu hồi."),
 )
 register_type(
     "incoming.registered",
     fields=("document_id",),
-    description="Văn bản đến được vào sổ (có số đến).",
+    description=_("Văn bản đến được vào sổ (có số đến)."),
 )
 register_type(
     "incoming.assigned",
     fields=("document_id", "assignment_ids"),
-    description="Văn bản đến được giao xử lý (chỉ đạo hoặc chuyển tiếp).",
+    description=_("Văn bản đến được giao xử lý (chỉ đạo hoặc chuyển tiếp)."),
 )
 register_type(
     "incoming.done",
     fields=("document_id",),
     optional=("reply_id",),
-    description="Văn bản đến được hoàn thành (có thể bằng văn bản trả lời).",
+    description=_("Văn bản đến được hoàn thành (có thể bằng văn bản trả lời)."),
 )
