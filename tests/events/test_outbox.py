@@ -233,3 +233,41 @@ def test_prune_keeps_undone_and_recent_messages(recorder, outbox_settings):
     assert dispatcher.prune(keep_days=30) == 1
     remaining = set(OutboxMessage.objects.filter(event_type=PING).values_list("pk", flat=True))
     assert remaining == {failing.pk, recent.pk}
+
+
+def test_a_non_atomic_subscriber_holds_no_transaction_and_keeps_its_writes(
+    recorder, outbox_settings
+):
+    from congvu.events.catalogue import subscribe
+
+    subscribe(PING, recorder.handler, name="tests.network", atomic=False)
+    recorder.names.append("tests.network")
+    recorder.fail.add(1)
+    ping(1)
+    ping(2, key="test:2")
+    dispatcher.dispatch()
+    statuses = dict(Delivery.objects.values_list("message__payload__n", "status"))
+    assert statuses == {1: DeliveryStatus.RETRYING, 2: DeliveryStatus.DONE}
+    # Its writes are its own: the failed attempt's effect stays (hence: idempotent by message id).
+    assert effects() == [1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_non_atomic_handler_runs_outside_any_transaction(recorder, outbox_settings):
+    from django.db import connection
+
+    from congvu.events.catalogue import subscribe
+
+    inside = []
+    subscribe(PING, lambda event: inside.append(connection.in_atomic_block), name="tests.net")
+    recorder.names.append("tests.net")
+    subscribe(
+        PING,
+        lambda event: inside.append(connection.in_atomic_block),
+        name="tests.net2",
+        atomic=False,
+    )
+    recorder.names.append("tests.net2")
+    with transaction.atomic():
+        publish(PING, {"n": 1}, key="test:1")  # the commit dispatches (eager, no request)
+    assert sorted(inside) == [False, True]

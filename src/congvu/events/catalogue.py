@@ -58,6 +58,7 @@ class Subscriber:
     name: str
     event_type: str
     handler: Handler
+    atomic: bool = True
 
 
 _TYPES: dict[str, EventType] = {}
@@ -92,19 +93,27 @@ def event_types() -> list[EventType]:
     return sorted(_TYPES.values(), key=lambda t: t.name)
 
 
-def subscribe(event_type_name: str, handler: Handler, *, name: str) -> Subscriber:
+def subscribe(
+    event_type_name: str, handler: Handler, *, name: str, atomic: bool = True
+) -> Subscriber:
     """Deliver every later ``event_type_name`` event to ``handler``.
 
     ``name`` is stable and unique ("exchange.send_issued"): it is stored in
     each delivery row, so renaming it orphans the pending deliveries of the old
     name (they fail as "subscriber not registered" until retried under a
     registered one). Subscribing the same name again replaces the handler.
-    The handler runs inside a transaction with the marking of its delivery as
-    done: its writes in congvu's database commit exactly once. It signals
-    failure by raising; the delivery is then retried.
+    The handler signals failure by raising; the delivery is then retried.
+
+    ``atomic=True``: the handler runs inside a transaction with the marking
+    of its delivery as done, so its writes in congvu's database commit
+    exactly once. ``atomic=False`` is for a handler that mostly waits on the
+    network (sending to another agency): no transaction is held open while
+    it runs (on SQLite that would be the one write lock of the whole
+    database), and its own writes commit as it makes them, so they too must
+    be idempotent by ``Event.message_id``.
     """
     event_type(event_type_name)  # fail at start-up, not at the first event
-    subscriber = Subscriber(name=name, event_type=event_type_name, handler=handler)
+    subscriber = Subscriber(name=name, event_type=event_type_name, handler=handler, atomic=atomic)
     _SUBSCRIBERS[name] = subscriber
     return subscriber
 

@@ -4,9 +4,9 @@ Guarantee (docs/events.md): every committed message reaches every subscriber
 registered when it was published **at least once**; a handler's writes in
 congvu's database commit in the same transaction that marks its delivery
 done, so they happen **exactly once** even when two dispatchers race or a
-worker dies. External effects (a package sent to another agency) may repeat
-after a crash and carry ``Event.message_id`` for the other side to drop the
-duplicate.
+worker dies (unless it subscribed with ``atomic=False``). External effects
+(a package sent to another agency) may repeat after a crash and carry
+``Event.message_id`` for the other side to drop the duplicate.
 
 Claiming: one short transaction selects due rows (PostgreSQL: ``FOR UPDATE
 SKIP LOCKED``, so concurrent dispatchers take different rows) and sets the
@@ -23,6 +23,7 @@ back the rest of its aggregate for that subscriber until it is retried.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import traceback
@@ -153,20 +154,12 @@ def deliver(delivery: Delivery, *, now: datetime | None = None) -> str:
         target = subscriber(delivery.subscriber)
         if target is None:
             raise LookupError(f"Subscriber {delivery.subscriber!r} is not registered")
-        with transaction.atomic():
+        scope = transaction.atomic() if target.atomic else contextlib.nullcontext()
+        with scope:
             target.handler(event_of(delivery))
-            # A crash here rolls back the handler's writes with the mark below.
+            # A crash here rolls back an atomic handler's writes with the mark below.
             checkpoint("events.deliver.after_handler")
-            marked = Delivery.objects.filter(
-                pk=delivery.pk, lock_token=delivery.lock_token, status__in=OPEN
-            ).update(
-                status=DeliveryStatus.DONE,
-                delivered_at=timezone.now(),
-                locked_until=None,
-                lock_token=None,
-                last_error="",
-            )
-            if not marked:
+            if not _mark_done(delivery):
                 raise LeaseLost
     except LeaseLost:
         logger.warning("Outbox delivery %s: lease lost, left to its new holder", delivery.pk)
@@ -174,6 +167,21 @@ def deliver(delivery: Delivery, *, now: datetime | None = None) -> str:
     except Exception as exc:
         return _failed(delivery, exc, now=now)
     return "done"
+
+
+def _mark_done(delivery: Delivery) -> bool:
+    """Mark done, if the lease is still ours (a dispatcher that lost it must not)."""
+    return bool(
+        Delivery.objects.filter(
+            pk=delivery.pk, lock_token=delivery.lock_token, status__in=OPEN
+        ).update(
+            status=DeliveryStatus.DONE,
+            delivered_at=timezone.now(),
+            locked_until=None,
+            lock_token=None,
+            last_error="",
+        )
+    )
 
 
 def _failed(delivery: Delivery, exc: BaseException, *, now: datetime | None) -> str:
