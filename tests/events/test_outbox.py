@@ -271,3 +271,16 @@ def test_a_non_atomic_handler_runs_outside_any_transaction(recorder, outbox_sett
     with transaction.atomic():
         publish(PING, {"n": 1}, key="test:1")  # the commit dispatches (eager, no request)
     assert sorted(inside) == [False, True]
+
+
+def test_a_claimed_delivery_whose_lease_ran_out_is_left_unhandled(recorder, outbox_settings):
+    recorder.on(PING)
+    ping(1)
+    (claimed,) = dispatcher.claim()
+    # The handlers before it in the batch took longer than the lease.
+    claimed.locked_until = timezone.now() - timedelta(seconds=1)
+    assert dispatcher.deliver(claimed) == "lost"
+    assert recorder.calls == []
+    assert Delivery.objects.get().status == DeliveryStatus.PENDING
+    Delivery.objects.update(locked_until=claimed.locked_until)
+    assert dispatcher.dispatch().delivered == 1

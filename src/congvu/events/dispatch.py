@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 ERROR_CHARS = 4000
 #: Failed attempts listed on the delivery (the last ones).
 HISTORY_ENTRIES = 10
+#: Deliveries leased at once: the whole batch must be handled within one lease.
+BATCH = 20
 
 
 def lease_seconds() -> int:
@@ -113,7 +115,7 @@ def due(now: datetime):
     )
 
 
-def claim(*, limit: int = 50, now: datetime | None = None) -> list[Delivery]:
+def claim(*, limit: int = BATCH, now: datetime | None = None) -> list[Delivery]:
     """Lease up to ``limit`` due deliveries to this dispatcher; commit the lease at once."""
     now = now or timezone.now()
     token = uuid.uuid4()
@@ -150,6 +152,9 @@ def event_of(delivery: Delivery) -> Event:
 
 def deliver(delivery: Delivery, *, now: datetime | None = None) -> str:
     """Run the handler of one claimed delivery; return "done", "retrying", "dead" or "lost"."""
+    if delivery.locked_until is not None and delivery.locked_until <= timezone.now():
+        # Earlier handlers of the batch used up the lease: another dispatcher may hold it now.
+        return "lost"
     try:
         target = subscriber(delivery.subscriber)
         if target is None:
@@ -214,7 +219,7 @@ def _failed(delivery: Delivery, exc: BaseException, *, now: datetime | None) -> 
 
 
 def dispatch(
-    *, limit: int = 50, now: datetime | None = None, max_rounds: int = 20
+    *, limit: int = BATCH, now: datetime | None = None, max_rounds: int = 20
 ) -> DispatchResult:
     """Deliver what is due, batch after batch (a delivered message frees the next of its key)."""
     result = DispatchResult()
