@@ -27,6 +27,7 @@ urlpatterns = [
     path("app/mot-cua/", include("congvu.onestop.urls")),
     path("app/thong-ke/", include("congvu.stats.urls")),
     path("app/chu-ky-so/", include("congvu.signatures.urls")),
+    path("app/su-kien/", include("congvu.events.urls")),
     path("thu-tuc/", include("congvu.procedures.urls")),
     path("dich-vu-cong/", include("congvu.onestop.portal_urls")),
     path("thanh-toan/", include("congvu.payments.urls")),

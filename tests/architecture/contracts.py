@@ -15,7 +15,12 @@ LAYERS: list[dict] = [
     # org because a calendar override belongs to a unit (CalendarOverride.unit).
     # hub: the local exchange hub stores and forwards opaque packages; it knows
     # no document app.
-    {"name": "foundation", "apps": ["accounts", "workdays", "files", "signatures", "hub"]},
+    # events: the outbox of domain events, below the documents layer so its producers
+    # publish into it and consumers anywhere above subscribe (docs/events.md).
+    {
+        "name": "foundation",
+        "apps": ["accounts", "workdays", "files", "signatures", "hub", "events"],
+    },
     # The two UI frames: officials' area (/app/) and the public portal (/).
     {"name": "frames", "apps": ["web", "portal"], "independent": True},
     {

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "congvu.outgoing",
     "congvu.signatures",
     "congvu.hub",
+    "congvu.events",
     "congvu.inbox",
     "congvu.search",
     "congvu.archive",
@@ -258,11 +259,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "congvu.signatures.tasks.signing_key_expiry",
         "schedule": 24 * 3600,
     },
+    "outbox-dispatch": {
+        "task": "congvu.events.tasks.dispatch_outbox",
+        "schedule": 60,
+        "kwargs": {"prune": True},
+    },
     "onestop-pending-uploads": {
         "task": "congvu.onestop.tasks.purge_pending_uploads",
         "schedule": 6 * 3600,
     },
 }
+
+# Outbox of domain events (docs/events.md): attempts before a dead letter, backoff, lease.
+CONGVU_OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+CONGVU_OUTBOX_BACKOFF_SECONDS = env_int("OUTBOX_BACKOFF_SECONDS", 30)
+CONGVU_OUTBOX_BACKOFF_MAX_SECONDS = env_int("OUTBOX_BACKOFF_MAX_SECONDS", 3600)
+CONGVU_OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300)
+CONGVU_OUTBOX_KEEP_DAYS = env_int("OUTBOX_KEEP_DAYS", 30)
 
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {

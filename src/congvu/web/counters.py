@@ -169,3 +169,11 @@ register_link(
     order=905,
     description=_("Đăng ký, thu hồi khóa ký số; chứng thư sắp hết hạn"),
 )
+register_link(
+    "admin_outbox",
+    section="admin",
+    label=_("Hàng đợi sự kiện"),
+    url="events:queue",
+    order=920,
+    roles={Role.SYSTEM_ADMIN},
+)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from congvu.accounts.constants import LEADER_ROLES
 from congvu.accounts.models import User
 from congvu.core.errors import ServiceError, TransitionNotAllowed
+from congvu.events.services import publish
 from congvu.org.models import Unit
 
 from ..constants import Action, AssignmentRole, AssignmentStatus, Status
@@ -185,6 +186,11 @@ def incoming_direct(
     entry(document, a, Action.DIRECTED, note=instruction)
     for assignment in created:
         entry(document, a, Action.ASSIGNED, note=str(assignment), assignment=assignment)
+    publish(
+        "incoming.assigned",
+        {"document_id": document.pk, "assignment_ids": [c.pk for c in created]},
+        key=document,
+    )
     audit(a, "directed", document, before)
     people = []
     for assignment in created:
@@ -237,6 +243,11 @@ def assignment_forward(*, actor, assignment: Assignment, to_user, note: str = ""
         document.status = Status.IN_PROGRESS
         document.save(update_fields=["status", "updated_at"])
     entry(document, a, Action.FORWARDED, note=note, assignment=child)
+    publish(
+        "incoming.assigned",
+        {"document_id": document.pk, "assignment_ids": [child.pk]},
+        key=document,
+    )
     audit(a, "forwarded", document, before, entity="assignment", obj=child)
     if child.role != AssignmentRole.INFO:
         notify_urgent(document, [to_user], reason=_("Bạn được giao xử lý một văn bản khẩn."))
@@ -338,6 +349,7 @@ def incoming_complete(*, actor, document: IncomingDocument, note: str = "") -> I
         status=AssignmentStatus.DONE, updated_at=timezone.now()
     )
     entry(document, a, Action.COMPLETED, note=note)
+    publish("incoming.done", {"document_id": document.pk}, key=document)
     audit(a, "completed", document, before)
     return document
 
@@ -391,6 +403,7 @@ def incoming_complete_by_reply(*, actor, document: IncomingDocument, reply) -> I
         Action.COMPLETED,
         note=_("Hoàn thành bằng văn bản trả lời số %(label)s.") % {"label": label},
     )
+    publish("incoming.done", {"document_id": document.pk, "reply_id": reply.pk}, key=document)
     audit(a, "completed_by_reply", document, before)
     return document
 

@@ -13,6 +13,7 @@ from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.audit.services import log_action, log_actions, snapshot
 from congvu.core.errors import ServiceError
 from congvu.core.text import fold
+from congvu.events.services import publish
 from congvu.registry.constants import Direction, Urgency
 from congvu.registry.services import (
     number_allocate,
@@ -296,6 +297,7 @@ def incoming_register(
     # Searchable exactly when committed, from the values in memory (no read-back).
     search_index_new(Kind.INCOMING, document, has_attachments=bool(stored))
     _notify_leaders(document)
+    publish("incoming.registered", {"document_id": document.pk}, key=document)
     log_actions(
         number_audit_entry(actor=a, issued=issued, unit=unit),
         audit_entry(a, "registered", document, after=snapshot(document)),
@@ -394,6 +396,7 @@ def incoming_register_pending(*, actor, document: IncomingDocument) -> IncomingD
         update_fields=["register", "arrival_number", "registered_at", "status", "updated_at"]
     )
     entry(document, a, Action.REGISTERED)
+    publish("incoming.registered", {"document_id": document.pk}, key=document)
     audit(a, "registered", document, before)
     _notify_leaders(document)
     return document

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from congvu.audit.services import snapshot
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
+from congvu.events.services import publish
 from congvu.registry.models import DocumentType
 
 from ..constants import CONG_VAN, EDITABLE, Status
@@ -62,6 +63,7 @@ def document_recall(*, actor, document: OutgoingDocument, reason: str) -> Outgoi
         for r in document.recipients.filter(unit__isnull=False)
         if recall_notify_internal(actor=actor, document=document, recipient=r)
     ]
+    publish("document.recalled", {"document_id": document.pk}, key=document)
     audit(
         actor,
         "document.recalled",

@@ -20,6 +20,7 @@ from congvu.audit.services import snapshot
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 from congvu.core.faults import checkpoint
+from congvu.events.services import publish
 from congvu.files.services import file_store
 from congvu.registry.constants import Direction
 from congvu.registry.services import number_allocate
@@ -200,6 +201,7 @@ def complete_issuance(
     if document.replaces_id:
         _mark_replaced(actor, document)
     _link_reply(actor, document)
+    publish("document.issued", {"document_id": document.pk}, key=document)
     audit(
         actor,
         "document.issued",

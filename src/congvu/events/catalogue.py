@@ -1,0 +1,176 @@
+"""The event types producers may publish and the subscribers that consume them.
+
+Nothing here touches the database: the catalogue is built at start-up. Event
+types are declared once (here for the built-in ones, with ``register_type``
+for a later app); subscribers are added by consumer apps in their
+``AppConfig.ready`` with :func:`subscribe`, so a producer never knows who
+listens (docs/events.md).
+
+Payloads carry ids only, never the content of a document: a subscriber loads
+what it needs through the owning app, so a Mật document's subject never sits
+in the queue, on the queue page or in a dead letter.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class EventType:
+    """One kind of event: its name, the payload keys it carries and what it means."""
+
+    name: str
+    fields: tuple[str, ...]
+    description: str | Promise
+    optional: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """What a handler receives: one committed message, on one delivery attempt.
+
+    ``message_id`` is the same on every attempt and for every subscriber: an
+    external effect (a package sent to another agency) carries it so the other
+    side can drop a duplicate.
+    """
+
+    message_id: uuid.UUID
+    type: str
+    key: str
+    payload: dict
+    created_at: datetime.datetime
+    attempt: int
+
+
+Handler = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    name: str
+    event_type: str
+    handler: Handler
+    atomic: bool = True
+
+
+_TYPES: dict[str, EventType] = {}
+_SUBSCRIBERS: dict[str, Subscriber] = {}
+
+
+def register_type(
+    name: str,
+    *,
+    fields: tuple[str, ...],
+    description: str | Promise,
+    optional: tuple[str, ...] = (),
+) -> EventType:
+    """Declare an event type; declaring the same name again replaces it (reloads)."""
+    event_type = EventType(
+        name=name, fields=tuple(fields), description=description, optional=tuple(optional)
+    )
+    _TYPES[name] = event_type
+    return event_type
+
+
+def event_type(name: str) -> EventType:
+    try:
+        return _TYPES[name]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"Unknown event type {name!r} (congvu.events.catalogue)"
+        ) from None
+
+
+def event_types() -> list[EventType]:
+    return sorted(_TYPES.values(), key=lambda t: t.name)
+
+
+def subscribe(
+    event_type_name: str, handler: Handler, *, name: str, atomic: bool = True
+) -> Subscriber:
+    """Deliver every later ``event_type_name`` event to ``handler``.
+
+    ``name`` is stable and unique ("exchange.send_issued"): it is stored in
+    each delivery row, so renaming it orphans the pending deliveries of the old
+    name (they fail as "subscriber not registered" until retried under a
+    registered one). Subscribing the same name again replaces the handler.
+    The handler signals failure by raising; the delivery is then retried.
+
+    ``atomic=True``: the handler runs inside a transaction with the marking
+    of its delivery as done, so its writes in congvu's database commit
+    exactly once. ``atomic=False`` is for a handler that mostly waits on the
+    network (sending to another agency): no transaction is held open while
+    it runs (on SQLite that would be the one write lock of the whole
+    database), and its own writes commit as it makes them, so they too must
+    be idempotent by ``Event.message_id``.
+    """
+    event_type(event_type_name)  # fail at start-up, not at the first event
+    subscriber = Subscriber(name=name, event_type=event_type_name, handler=handler, atomic=atomic)
+    _SUBSCRIBERS[name] = subscriber
+    return subscriber
+
+
+def unsubscribe(name: str) -> None:
+    _SUBSCRIBERS.pop(name, None)
+
+
+def subscribers_of(event_type_name: str) -> list[Subscriber]:
+    return [s for s in _SUBSCRIBERS.values() if s.event_type == event_type_name]
+
+
+def subscriber(name: str) -> Subscriber | None:
+    return _SUBSCRIBERS.get(name)
+
+
+def check_payload(event_type_name: str, payload: dict) -> dict:
+    """The payload as stored: declared keys only, JSON scalars or lists of them."""
+    kind = event_type(event_type_name)
+    missing = [f for f in kind.fields if f not in payload]
+    unknown = [f for f in payload if f not in kind.fields and f not in kind.optional]
+    if missing or unknown:
+        raise ValueError(
+            f"Payload of {event_type_name}: missing {missing or 'nothing'}, "
+            f"undeclared {unknown or 'nothing'}"
+        )
+    for key, value in payload.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        if not all(v is None or isinstance(v, int | str | bool) for v in values):
+            raise ValueError(f"Payload of {event_type_name}: {key} must be ids (int or str)")
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in payload.items()}
+
+
+# The built-in events. Keys: "<app_label>.<model>:<pk>" of the aggregate (``aggregate_key``).
+register_type(
+    "document.issued",
+    fields=("document_id",),
+    description=_("Văn bản đi được ban hành (số, ký số, phát hành xong)."),
+)
+register_type(
+    "document.recalled",
+    fields=("document_id",),
+    description=_("Văn bản đi đã ban hành bị thu hồi."),
+)
+register_type(
+    "incoming.registered",
+    fields=("document_id",),
+    description=_("Văn bản đến được vào sổ (có số đến)."),
+)
+register_type(
+    "incoming.assigned",
+    fields=("document_id", "assignment_ids"),
+    description=_("Văn bản đến được giao xử lý (chỉ đạo hoặc chuyển tiếp)."),
+)
+register_type(
+    "incoming.done",
+    fields=("document_id",),
+    optional=("reply_id",),
+    description=_("Văn bản đến được hoàn thành (có thể bằng văn bản trả lời)."),
+)
