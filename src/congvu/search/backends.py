@@ -23,7 +23,7 @@ import json
 from django.db import connection
 from django.db.models import BooleanField, F, Q, TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, StrIndex
+from django.db.models.functions import Concat
 
 
 class Backend:
@@ -201,7 +201,7 @@ class SQLiteBackend(Backend):
         if kind == "phrase":
             expression = "{number subject} : " + _fts_phrase(" ".join(words))
         elif kind == "number_subject":
-            expression = "{number subject} : (%s)" % " AND ".join(map(_fts_phrase, words))
+            expression = "{number subject} : (" + " AND ".join(map(_fts_phrase, words)) + ")"
         else:
             expression = (" OR " if kind == "any" else " AND ").join(map(_fts_phrase, words))
         sql = f"SELECT rowid FROM {self.head_table} WHERE {self.head_table} MATCH %s"

@@ -13,7 +13,17 @@ from congvu.core.authz import as_actor
 
 from .backends import get_backend
 from .models import Kind, SearchDocument
-from .paging import NEXT, PREVIOUS, decode, encode, fingerprint, key_pk, row_key
+from .paging import (
+    NEXT,
+    PREVIOUS,
+    after_q,
+    before_q,
+    decode,
+    encode,
+    fingerprint,
+    key_pk,
+    row_key,
+)
 from .ranking import MAX_SCORED_WORDS, ranked, score
 from .text import highlight, query_terms, search_fold
 
