@@ -87,6 +87,10 @@ class Backend:
             combined = combined | cond if kind == "any" else combined & cond
         return queryset.filter(combined)
 
+    def exclude(self, queryset, ids: list[int]):
+        """``queryset`` without the rows ``ids`` (the ranked candidates, up to thousands)."""
+        return queryset.exclude(pk__in=ids)
+
     def estimate(self, queryset, terms: list[str]) -> int | None:
         """A cheap estimate of how many rows of ``queryset`` match ``terms``, or None."""
         return None
@@ -131,6 +135,14 @@ class PostgresBackend(Backend):
         condition = f"{HEAD_TSV} @@ to_tsquery('simple'::regconfig, %s)"
         return queryset.filter(
             RawSQL(condition, [_tsquery_text(kind, words)], output_field=BooleanField())
+        )
+
+    def exclude(self, queryset, ids: list[int]):
+        # One array parameter, not thousands of literals to compile and plan.
+        return queryset.filter(
+            RawSQL(
+                'NOT ("search_searchdocument"."id" = ANY(%s))', [ids], output_field=BooleanField()
+            )
         )
 
     def estimate(self, queryset, terms: list[str]) -> int | None:

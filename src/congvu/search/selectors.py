@@ -28,7 +28,7 @@ from .ranking import MAX_SCORED_WORDS, ranked, score
 from .text import highlight, query_terms, search_fold
 
 #: Rows scored per search at most (``_candidates``); setting ``SEARCH_CANDIDATES``.
-CANDIDATES = 2000
+CANDIDATES = 1000
 #: Totals above this are estimated ("khoảng 12.000 kết quả"); ``SEARCH_EXACT_COUNT_UP_TO``.
 EXACT_COUNT_UP_TO = 1000
 
@@ -183,31 +183,30 @@ def _candidates(backend, base, terms: list[str], query: str, bound: int) -> tupl
     the older rows of the loosest tier taken wait in the rest (by date), unscored.
     """
     words = search_fold(query).split()[:MAX_SCORED_WORDS]
-    ids: dict[int, None] = {}
+    relevance = score(query)
+    found: dict[int, tuple] = {}
     for tier in backend.tiers(base, words, terms):
-        room = bound - len(ids)
+        room = bound - len(found)
         if room <= 0:
             break
         # Tiers are nested (each holds the previous ones): ask for as many more as are known.
-        newest = tier.order_by(F("date").desc(nulls_last=True), F("pk").desc())
-        for pk in newest.values_list("pk", flat=True)[: len(ids) + room]:
-            ids.setdefault(pk)
-            if len(ids) >= bound:
-                break
-    if not ids:
-        return [], []
-    # The ids come from the scoped queries above: scoring them needs no scope again.
-    rows = (
-        SearchDocument.objects.filter(pk__in=list(ids))
-        .annotate(relevance=score(query))
-        .values_list("pk", "relevance", "date")
-    )
-    return sorted(row_key(0, s, d, pk) for pk, s, d in rows), list(ids)
+        # Scored in the same statement: the rows are read anyway, no second pass by id.
+        newest = (
+            tier.annotate(relevance=relevance)
+            .order_by(F("date").desc(nulls_last=True), F("pk").desc())
+            .values_list("pk", "relevance", "date")
+        )
+        for pk, points, day in newest[: len(found) + room]:
+            if pk not in found:
+                found[pk] = row_key(0, points, day, pk)
+                if len(found) >= bound:
+                    break
+    return sorted(found.values()), list(found)
 
 
 def _rest_keys(rest, exclude: list, key: tuple | None, direction: str, n: int) -> list:
     """Up to ``n`` keys of the date-ordered rest after (or, backwards, before) ``key``."""
-    qs = rest.exclude(pk__in=exclude) if exclude else rest
+    qs = get_backend().exclude(rest, exclude) if exclude else rest
     if direction == NEXT:
         if key is not None:
             qs = qs.filter(after_q(key))
