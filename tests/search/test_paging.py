@@ -83,8 +83,10 @@ def test_best_document_found_beyond_a_naive_limit(crowd, commune, settings):
     assert page.total == 17 and not page.count_is_estimate
 
 
-def test_bounded_order_equals_the_exact_order_when_the_tiers_fit(crowd, commune, settings):
-    settings.SEARCH_CANDIDATES = 50
+@pytest.mark.parametrize("bound", [10, 50])
+def test_bounded_order_equals_the_exact_order_when_the_tiers_fit(crowd, commune, settings, bound):
+    """Bound 10: the 17 matches go through the tiers (5 rows); 50: all are scored at once."""
+    settings.SEARCH_CANDIDATES = bound
     exact = [r.object_id for r in search_documents(actor=commune.leader, query="xâm nhập mặn")]
     forward, backward = _walk(commune.leader, "xâm nhập mặn", 4)
     assert forward == exact
@@ -117,6 +119,8 @@ def test_filters_only_pages_newest_first(crowd, commune):
 
 
 def test_estimated_total_above_the_threshold(crowd, commune, settings, client):
+    # More matches than the candidate bound, and than the threshold: estimated.
+    settings.SEARCH_CANDIDATES = 5
     settings.SEARCH_EXACT_COUNT_UP_TO = 3
     page = search_page(actor=commune.leader, query="xâm nhập mặn", limit=5)
     assert page.count_is_estimate
@@ -127,6 +131,9 @@ def test_estimated_total_above_the_threshold(crowd, commune, settings, client):
     assert f"Khoảng {page.total} kết quả" in html
     api = client.get("/api/v1/search/", {"q": "xâm nhập mặn"}).json()
     assert api["count_is_estimate"] is True and api["count"] == page.total
+    # Fewer than the bound: all scored, so the total is known exactly whatever the threshold.
+    settings.SEARCH_CANDIDATES = 50
+    assert search_page(actor=commune.leader, query="xâm nhập mặn").total == 17
     # At or under the threshold the total is exact and said plainly.
     exact = search_page(actor=commune.leader, query="han han", limit=5)
     assert (exact.total, exact.count_is_estimate) == (1, False)
@@ -189,7 +196,7 @@ def test_tampered_or_foreign_cursor_is_refused(crowd, commune, client):
     assert 'data-code="search_cursor_invalid"' in page_response.content.decode()
 
 
-def test_head_table_data_migration_refills_sqlite(crowd, commune):
+def test_head_table_data_migration_refills_sqlite(crowd, commune, settings):
     """Migration 0008 (SQLite) fills the head table of rows indexed before it; PostgreSQL
     computes its ``head_tsv`` column itself."""
     from django.apps import apps
@@ -199,6 +206,7 @@ def test_head_table_data_migration_refills_sqlite(crowd, commune):
 
     if connection.vendor != "sqlite":
         pytest.skip("the head table is SQLite's; PostgreSQL generates head_tsv")
+    settings.SEARCH_CANDIDATES = 5  # through the tiers
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM search_head_fts")
     ids = [h.object_id for h in search_page(actor=commune.leader, query="xam nhap man").hits]

@@ -175,6 +175,7 @@ def _settings() -> tuple[int, int]:
 def _candidates(backend, base, terms: list[str], query: str, bound: int) -> tuple[list, list]:
     """The ranked candidates: ``(sorted keys, ids)``, at most ``bound`` rows.
 
+    For a query with more matches than ``bound`` (``search_page`` ranks fewer exactly).
     Taken tier by tier (``Backend.tiers``: phrase in số ký hiệu or trích yếu, every
     word there, every word in the ranked fields, any word there), newest first within
     a tier, until ``bound`` rows; only they are scored. A match outside every tier has
@@ -239,12 +240,16 @@ def _about(n: int) -> int:
     return round(n, -(digits - 2)) if digits > 2 else n
 
 
-def _count(backend, base, matched, terms) -> tuple[int, bool]:
-    """``(total, is_estimate)``: exact up to the threshold, then the backend's estimate."""
+def _count(backend, base, matched, terms, *, more_than: int = 0) -> tuple[int, bool]:
+    """``(total, is_estimate)``: exact up to the threshold, then the backend's estimate.
+
+    ``more_than``: already known to be exceeded (no exact count needed up to there).
+    """
     _bound, threshold = _settings()
-    exact = matched.order_by().values("pk")[: threshold + 1].count()
-    if exact <= threshold:
-        return exact, False
+    if more_than < threshold:
+        exact = matched.order_by().values("pk")[: threshold + 1].count()
+        if exact <= threshold:
+            return exact, False
     estimate = backend.estimate(base, terms)
     if estimate is None:
         return matched.order_by().count(), False
@@ -280,13 +285,25 @@ def search_page(*, actor, query: str = "", filters: dict | None = None, limit=20
     backend = get_backend()
     bound, _threshold = _settings()
     base = _apply_filters(SearchDocument.objects.restrict(a, "view"), active)
-    cands, exclude, rest = [], [], base
-    if terms:
+    cands, exclude, rest, total, estimated = [], [], base, 0, False
+    if not terms:
+        total, estimated = _count(backend, base, rest, terms)
+    else:
+        # Few matches (most searches within a person's scope): score them all, in one
+        # statement that stops after bound + 1 rows. That is the whole list, exactly ranked.
         rest = backend.match(base, terms)
-    total, estimated = _count(backend, base, rest, terms)
-    if terms and total:
-        cands, exclude = _candidates(backend, base, terms, query, bound)
-    elif terms:
+        probe = rest.order_by().annotate(relevance=score(query))
+        every = list(probe.values_list("pk", "relevance", "date")[: bound + 1])
+        if len(every) <= bound:
+            cands, rest, total = (
+                sorted(row_key(0, p, d, pk) for pk, p, d in every),
+                None,
+                len(every),
+            )
+        else:
+            total, estimated = _count(backend, base, rest, terms, more_than=bound)
+            cands, exclude = _candidates(backend, base, terms, query, bound)
+    if terms and not total:
         loose = backend.fallback(base, terms, narrowed=not a.is_system_admin)
         if loose is not None:
             rows = loose.values_list("pk", "similarity", "date")[:bound]
