@@ -20,6 +20,7 @@ from tests.outgoing.factories import (
     RecipientFactory,
     ReviewStepFactory,
 )
+from tests.search.factories import TextFileFactory
 
 
 def _visible_documents(user) -> set[tuple[str, int]]:
@@ -107,3 +108,31 @@ def test_backfill_sql_gives_the_indexer_tokens(world):
     got = {r.pk: set(r.access.split()) for r in SearchDocument.objects.all()}
     assert got == expected
     assert all(got.values())
+
+
+def test_paged_search_gives_exactly_the_document_scope(world, settings):
+    """Every page of a search matching every document, candidates bounded below the
+    matches: for each role, the rows seen are exactly the visible documents, once each."""
+    from congvu.search.selectors import search_page
+
+    settings.SEARCH_CANDIDATES = 2
+    largest = 0
+    for kind, model in ((Kind.INCOMING, IncomingDocument), (Kind.OUTGOING, OutgoingDocument)):
+        for doc in model.objects.all():
+            TextFileFactory(owner=doc, text="Phụ lục chung của mọi văn bản")
+            search_index_update(kind, doc.pk)
+    for name, user in world.actors.items():
+        if user is None or not user.is_active or getattr(user, "is_citizen", False):
+            continue
+        expected = _visible_documents(user)
+        seen, cursor = [], None
+        while True:
+            page = search_page(actor=user, query="phu luc chung", limit=2, cursor=cursor)
+            seen += [(h.kind, h.object_id) for h in page.hits]
+            if (cursor := page.next_cursor) is None:
+                break
+        assert len(seen) == len(set(seen)), name
+        assert set(seen) == expected, name
+        assert page.total == len(expected), name
+        largest = max(largest, len(expected))
+    assert largest > 4  # some role pages through several pages and both phases

@@ -80,3 +80,24 @@ def test_text_in_decomposed_form_is_found():
 
     text = unicodedata.normalize("NFD", "Về việc phòng, chống dịch bệnh truyền nhiễm")
     assert "<mark>" in highlight(text, query_terms("nhiễm"))
+
+
+def test_search_fold_equals_fold_then_word_characters():
+    """The fast fold (one pattern for the marks) gives exactly ``core.text.fold`` + the
+    word filter, on the corpus and on random text mixing marks, letters of other scripts,
+    đ, and characters that lower-case into a mark (İ)."""
+    from congvu.core.text import fold
+    from congvu.search.text import search_fold
+
+    def reference(text):
+        return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(text)).split())
+
+    corpus = json.loads((Path(__file__).parent / "corpus" / "documents.json").read_text("utf-8"))
+    for entry in corpus:
+        for key in ("number_notation", "subject", "issuer", "signer", "body"):
+            assert search_fold(entry[key]) == reference(entry[key])
+    rng = random.Random(12)
+    pool = [chr(c) for c in range(0x20, 0x3000)] + list("đĐİıẞﬁ𝐀😀") + ["\u0301", "a"] * 50
+    for _ in range(5000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert search_fold(text) == reference(text), repr(text)

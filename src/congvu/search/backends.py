@@ -3,20 +3,25 @@
 - PostgreSQL: the stored ``to_tsvector('simple', body)`` column ``body_tsv``
   (migration 0004) with a GIN index, matched with ``plainto_tsquery('simple', …)``;
   when that finds nothing (:meth:`Backend.fallback`),
-  pg_trgm word similarity (typos) over a GIN trigram index.
+  pg_trgm word similarity (typos) over a GIN trigram index. The ranked fields have
+  their own small vector ``head_tsv`` (migration 0008, weights A number, B trích yếu,
+  C issuer and signer) for the candidate tiers (:meth:`Backend.tiers`).
 - SQLite: an FTS5 table ``search_fts`` (rowid = ``SearchDocument.id``) over the
-  same folded body (FTS5 does not fold đ, so folding happens in Python).
+  same folded body (FTS5 does not fold đ, so folding happens in Python), and
+  ``search_head_fts`` (number, subject, people) for the tiers.
 - Anything else: ``body`` contains every word (slow, correct).
 
 The caller passes a queryset already narrowed by ``restrict()`` and the
-filters; a backend only adds the text match (and a default order, newest
-first). Relevance is ``ranking.py``'s, the same on every vendor.
+filters; a backend only adds the text match. Relevance is ``ranking.py``'s, the
+same on every vendor; which rows get ranked is ``selectors.py``'s.
 """
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection
-from django.db.models import BooleanField, F, TextField, Value
+from django.db.models import BooleanField, F, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
@@ -38,6 +43,58 @@ class Backend:
             queryset = queryset.filter(body__contains=term)
         return queryset.order_by("-date", "-pk")
 
+    def tiers(self, queryset, words: list[str], terms: list[str]) -> list:
+        """The candidate tiers of a query, most relevant first (``selectors._candidates``).
+
+        ``words``: the scored words in query order (``ranking.MAX_SCORED_WORDS``);
+        ``terms``: every distinct query word. The tiers are: the words as a phrase in
+        the số ký hiệu or trích yếu; every word in those two; every word in the ranked
+        fields (số ký hiệu, trích yếu, issuer, signer); any word there and every word in
+        the text. A row of a tier other than the last has every scored word in its ranked
+        fields, which the body contains too, so only a query with more words than are
+        scored needs the text matched there as well.
+        """
+        distinct = list(dict.fromkeys(words))
+        specs = [("phrase", words)] if len(words) > 1 else []
+        specs += [("number_subject", distinct), ("head", distinct)]
+        out = []
+        for kind, ws in specs:
+            tier = self._head(queryset, kind, ws)
+            out.append(self.match(tier, terms) if len(terms) > len(distinct) else tier)
+        out.append(self.match(self._head(queryset, "any", distinct), terms))
+        return out
+
+    def _head(self, queryset, kind: str, words: list[str]):
+        padded = {
+            name: Concat(Value(" "), F(name), Value(" "), output_field=TextField())
+            for name in ("number_folded", "subject_folded", "issuer_folded", "signer_folded")
+        }
+        queryset = queryset.alias(**{f"_pad_{k}": v for k, v in padded.items()})
+
+        def has(word, fields):
+            q = Q()
+            for name in fields:
+                q |= Q(**{f"_pad_{name}__contains": f" {word} "})
+            return q
+
+        ns = ("number_folded", "subject_folded")
+        every = (*ns, "issuer_folded", "signer_folded")
+        if kind == "phrase":
+            return queryset.filter(has(" ".join(words), ns))
+        conds = [has(w, ns if kind == "number_subject" else every) for w in words]
+        combined = conds[0]
+        for cond in conds[1:]:
+            combined = combined | cond if kind == "any" else combined & cond
+        return queryset.filter(combined)
+
+    def exclude(self, queryset, ids: list[int]):
+        """``queryset`` without the rows ``ids`` (the ranked candidates, up to thousands)."""
+        return queryset.exclude(pk__in=ids)
+
+    def estimate(self, queryset, terms: list[str]) -> int | None:
+        """A cheap estimate of how many rows of ``queryset`` match ``terms``, or None."""
+        return None
+
     def fallback(self, queryset, terms: list[str], *, narrowed: bool = False):
         """A looser match to use when :meth:`match` finds nothing, or None.
 
@@ -51,6 +108,17 @@ class Backend:
 #: The stored ``to_tsvector('simple', body)`` of migration 0004 (not a model field).
 _TSV = '"search_searchdocument"."body_tsv"'
 _TSQUERY = "plainto_tsquery('simple'::regconfig, %s)"
+#: The stored vector of the ranked fields and access tokens (migration 0008).
+HEAD_TSV = '"search_searchdocument"."head_tsv"'
+
+
+def _tsquery_text(kind: str, words: list[str]) -> str:
+    # Folded words are [0-9a-z]+ (search_fold): nothing to escape inside the quotes.
+    if kind == "phrase":
+        return " <-> ".join(f"'{w}':AB" for w in words)
+    if kind == "number_subject":
+        return " & ".join(f"'{w}':AB" for w in words)
+    return (" | " if kind == "any" else " & ").join(f"'{w}'" for w in words)
 
 
 class PostgresBackend(Backend):
@@ -62,6 +130,26 @@ class PostgresBackend(Backend):
         return queryset.filter(
             RawSQL(f"{_TSV} @@ {_TSQUERY}", [text], output_field=BooleanField())
         ).order_by("-date", "-pk")
+
+    def _head(self, queryset, kind: str, words: list[str]):
+        condition = f"{HEAD_TSV} @@ to_tsquery('simple'::regconfig, %s)"
+        return queryset.filter(
+            RawSQL(condition, [_tsquery_text(kind, words)], output_field=BooleanField())
+        )
+
+    def exclude(self, queryset, ids: list[int]):
+        # One array parameter, not thousands of literals to compile and plan.
+        return queryset.filter(
+            RawSQL(
+                'NOT ("search_searchdocument"."id" = ANY(%s))', [ids], output_field=BooleanField()
+            )
+        )
+
+    def estimate(self, queryset, terms: list[str]) -> int | None:
+        # The planner's row estimate of the match (statistics of body_tsv): no row is read.
+        matched = self.match(queryset, terms) if terms else queryset
+        plan = json.loads(matched.order_by().values("pk").explain(format="json"))
+        return int(plan[0]["Plan"]["Plan Rows"])
 
     def fallback(self, queryset, terms: list[str], *, narrowed: bool = False):
         from django.contrib.postgres.lookups import TrigramWordSimilar
@@ -81,29 +169,74 @@ class PostgresBackend(Backend):
         )
 
 
+def _fts_phrase(word: str) -> str:
+    # Each word quoted: FTS5 query syntax never comes from the user.
+    return '"{}"'.format(word.replace('"', '""'))
+
+
 class SQLiteBackend(Backend):
     table = "search_fts"
+    head_table = "search_head_fts"
 
     def index(self, row) -> None:
+        people = f"{row.issuer_folded} {row.signer_folded}"
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table} WHERE rowid = %s", [row.pk])
             cursor.execute(
                 f"INSERT INTO {self.table} (rowid, body) VALUES (%s, %s)", [row.pk, row.body]
             )
+            cursor.execute(f"DELETE FROM {self.head_table} WHERE rowid = %s", [row.pk])
+            cursor.execute(
+                f"INSERT INTO {self.head_table} (rowid, number, subject, people) "
+                "VALUES (%s, %s, %s, %s)",
+                [row.pk, row.number_folded, row.subject_folded, people],
+            )
 
     def remove(self, row_id: int) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table} WHERE rowid = %s", [row_id])
+            cursor.execute(f"DELETE FROM {self.head_table} WHERE rowid = %s", [row_id])
 
     def reset(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.table}")
+            cursor.execute(f"DELETE FROM {self.head_table}")
+
+    def _body_ids(self, terms: list[str]) -> RawSQL:
+        expression = " ".join(_fts_phrase(t) for t in terms)
+        return RawSQL(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [expression])
 
     def match(self, queryset, terms: list[str]):
-        # Each word quoted: FTS5 query syntax never comes from the user.
-        expression = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
-        ids = RawSQL(f"SELECT rowid FROM {self.table} WHERE {self.table} MATCH %s", [expression])
-        return queryset.filter(pk__in=ids).order_by("-date", "-pk")
+        return queryset.filter(pk__in=self._body_ids(terms)).order_by("-date", "-pk")
+
+    def _head(self, queryset, kind: str, words: list[str]):
+        if kind == "phrase":
+            expression = "{number subject} : " + _fts_phrase(" ".join(words))
+        elif kind == "number_subject":
+            expression = "{number subject} : (" + " AND ".join(map(_fts_phrase, words)) + ")"
+        else:
+            expression = (" OR " if kind == "any" else " AND ").join(map(_fts_phrase, words))
+        sql = f"SELECT rowid FROM {self.head_table} WHERE {self.head_table} MATCH %s"
+        return queryset.filter(pk__in=RawSQL(sql, [expression]))
+
+    #: Rows of the text match whose scope is checked to estimate the scoped count.
+    SAMPLE = 500
+
+    def estimate(self, queryset, terms: list[str]) -> int | None:
+        if not terms:
+            return None  # filters only: SQLite counts them exactly
+        # Every text match from the FTS index alone (row ids only), then the scope and the
+        # filters checked on an even sample of them: matches × the share in scope.
+        sql, params = self._body_ids(terms).sql, self._body_ids(terms).params
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [r[0] for r in cursor.fetchall()]
+        if not ids:
+            return 0
+        step = max(1, len(ids) // self.SAMPLE)
+        sample = ids[::step]
+        inside = queryset.filter(pk__in=sample).count()
+        return round(len(ids) * inside / len(sample))
 
 
 def get_backend() -> Backend:

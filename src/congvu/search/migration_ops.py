@@ -117,3 +117,25 @@ def fill_ranked_columns(apps, schema_editor) -> int:
             flush()
     flush()
     return count
+
+
+#: SQLite: the head table's row of an index row (``backends.SQLiteBackend.index``).
+HEAD_FTS_FILL = """
+INSERT INTO search_head_fts (rowid, number, subject, people)
+SELECT id, number_folded, subject_folded, issuer_folded || ' ' || signer_folded
+FROM search_searchdocument
+"""
+
+
+def fill_head_fts(apps, schema_editor) -> int:
+    """Data migration 0008 (SQLite): the head table of every existing row; returns how many.
+
+    Rebuilt from scratch, so a second run gives the same table.
+    """
+    connection = schema_editor.connection if schema_editor else None
+    if connection is None:
+        from django.db import connection
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM search_head_fts")
+        cursor.execute(HEAD_FTS_FILL)
+        return cursor.rowcount

@@ -20,8 +20,9 @@ class SearchDocument(models.Model):
     text folded by ``congvu.search.text.search_fold`` (lower case, no marks,
     đ→d, punctuation as spaces). PostgreSQL keeps ``to_tsvector('simple', body)``
     in a stored generated column ``body_tsv`` (migration 0004; not a model field,
-    so it is never loaded) with a GIN index, plus a pg_trgm index on ``body``;
-    SQLite an FTS5 table (migration 0002). Visibility is the document's own,
+    so it is never loaded) with a GIN index, plus a pg_trgm index on ``body``, and
+    ``head_tsv`` of the ranked fields and access tokens (migration 0008) for the
+    bounded candidate tiers; SQLite FTS5 tables ``search_fts`` and ``search_head_fts``. Visibility is the document's own,
     restated over ``unit_id``, ``secrecy`` and ``status`` (``policies.py``).
     """
 

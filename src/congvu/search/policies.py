@@ -9,9 +9,11 @@ set of documents the actor may see", which on PostgreSQL meant hashing every
 visible document (hundreds of thousands) for each query.
 
 On PostgreSQL the rule is ANDed with the access-token match (``access.py``): a
-superset of the rule that the GIN index of ``body_tsv`` answers together with the
-text, so only the actor's candidate documents are read and the exact rule runs on
-those. ``tests/search/test_scope.py`` checks that the rule gives the same
+superset of the rule that the GIN index of ``head_tsv`` (migration 0008: the ranked
+fields and the tokens, a few hundred bytes kept in the row) answers together with the
+candidate tiers, so only the actor's documents are read and the exact rule runs on
+those. (``body_tsv`` holds the tokens too, from migration 0004; testing them there
+read the whole text vector of every row checked.) ``tests/search/test_scope.py`` checks that the rule gives the same
 documents as ``restrict()`` of the documents for every role.
 """
 
@@ -77,7 +79,7 @@ def _candidates(actor: Actor) -> Q:
     if connection.vendor != "postgresql" or actor.is_system_admin:
         return Q()
     match = RawSQL(
-        '"search_searchdocument"."body_tsv" @@ %s::tsquery',
+        '"search_searchdocument"."head_tsv" @@ %s::tsquery',
         [actor_tsquery(actor)],
         output_field=BooleanField(),
     )

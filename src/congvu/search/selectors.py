@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Window
+from django.db.models import F
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -13,8 +13,24 @@ from congvu.core.authz import as_actor
 
 from .backends import get_backend
 from .models import Kind, SearchDocument
-from .ranking import ranked
+from .paging import (
+    NEXT,
+    PREVIOUS,
+    after_q,
+    before_q,
+    decode,
+    encode,
+    fingerprint,
+    key_pk,
+    row_key,
+)
+from .ranking import MAX_SCORED_WORDS, ranked, score
 from .text import highlight, query_terms, search_fold
+
+#: Rows scored per search at most (``_candidates``); setting ``SEARCH_CANDIDATES``.
+CANDIDATES = 1000
+#: Totals above this are estimated ("khoảng 12.000 kết quả"); ``SEARCH_EXACT_COUNT_UP_TO``.
+EXACT_COUNT_UP_TO = 1000
 
 FILTER_KEYS = (
     "kind",
@@ -147,30 +163,164 @@ def to_hits(rows, query: str) -> list[SearchHit]:
     ]
 
 
-def _page(qs, offset: int, limit: int) -> tuple[list, int]:
-    """One page and the total in one query: ``COUNT(*) OVER ()`` is computed over every
-    matching row before the LIMIT, so the text match and the scope run once, not twice
-    (a separate ``count()``). Past the last page there is no row to carry it: count then."""
-    # Only what a hit shows: ``body`` (the folded copy) and ``access`` stay in the table.
-    qs = qs.only(*HIT_FIELDS)
-    rows = list(qs.annotate(total_matches=Window(Count("pk")))[offset : offset + limit])
-    if rows:
-        return rows, rows[0].total_matches
-    return [], (qs.count() if offset else 0)
+def _settings() -> tuple[int, int]:
+    from django.conf import settings
+
+    return (
+        getattr(settings, "SEARCH_CANDIDATES", CANDIDATES),
+        getattr(settings, "SEARCH_EXACT_COUNT_UP_TO", EXACT_COUNT_UP_TO),
+    )
 
 
-def search(*, actor, query: str = "", filters: dict | None = None, limit=20, offset=0):
-    """``(hits, total)`` of one page of results."""
-    terms = query_terms(query)
-    if not terms:
-        qs = search_documents(actor=actor, query=query, filters=filters)
-        rows, total = _page(qs, offset, limit)
+def _candidates(backend, base, terms: list[str], query: str, bound: int) -> tuple[list, list]:
+    """The ranked candidates: ``(sorted keys, ids)``, at most ``bound`` rows.
+
+    For a query with more matches than ``bound`` (``search_page`` ranks fewer exactly).
+    Taken tier by tier (``Backend.tiers``: phrase in số ký hiệu or trích yếu, every
+    word there, every word in the ranked fields, any word there), newest first within
+    a tier, until ``bound`` rows; only they are scored. A match outside every tier has
+    no query word in its ranked fields, so its score is 0: the date-ordered rest after
+    the candidates is then the exact order. When the tiers hold more than ``bound`` rows,
+    the older rows of the loosest tier taken wait in the rest (by date), unscored.
+    """
+    words = search_fold(query).split()[:MAX_SCORED_WORDS]
+    relevance = score(query)
+    found: dict[int, tuple] = {}
+    for tier in backend.tiers(base, words, terms):
+        room = bound - len(found)
+        if room <= 0:
+            break
+        # Tiers are nested (each holds the previous ones): ask for as many more as are known.
+        # Scored in the same statement: the rows are read anyway, no second pass by id.
+        newest = (
+            tier.annotate(relevance=relevance)
+            .order_by(F("date").desc(nulls_last=True), F("pk").desc())
+            .values_list("pk", "relevance", "date")
+        )
+        for pk, points, day in newest[: len(found) + room]:
+            if pk not in found:
+                found[pk] = row_key(0, points, day, pk)
+                if len(found) >= bound:
+                    break
+    return sorted(found.values()), list(found)
+
+
+def _rest_keys(rest, exclude: list, key: tuple | None, direction: str, n: int) -> list:
+    """Up to ``n`` keys of the date-ordered rest after (or, backwards, before) ``key``."""
+    qs = get_backend().exclude(rest, exclude) if exclude else rest
+    if direction == NEXT:
+        if key is not None:
+            qs = qs.filter(after_q(key))
+        qs = qs.order_by(F("date").desc(nulls_last=True), F("pk").desc())
     else:
-        # As search_documents, but the page's total decides on the fallback: no exists().
-        backend, a = get_backend(), as_actor(actor)
-        qs = _apply_filters(SearchDocument.objects.restrict(a, "view"), filters)
-        loose = backend.fallback(qs, terms, narrowed=not a.is_system_admin)
-        rows, total = _page(ranked(backend.match(qs, terms), query), offset, limit)
-        if not total and loose is not None:
-            rows, total = _page(loose, offset, limit)
-    return to_hits(rows, query), total
+        qs = qs.filter(before_q(key)).order_by(F("date").asc(nulls_first=True), F("pk").asc())
+    return [row_key(1, 0, d, pk) for pk, d in qs.values_list("pk", "date")[:n]]
+
+
+def _page_keys(cands, rest, exclude, position, limit) -> tuple[list, bool, bool]:
+    """The keys of one page and whether pages exist before and after it."""
+    direction, key = position or (NEXT, None)
+    if direction == NEXT:
+        got = [k for k in cands if key is None or k > key][: limit + 1]
+        if len(got) <= limit and rest is not None:
+            after = key if key is not None and key[0] == 1 else None
+            got += _rest_keys(rest, exclude, after, NEXT, limit + 1 - len(got))
+        return got[:limit], key is not None, len(got) > limit
+    got = []
+    if key[0] == 1 and rest is not None:
+        got = _rest_keys(rest, exclude, key, PREVIOUS, limit + 1)
+    if len(got) <= limit:
+        got += [k for k in reversed(cands) if k < key][: limit + 1 - len(got)]
+    return list(reversed(got[:limit])), len(got) > limit, True
+
+
+def _about(n: int) -> int:
+    """Two significant digits: 12.345 → 12.000 (an estimate shows no false precision)."""
+    digits = len(str(n))
+    return round(n, -(digits - 2)) if digits > 2 else n
+
+
+def _count(backend, base, matched, terms, *, more_than: int = 0) -> tuple[int, bool]:
+    """``(total, is_estimate)``: exact up to the threshold, then the backend's estimate.
+
+    ``more_than``: already known to be exceeded (no exact count needed up to there).
+    """
+    _bound, threshold = _settings()
+    if more_than < threshold:
+        exact = matched.order_by().values("pk")[: threshold + 1].count()
+        if exact <= threshold:
+            return exact, False
+    estimate = backend.estimate(base, terms)
+    if estimate is None:
+        return matched.order_by().count(), False
+    return _about(max(estimate, threshold + 1)), True
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results: hits, the total (or its estimate) and the cursors around it."""
+
+    hits: list[SearchHit]
+    total: int
+    count_is_estimate: bool = False
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+
+
+def search_page(*, actor, query: str = "", filters: dict | None = None, limit=20, cursor=None):
+    """One :class:`SearchPage` of ``query`` within the actor's scope.
+
+    ``cursor``: a ``next_cursor``/``previous_cursor`` of an earlier page of the same
+    query and filters (``paging.InvalidCursor`` otherwise). Never ranks every match:
+    at most ``SEARCH_CANDIDATES`` rows are scored (``_candidates``), the others follow
+    by date; the total is exact up to ``SEARCH_EXACT_COUNT_UP_TO``, then estimated.
+    """
+    a = as_actor(actor)
+    terms = query_terms(query)
+    active = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    fp = fingerprint(query, active)
+    position = decode(cursor, fp) if cursor else None
+    if not terms and not active:
+        return SearchPage(hits=[], total=0)
+    backend = get_backend()
+    bound, _threshold = _settings()
+    base = _apply_filters(SearchDocument.objects.restrict(a, "view"), active)
+    cands, exclude, rest, total, estimated = [], [], base, 0, False
+    if not terms:
+        total, estimated = _count(backend, base, rest, terms)
+    else:
+        # Few matches (most searches within a person's scope): score them all, in one
+        # statement that stops after bound + 1 rows. That is the whole list, exactly ranked.
+        rest = backend.match(base, terms)
+        probe = rest.order_by().annotate(relevance=score(query))
+        every = list(probe.values_list("pk", "relevance", "date")[: bound + 1])
+        if len(every) <= bound:
+            cands, rest, total = (
+                sorted(row_key(0, p, d, pk) for pk, p, d in every),
+                None,
+                len(every),
+            )
+        else:
+            total, estimated = _count(backend, base, rest, terms, more_than=bound)
+            cands, exclude = _candidates(backend, base, terms, query, bound)
+    if terms and not total:
+        loose = backend.fallback(base, terms, narrowed=not a.is_system_admin)
+        if loose is not None:
+            rows = loose.values_list("pk", "similarity", "date")[:bound]
+            cands, rest = sorted(row_key(0, s, d, pk) for pk, s, d in rows), None
+            total, estimated = len(cands), len(cands) >= bound
+    keys, has_previous, has_next = _page_keys(cands, rest, exclude, position, limit)
+    rows = SearchDocument.objects.only(*HIT_FIELDS).in_bulk([key_pk(k) for k in keys])
+    return SearchPage(
+        hits=to_hits([rows[key_pk(k)] for k in keys if key_pk(k) in rows], query),
+        total=total,
+        count_is_estimate=estimated,
+        next_cursor=encode(keys[-1], NEXT, fp) if has_next and keys else None,
+        previous_cursor=encode(keys[0], PREVIOUS, fp) if has_previous and keys else None,
+    )
+
+
+def search(*, actor, query: str = "", filters: dict | None = None, limit=20, cursor=None):
+    """``(hits, total)`` of one page of results (:func:`search_page`)."""
+    page = search_page(actor=actor, query=query, filters=filters, limit=limit, cursor=cursor)
+    return page.hits, page.total
