@@ -187,7 +187,7 @@ class PadesSigner(BaseSigner):
         person, agency = signer_keys(document)
         if person.is_remote:
             raise SigningError("a remote key signs through remote_signing_start")
-        return sign_issued(
+        signed = sign_issued(
             pdf_bytes,
             person=_key_material(person),
             agency=_key_material(agency),
@@ -195,6 +195,22 @@ class PadesSigner(BaseSigner):
             location=place_name(document.unit),
             when=document.issued_at,
             tsa_url=getattr(settings, "CONGVU_SIGNING_TSA_URL", ""),
+        )
+        _log_signatures(document, person, agency, signed)
+        return signed
+
+
+def _log_signatures(document, person, agency, signed: bytes) -> None:
+    """Every signature audited (issue 13): one record per key, in the issuing transaction."""
+    import hashlib
+
+    from congvu.signatures.key_audit import signature_log
+    from congvu.signatures.pades import AGENCY_FIELD, SIGNER_FIELD
+
+    digest = hashlib.sha256(signed).hexdigest()
+    for key, field in ((person, SIGNER_FIELD), (agency, AGENCY_FIELD)):
+        signature_log(
+            actor=document.issued_by, signing_key=key, document=document, field=field, sha256=digest
         )
 
 
@@ -229,7 +245,7 @@ def remote_finish(document, prepared, person, *, signature: bytes, chain=()) -> 
         signature=signature,
         tsa_url=tsa_url,
     )
-    return sign_agency(
+    signed = sign_agency(
         signed,
         agency=_key_material(agency),
         agency_name=document.unit.name,
@@ -237,3 +253,5 @@ def remote_finish(document, prepared, person, *, signature: bytes, chain=()) -> 
         when=document.issued_at,
         tsa_url=tsa_url,
     )
+    _log_signatures(document, person, agency, signed)
+    return signed

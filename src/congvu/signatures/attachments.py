@@ -36,8 +36,9 @@ def attachments_sign(*, actor, document) -> list:
     from congvu.files.services import file_open_verified, file_store
     from congvu.org.places import place_name
 
+    from .key_audit import signature_log
     from .models import KeyKind
-    from .pades import key_material, sign_attachment
+    from .pades import AGENCY_FIELD, key_material, sign_attachment
     from .services import active_key
 
     originals = list(files_of(document, ATTACHMENT_PURPOSE).filter(content_type=PDF))
@@ -75,15 +76,21 @@ def attachments_sign(*, actor, document) -> list:
                 code="signing_failed",
                 field="files",
             ) from exc
-        signed_files.append(
-            file_store(
-                actor=actor,
-                upload=ContentFile(signed, name=original.original_name),
-                owner=document,
-                purpose=SIGNED_ATTACHMENT_PURPOSE,
-                version=original.version,
-            )
+        stored = file_store(
+            actor=actor,
+            upload=ContentFile(signed, name=original.original_name),
+            owner=document,
+            purpose=SIGNED_ATTACHMENT_PURPOSE,
+            version=original.version,
         )
+        signature_log(
+            actor=actor,
+            signing_key=key,
+            document=document,
+            field=AGENCY_FIELD,
+            sha256=stored.sha256,
+        )
+        signed_files.append(stored)
     return signed_files
 
 

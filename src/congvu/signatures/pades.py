@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from . import fastsign
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SIGNER_FIELD = "ChuKyNguoiKy"
 AGENCY_FIELD = "ChuKyCoQuan"
@@ -169,12 +171,10 @@ def _png_image(data: bytes):
 @contextlib.contextmanager
 def _signer(material: KeyMaterial):
     """A pyHanko signer for ``material``; a token session is closed when signing is done."""
-    from pyhanko.sign import signers
-
     if not material.token_label:
-        yield signers.SimpleSigner.load_pkcs12_data(
-            material.pkcs12, (), passphrase=material.password
-        )
+        # Opened once per process (fastsign): unwrapping the PKCS#12 on every
+        # issuance cost a few per cent of it (docs/benchmarks.md, "Signing").
+        yield fastsign.cached_pkcs12_signer(material.pkcs12, material.password)
         return
     from asn1crypto import x509 as asn1_x509
     from pyhanko.config.pkcs11 import TokenCriteria
@@ -268,7 +268,12 @@ def _sign_once(
         stamp_style=style,
         new_field_spec=fields.SigFieldSpec(field, on_page=page, box=box),
     )
-    out = pdf_signer.sign_pdf(writer, appearance_text_params=text_params or {})
+    # A fixed room for the CMS: without it pyHanko signs once more just to size it.
+    out = pdf_signer.sign_pdf(
+        writer,
+        appearance_text_params=text_params or {},
+        bytes_reserved=fastsign.signature_room(timestamper is not None),
+    )
     return out.getvalue()
 
 
