@@ -16,7 +16,6 @@ Writes its section of ``docs/benchmarks.md`` between markers (``--report``);
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import datetime
 import os
@@ -152,36 +151,6 @@ def approved_drafts(commune, office, people, count: int) -> list:
     return drafts
 
 
-@contextlib.contextmanager
-def proposed():
-    """The signing path with ``congvu.signatures.fastsign`` adopted (a reserved signature room,
-    PKCS#12 files opened once per process), patched in for this measurement only."""
-    from pyhanko.sign.signers.pdf_signer import PdfSigner
-
-    from congvu.signatures import fastsign, pades
-
-    original_sign, original_signer = PdfSigner.sign_pdf, pades._signer
-
-    def sign_pdf(self, pdf_out, existing_fields_only=False, bytes_reserved=None, **kw):
-        if bytes_reserved is None:
-            bytes_reserved = fastsign.signature_room(self.default_timestamper is not None)
-        return original_sign(self, pdf_out, existing_fields_only, bytes_reserved, **kw)
-
-    @contextlib.contextmanager
-    def signer(material):
-        if material.token_label:
-            with original_signer(material) as token_signer:
-                yield token_signer
-        else:
-            yield fastsign.cached_pkcs12_signer(material.pkcs12, material.password)
-
-    PdfSigner.sign_pdf, pades._signer = sign_pdf, signer
-    try:
-        yield
-    finally:
-        PdfSigner.sign_pdf, pades._signer = original_sign, original_signer
-
-
 def issue(pk: int, clerk, signer: str) -> float:
     from django.conf import settings
 
@@ -223,7 +192,7 @@ def profile(pks: list[int], clerk, dump: str = "") -> list[tuple[str, float]]:
 
 
 def check_signatures(clerk_pk: int) -> str:
-    """Validate every signed PDF of the run (the proposed path must sign as well as the other)."""
+    """Validate every signed PDF of the run: a faster path must still sign correctly."""
     from congvu.files.services import file_open_verified
     from congvu.outgoing.models import OutgoingDocument
     from congvu.signatures.validation import validate_pdf
@@ -251,14 +220,13 @@ def idle_unsigned_p50(path: Path) -> float | None:
     return float(found.group(1)) if found else None
 
 
-def verdict(facts: dict, noop, pades, faster) -> list[str]:
+def verdict(facts: dict, noop, pades) -> list[str]:
     """Held or missed on an idle machine; on a loaded one, the ratio applied to the idle p50."""
     p50, base = percentile(pades, 50), percentile(noop, 50)
-    ratio, proposed = p50 / base, percentile(faster, 50) / base
+    ratio = p50 / base
     lines = [
-        f"Signed / unsigned p50: ×{ratio:.2f} now, ×{proposed:.2f} with `fastsign.py` "
-        f"(signing adds {p50 - base:.0f} ms now, {percentile(faster, 50) - base:.0f} ms "
-        "with it, at this run's speed)."
+        f"Signed / unsigned p50: ×{ratio:.2f} (signing adds {p50 - base:.0f} ms at this "
+        "run's speed)."
     ]
     if facts["load_1min"] <= facts["cpus"]:
         held = "held" if p50 <= TARGET_P50_MS else "missed"
@@ -272,9 +240,8 @@ def verdict(facts: dict, noop, pades, faster) -> list[str]:
         "load average was above the CPU count, every row is slowed alike)."
         + (
             f" Applied to the unsigned p50 of the main bench on an idle machine ({idle:.1f} ms, "
-            f"Results above), the ratios estimate {idle * ratio:.0f} ms now and "
-            f"{idle * proposed:.0f} ms with `fastsign.py`: an estimate, to be confirmed by a "
-            "run on an idle machine."
+            f"Results above), the ratio estimates {idle * ratio:.0f} ms: an estimate, to be "
+            "confirmed by a run on an idle machine."
             if idle
             else ""
         )
@@ -283,7 +250,7 @@ def verdict(facts: dict, noop, pades, faster) -> list[str]:
 
 
 def render_section(facts: dict) -> str:
-    noop, pades, faster = facts["noop"], facts["pades"], facts["faster"]
+    noop, pades = facts["noop"], facts["pades"]
 
     def row(name, samples):
         return (
@@ -308,12 +275,11 @@ def render_section(facts: dict) -> str:
         "|---|---:|---:|---:|---:|",
         row("unsigned (`noop`)", noop),
         row("two PAdES signatures (`pades`)", pades),
-        row("`pades` with `signatures/fastsign.py` adopted (proposed)", faster),
         "",
         f"Every signed issuance of the run validated afterwards (both signatures intact, valid "
         f"and trusted): {facts['checked']}.",
         "",
-        *verdict(facts, noop, pades, faster),
+        *verdict(facts, noop, pades),
         "",
         f"Where a signed issuance's time goes (cProfile over {facts['profiled']} issuances, "
         "cumulative ms per issuance; the profiler itself slows everything):",
@@ -373,21 +339,17 @@ def main(argv=None) -> int:
 
         with transaction.atomic():
             commune, office, people = make_commune()
-        need = 3 * (args.iterations + args.warmup) + args.profiled
+        need = 2 * (args.iterations + args.warmup) + args.profiled
         print(f"bench.signing: preparing {need} approved drafts")
         pool = approved_drafts(commune, office, people, need)
         clerk = people["clerk"]
         for _ in range(args.warmup):
             issue(pool.pop(), clerk, "noop")
             issue(pool.pop(), clerk, "pades")
-            with proposed():
-                issue(pool.pop(), clerk, "pades")
-        noop, pades, faster = [], [], []
+        noop, pades = [], []
         for _ in range(args.iterations):
             noop.append(issue(pool.pop(), clerk, "noop"))
             pades.append(issue(pool.pop(), clerk, "pades"))
-            with proposed():
-                faster.append(issue(pool.pop(), clerk, "pades"))
         checked = check_signatures(clerk.pk)
         rows = profile([pool.pop() for _ in range(args.profiled)], clerk, args.profile_out)
         facts = {
@@ -402,7 +364,6 @@ def main(argv=None) -> int:
             else connection.vendor,
             "noop": noop,
             "pades": pades,
-            "faster": faster,
             "checked": checked,
             "profiled": args.profiled,
             "profile": rows,
