@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "congvu.signatures",
     "congvu.inbox",
     "congvu.search",
+    "congvu.exchange",
     "congvu.archive",
     "congvu.procedures",
     "congvu.onestop",

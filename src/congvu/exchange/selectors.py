@@ -1,0 +1,83 @@
+"""Reads of the exchange: the directory as of a date, the channel for a recipient, packages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from congvu.core.text import fold
+
+from .channels import INTERNAL, POSTAL, Channel, get_channel
+from .constants import PackageKind, PackageState
+from .models import OutsideAgency, ReceivedPackage
+
+
+def _on(day: datetime.date | None) -> datetime.date:
+    return day or timezone.localdate()
+
+
+def _valid_on(day: datetime.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def agency_at(code: str, on: datetime.date | None = None) -> OutsideAgency | None:
+    """The version of agency ``code`` in force on ``on`` (today by default)."""
+    return (
+        OutsideAgency.objects.filter(code=(code or "").strip().upper())
+        .filter(_valid_on(_on(on)))
+        .first()
+    )
+
+
+def agencies_on(on: datetime.date | None = None):
+    return OutsideAgency.objects.filter(_valid_on(_on(on))).order_by("code")
+
+
+def agency_history(code: str):
+    return OutsideAgency.objects.filter(code=(code or "").strip().upper()).order_by("valid_from")
+
+
+def channel_for_agency(agency: OutsideAgency) -> tuple[Channel, str] | None:
+    """The first channel of the agency's list that is registered and has a usable address."""
+    for item in agency.channels or []:
+        channel = get_channel(item.get("channel", ""))
+        if channel is None:
+            continue
+        address = item.get("address", "")
+        if not channel.address_error(address):
+            return channel, address
+    if agency.address:
+        return get_channel(POSTAL), agency.address
+    return None
+
+
+def channel_for_recipient(recipient, on: datetime.date | None = None) -> tuple[Channel, str] | None:
+    """How a nơi nhận of a văn bản đi is reached: internal unit, or the directory's choice.
+
+    An external recipient is looked up in the directory by name as of ``on``;
+    one not found there goes by post when it has an address, else None.
+    """
+    if getattr(recipient, "unit_id", None):
+        return get_channel(INTERNAL), ""
+    name = fold(getattr(recipient, "external_name", "") or "")
+    if name:
+        for agency in agencies_on(on).filter(name__iexact=recipient.external_name):
+            if fold(agency.name) == name:
+                found = channel_for_agency(agency)
+                if found is not None:
+                    return found
+    address = getattr(recipient, "external_address", "") or ""
+    return (get_channel(POSTAL), address) if address else None
+
+
+def packages_waiting(actor):
+    """Document packages the actor's units still have to register or return."""
+    return ReceivedPackage.objects.restrict(actor, "view").filter(
+        kind=PackageKind.DOCUMENT, state=PackageState.ACCEPTED
+    )
+
+
+def packages_refused(actor):
+    return ReceivedPackage.objects.restrict(actor, "view").filter(state=PackageState.REFUSED)
