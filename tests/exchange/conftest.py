@@ -31,6 +31,19 @@ def fixture_bytes(name: str) -> bytes:
     raise FileNotFoundError(name)
 
 
+@pytest.fixture(autouse=True)
+def _tmp_storage(settings, tmp_path):
+    """Each test stores packages and files in its own directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
 @pytest.fixture
 def ca():
     return pki.make_ca()

@@ -56,9 +56,7 @@ def test_vnpt_fixture_fields_are_read():
     assert m.other_info.priority == 1
     assert m.to_places == ["Sở Nội vụ", "Lưu: VT"]
     assert m.business.doc_type == 0 and m.business.staff.staff == "Trần Thị Bình"
-    assert m.trace_headers[0].timestamp == datetime.datetime(
-        2026, 3, 5, 2, 15, tzinfo=datetime.UTC
-    )
+    assert m.trace_headers[0].timestamp == datetime.datetime(2026, 3, 5, 2, 15, tzinfo=datetime.UTC)
     [attachment] = m.attachments
     assert attachment.name == "125-QD-UBND.pdf"
     assert attachment.data.startswith(b"%PDF-1.4")

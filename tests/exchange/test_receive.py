@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.files.storage import default_storage
+
+import pytest
 
 from congvu.audit.models import AuditRecord
 from congvu.core.errors import ServiceError
@@ -161,7 +162,10 @@ def test_packages_are_seen_by_the_clerks_of_the_receiving_unit_only(commune):
     assert refused.unit is None
 
 
-@pytest.mark.parametrize(("raw", "source", "code"), [(b"", "edxml_axis", "package_empty"), (b"x", "fax", "invalid_source")])
+@pytest.mark.parametrize(
+    ("raw", "source", "code"),
+    [(b"", "edxml_axis", "package_empty"), (b"x", "fax", "invalid_source")],
+)
 def test_nothing_and_unknown_channels_are_refused_before_storing(raw, source, code):
     with pytest.raises(ServiceError) as err:
         package_receive(raw=raw, source=source)
@@ -183,4 +187,3 @@ def test_bytes_survive_a_failure_while_reading(monkeypatch, commune):
     package = ReceivedPackage.objects.get()
     assert package.state == PackageState.RECEIVED
     assert package_bytes(package) == fixture_bytes("vnpt_prefixed.xml")
-    default_storage.delete(package.storage_name)
