@@ -14,6 +14,7 @@ import base64
 import datetime
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -62,7 +63,7 @@ def sign(data: bytes, *, key, certificate: x509.Certificate, chain=()) -> bytes:
     root = parse_untrusted(data)
     if root.find(f".//{{{DSIG}}}Signature") is not None:
         raise errors.EdXMLError(
-            "Gói tin edXML đã có chữ ký số.", code="edxml_already_signed", field="package"
+            _("Gói tin edXML đã có chữ ký số."), code="edxml_already_signed", field="package"
         )
     header = next((n for n in root.iter() if _local(n) == "edXMLHeader"), None)
     if header is None:
@@ -74,7 +75,7 @@ def sign(data: bytes, *, key, certificate: x509.Certificate, chain=()) -> bytes:
         family = "rsa"
     else:
         raise errors.EdXMLError(
-            "Loại khóa không dùng được để ký gói tin edXML.",
+            _("Loại khóa không dùng được để ký gói tin edXML."),
             code="edxml_key_unsupported",
             field="key",
         )
@@ -127,10 +128,10 @@ def verify(data: bytes) -> SignatureInfo | None:
     if not signatures:
         return None
     if len(signatures) > 1:
-        raise errors.signature_invalid("nhiều chữ ký")
+        raise errors.signature_invalid(_("nhiều chữ ký"))
     certs = _certificates(signatures[0])
     if not certs:
-        raise errors.signature_invalid("thiếu chứng thư số")
+        raise errors.signature_invalid(_("thiếu chứng thư số"))
     try:
         result = XMLVerifier().verify(bytes(data), x509_cert=certs[0], expect_config=_config())
     except (InvalidSignature, InvalidInput) as exc:
