@@ -133,7 +133,7 @@ def verify(data: bytes) -> SignatureInfo | None:
     if not certs:
         raise errors.signature_invalid(_("thiếu chứng thư số"))
     try:
-        result = XMLVerifier().verify(bytes(data), x509_cert=certs[0], expect_config=_config())
+        XMLVerifier().verify(bytes(data), x509_cert=certs[0], expect_config=_config())
     except (InvalidSignature, InvalidInput) as exc:
         raise errors.signature_invalid(str(exc)) from exc
     except Exception as exc:  # signxml raises several kinds on broken input
@@ -142,7 +142,6 @@ def verify(data: bytes) -> SignatureInfo | None:
     method = signed_info.find(f"{{{DSIG}}}SignatureMethod") if signed_info is not None else None
     digest = signed_info.find(f".//{{{DSIG}}}DigestMethod") if signed_info is not None else None
     cert = certs[0]
-    del result
     return SignatureInfo(
         subject=cert.subject.rfc4514_string(),
         certificate_der=cert.public_bytes(serialization.Encoding.DER),
@@ -177,14 +176,14 @@ def chain_trusted(
     at = at or datetime.datetime.now(datetime.UTC)
     pool = list(intermediates)
     current = certificate
-    for _ in range(6):
+    for _depth in range(6):  # a real chain is 2 or 3 links
         if not (current.not_valid_before_utc <= at <= current.not_valid_after_utc):
             return False
         for anchor in anchors:
             if anchor.subject == current.issuer:
                 try:
                     current.verify_directly_issued_by(anchor)
-                except (ValueError, TypeError, Exception):
+                except Exception:  # wrong key type or bad signature: not this anchor
                     continue
                 return anchor.not_valid_before_utc <= at <= anchor.not_valid_after_utc
         parent = None
