@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
+import io
+import zipfile
 
 import pytest
 from lxml import etree
@@ -132,3 +135,63 @@ def test_empty_input_is_malformed():
     with pytest.raises(edxml.EdXMLError) as err:
         edxml.parse(b"")
     assert err.value.code == "edxml_malformed"
+
+
+def test_zipped_attachments_of_the_vnpt_sdk_are_unwrapped():
+    m = edxml.parse(fixture_bytes("vnpt_sdk_zipped.xml"))
+    [attachment] = m.attachments
+    assert attachment.content_id == "5f1c2d3e-0a1b-4c5d-8e9f-001122334455"
+    assert attachment.name == "52-SKHCN-VP.pdf"
+    assert attachment.data.startswith(b"%PDF-1.4")
+    assert m.document_id == "000.00.14.H56,2026,52/SKHCN-VP"
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kept_as_sent"),
+    [
+        # A DOCX is itself a zip of several parts: never unwrapped.
+        ("bao-cao.docx", _zip({"[Content_Types].xml": b"x", "word/document.xml": b"y"}), True),
+        # A real .zip attachment stays a zip.
+        ("ho-so.zip", _zip({"a.pdf": b"%PDF-1.4"}), True),
+        # One member of another type: not a wrapper of this file.
+        ("to-trinh.pdf", _zip({"khac.txt": b"hello"}), True),
+        # The wrapper the SDK writes: unwrapped.
+        ("to-trinh.pdf", _zip({"uuid.pdf": b"%PDF-1.4 inside"}), False),
+    ],
+)
+def test_only_a_one_file_wrapper_is_unwrapped(settings, name, data, kept_as_sent):
+    settings.CONGVU_EDXML_ZIP_ATTACHMENTS = False  # write ``data`` as is
+    message = sample_message(attachments=[edxml.Attachment("a", name, "x/y", data)])
+    [read] = edxml.parse(edxml.build(message)).attachments
+    assert (read.data == data) is kept_as_sent
+    if not kept_as_sent:
+        assert read.data == b"%PDF-1.4 inside"
+
+
+def test_attachments_are_written_zipped_or_plain_by_setting(settings):
+    message = sample_message()
+    zipped = edxml.build(message)
+    settings.CONGVU_EDXML_ZIP_ATTACHMENTS = False
+    plain = edxml.build(message)
+    assert base64.b64encode(message.attachments[0].data) in plain
+    assert base64.b64encode(message.attachments[0].data) not in zipped
+    assert edxml.parse(zipped) == edxml.parse(plain) == message
+
+
+def test_a_damaged_wrapper_is_a_corrupt_attachment(settings):
+    settings.CONGVU_EDXML_ZIP_ATTACHMENTS = False
+    good = _zip({"uuid.pdf": b"%PDF-1.4 " + b"x" * 200})
+    # Flip a byte inside the member's data: the CRC no longer matches.
+    damaged = good[:45] + bytes([good[45] ^ 0xFF]) + good[46:]
+    message = sample_message(attachments=[edxml.Attachment("a", "t.pdf", "x/y", damaged)])
+    with pytest.raises(edxml.EdXMLError) as err:
+        edxml.parse(edxml.build(message))
+    assert err.value.code == "edxml_attachment_corrupt"

@@ -54,20 +54,37 @@ def test_signed_package_verifies_and_still_parses(agency_material):
     assert header[-1].tag == f"{{{DSIG}}}Signature"
 
 
+def _flip_attachment(data: bytes) -> bytes:
+    start = data.index(b"<ContentTransferEncoded>") + len(b"<ContentTransferEncoded>") + 20
+    flipped = b"A" if data[start : start + 1] != b"A" else b"B"
+    return data[:start] + flipped + data[start + 1 :]
+
+
 @pytest.mark.parametrize(
-    ("old", "new"),
+    "tamper",
     [
-        ("cải cách hành chính".encode(), "cải cách thủ tục".encode()),  # the trích yếu
-        (b"<edXML:Priority>2<", b"<edXML:Priority>3<"),  # the độ khẩn
-        (b"JVBERi0xLjcgAP8=", b"JVBERi0xLjcgAP4="),  # the attachment's bytes
+        # the trích yếu
+        lambda d: d.replace("cải cách hành chính".encode(), "cải cách thủ tục".encode(), 1),
+        # the độ khẩn
+        lambda d: d.replace(b"<edXML:Priority>2<", b"<edXML:Priority>3<", 1),
+        # one byte of an attachment
+        _flip_attachment,
+        # a recipient added
+        lambda d: d.replace(
+            b"</edXML:To>",
+            b"</edXML:To><edXML:To><edXML:OrganId>000.00.99.H56</edXML:OrganId></edXML:To>",
+            1,
+        ),
     ],
+    ids=["subject", "priority", "attachment", "recipient"],
 )
-def test_any_change_after_signing_is_detected(agency_material, old, new):
+def test_any_change_after_signing_is_detected(agency_material, tamper):
     key, cert, chain = agency_material
     signed = edxml.sign(edxml.build(sample_message()), key=key, certificate=cert, chain=chain)
-    assert old in signed
+    tampered = tamper(signed)
+    assert tampered != signed
     with pytest.raises(edxml.EdXMLError) as err:
-        edxml.verify(signed.replace(old, new, 1))
+        edxml.verify(tampered)
     assert err.value.code == "edxml_signature_invalid"
 
 

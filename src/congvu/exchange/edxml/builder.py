@@ -9,6 +9,11 @@ puts the signature at the end of the header.
 from __future__ import annotations
 
 import base64
+import io
+import re
+import zipfile
+
+from django.conf import settings
 
 from lxml import etree
 
@@ -158,6 +163,34 @@ def _trace_headers(header, m: EdXMLMessage) -> None:
                 _el(ids, "OrganId", organ_id, always=True)
 
 
+def zip_attachments() -> bool:
+    """Zip each attachment before Base64, as the VNPT SDK-based systems do and expect.
+
+    UNCONFIRMED in the standard's text; two independent implementations zip one
+    file per attachment (builder) and unzip it (parser). ``parse`` reads both.
+    """
+    return bool(getattr(settings, "CONGVU_EDXML_ZIP_ATTACHMENTS", True))
+
+
+def _member_name(att) -> str:
+    # Deterministic (same package, same bytes): derived from the content id, not random.
+    stem = re.sub(r"[^A-Za-z0-9_-]", "_", att.content_id)[:60] or "attachment"
+    _base, dot, ext = att.name.rpartition(".")
+    return f"{stem}.{ext}" if dot else stem
+
+
+def _encoded(att) -> str:
+    data = att.data
+    if zip_attachments():
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            info = zipfile.ZipInfo(_member_name(att), date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+        data = out.getvalue()
+    return base64.b64encode(data).decode("ascii")
+
+
 def _tostring(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
@@ -185,9 +218,7 @@ def build(message: EdXMLMessage) -> bytes:
             etree.SubElement(node, _q("ContentType")).text = att.content_type
             if att.description:
                 etree.SubElement(node, _q("Description")).text = att.description
-            etree.SubElement(node, _q("ContentTransferEncoded")).text = base64.b64encode(
-                att.data
-            ).decode("ascii")
+            etree.SubElement(node, _q("ContentTransferEncoded")).text = _encoded(att)
     return _tostring(root)
 
 

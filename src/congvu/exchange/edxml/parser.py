@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
+import zipfile
+import zlib
 
 from lxml import etree
 
@@ -34,7 +37,7 @@ from .message import (
     StatusMessage,
     TraceHeader,
 )
-from .safexml import parse_untrusted
+from .safexml import max_bytes, parse_untrusted
 
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _SPACE = re.compile(rb"\s+")
@@ -298,6 +301,35 @@ def _business(node) -> Business | None:
     )
 
 
+def _unzipped(data: bytes, name: str) -> bytes:
+    """The file inside when ``data`` is a one-file zip wrapping it (VNPT SDK style).
+
+    Only a zip with exactly one member of the attachment's own extension is
+    unwrapped, so a DOCX/XLSX/ODT (themselves zips) or a real .zip attachment
+    stays as sent. The member's declared size is bounded before it is read.
+    """
+    _stem, dot, ext = name.lower().rpartition(".")
+    if not data.startswith(b"PK\x03\x04") or (dot and ext == "zip"):
+        return data
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return data  # not a zip after all: the file as sent
+    if len(infos) != 1 or infos[0].is_dir():
+        return data
+    _m, mdot, member_ext = infos[0].filename.lower().rpartition(".")
+    if dot and (not mdot or member_ext != ext):
+        return data
+    if infos[0].file_size > max_bytes():
+        raise errors.attachment_corrupt(name)
+    try:
+        return archive.read(infos[0])
+    except (zipfile.BadZipFile, RuntimeError, OSError, ValueError, EOFError, zlib.error):
+        # A damaged or encrypted wrapper: the file cannot be had.
+        raise errors.attachment_corrupt(name) from None
+
+
 def _content_id(value: str) -> str:
     value = (value or "").strip()
     if value.lower().startswith("cid:"):
@@ -334,6 +366,7 @@ def _attachments(root, envelope) -> list[Attachment]:
                 raise errors.attachment_corrupt(name) from None
             if not data:
                 raise errors.attachment_corrupt(name)
+            data = _unzipped(data, name)
             found.append(
                 Attachment(
                     content_id=cid,
