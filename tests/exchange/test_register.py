@@ -187,3 +187,16 @@ def test_a_bad_recipient_code_is_refused(issuing):
     with pytest.raises(edxml.EdXMLError) as err:
         outgoing_to_package(document=document, recipient="SO-NOI-VU")
     assert err.value.code == "edxml_bad_agency_code"
+
+
+def test_a_likely_duplicate_is_flagged_before_registering(clerk):
+    package_register(actor=clerk, package=received())
+    # The same document sent again under another DocumentId: the register's duplicate check.
+    again = received(document_id="khac", business=None)
+    with pytest.raises(ServiceError) as err:
+        package_register(actor=clerk, package=again)
+    assert err.value.code == "duplicate_suspected"
+    again.refresh_from_db()
+    assert again.state == PackageState.ACCEPTED
+    document = package_register(actor=clerk, package=again, confirm_duplicate=True)
+    assert document.arrival_number == 2
