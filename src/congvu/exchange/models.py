@@ -145,3 +145,64 @@ class OutsideAgency(models.Model):
 
     def is_active_on(self, day) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class DeliveryStatus(models.Model):
+    """Tình trạng xử lý ở nơi nhận: one status message a recipient sent back about our document.
+
+    One row per status message received (the history is kept, never
+    overwritten): 01 đã đến, 03 đã vào sổ… 06 hoàn thành. A status naming a
+    document we cannot find keeps ``outgoing_document`` empty and is flagged
+    on the package pages instead of being dropped.
+    """
+
+    package = models.OneToOneField(
+        ReceivedPackage,
+        on_delete=models.PROTECT,
+        related_name="delivery_status",
+        verbose_name=_("gói tin"),
+    )
+    outgoing_document = models.ForeignKey(
+        "outgoing.OutgoingDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("văn bản đi"),
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị gửi văn bản"),
+    )
+    recipient_code = models.CharField(_("mã nơi nhận"), max_length=40, db_index=True)
+    recipient_name = models.CharField(_("nơi nhận"), max_length=255, blank=True)
+    status_code = models.CharField(_("mã trạng thái"), max_length=4)
+    meaning = models.CharField(_("ý nghĩa"), max_length=255, blank=True)
+    description = models.TextField(_("ghi chú của nơi nhận"), blank=True)
+    status_at = models.DateTimeField(_("thời điểm"))
+    document_code = models.CharField(_("số, ký hiệu được nêu"), max_length=120, blank=True)
+    document_id = models.CharField(_("mã văn bản được nêu"), max_length=120, blank=True)
+    recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now_add=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("tình trạng xử lý ở nơi nhận")
+        verbose_name_plural = _("tình trạng xử lý ở nơi nhận")
+        ordering = ["-status_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["outgoing_document", "recipient_code"], name="exchange_status_doc"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_code}: {self.status_code}"
+
+    @property
+    def unmatched(self) -> bool:
+        return self.outgoing_document_id is None

@@ -81,3 +81,80 @@ def packages_waiting(actor):
 
 def packages_refused(actor):
     return ReceivedPackage.objects.restrict(actor, "view").filter(state=PackageState.REFUSED)
+
+
+#: Tabs of the officials' package list: the states each shows.
+PACKAGE_TABS = {
+    "cho-xu-ly": (PackageState.ACCEPTED,),
+    "tu-choi": (PackageState.REFUSED, PackageState.DUPLICATE, PackageState.RECEIVED),
+    "da-xu-ly": (PackageState.REGISTERED, PackageState.RETURNED),
+    # Status messages naming none of our documents: kept, for the văn thư to look at.
+    "khong-khop": (PackageState.RECORDED,),
+}
+
+
+def package_list(actor, tab: str):
+    """Packages of the actor's units in one tab.
+
+    Status messages that matched one of our documents show on that document's
+    page; only those matching none are listed here (tab ``khong-khop``).
+    """
+    states = PACKAGE_TABS.get(tab, PACKAGE_TABS["cho-xu-ly"])
+    packages = ReceivedPackage.objects.restrict(actor, "view").filter(state__in=states)
+    if tab == "khong-khop":
+        packages = packages.filter(
+            kind=PackageKind.STATUS, delivery_status__outgoing_document__isnull=True
+        )
+    else:
+        # A refused package was never read: its kind is unknown, so it stays in its tab.
+        packages = packages.exclude(kind=PackageKind.STATUS)
+    return packages.select_related("unit", "incoming_document")
+
+
+def package_for_detail(actor, pk) -> ReceivedPackage:
+    """One package the actor may see; DoesNotExist (a 404) otherwise."""
+    return (
+        ReceivedPackage.objects.restrict(actor, "view")
+        .select_related(
+            "unit",
+            "incoming_document",
+            "duplicate_of",
+            "handled_by",
+            "delivery_status__outgoing_document",
+        )
+        .get(pk=pk)
+    )
+
+
+def package_attachments(package: ReceivedPackage) -> list:
+    """The attachments of a readable document package (``edxml.Attachment``), in order."""
+    from .edxml import EdXMLError, EdXMLMessage, parse
+    from .services.packages import package_bytes
+
+    if package.kind != PackageKind.DOCUMENT:
+        return []
+    try:
+        message = parse(package_bytes(package))
+    except EdXMLError:
+        return []
+    return list(message.attachments) if isinstance(message, EdXMLMessage) else []
+
+
+def delivery_statuses(actor, document) -> list[dict]:
+    """What each recipient reported about our ``document``, newest state first.
+
+    ``[{"code", "name", "latest", "history"}]``: one entry per recipient
+    agency, ``latest`` its newest ``DeliveryStatus``, ``history`` all of them
+    newest first; recipients whose latest report is newest come first.
+    """
+    from .models import DeliveryStatus
+
+    rows = DeliveryStatus.objects.restrict(actor, "view").filter(outgoing_document=document)
+    by_recipient: dict[str, dict] = {}
+    for row in rows.order_by("-status_at", "-pk"):
+        entry = by_recipient.setdefault(
+            row.recipient_code,
+            {"code": row.recipient_code, "name": row.recipient_name, "latest": row, "history": []},
+        )
+        entry["history"].append(row)
+    return list(by_recipient.values())

@@ -16,11 +16,13 @@ from .packages import (
     package_return,
     package_to_incoming,
 )
+from .statuses import delivery_status_record
 
 __all__ = [
     "IncomingDraft",
     "agency_close",
     "agency_save",
+    "delivery_status_record",
     "document_id_for",
     "outgoing_to_package",
     "package_bytes",

@@ -36,6 +36,7 @@ from ..edxml.codes import BUSINESS_DOC_TYPES, PRIORITIES, status_meaning
 from ..edxml.signing import chain_certificates, chain_trusted
 from ..models import ReceivedPackage
 from .common import audit, require_signature, require_trusted, trust_anchors
+from .statuses import delivery_status_record
 
 logger = logging.getLogger(__name__)
 
@@ -219,6 +220,8 @@ def _read(pk: int, raw: bytes, actor) -> ReceivedPackage:
         else:
             package.state = PackageState.ACCEPTED
     package.save()
+    if isinstance(message, StatusMessage):
+        delivery_status_record(package=package, status=message, actor=actor)
     audit(
         actor,
         "package",
