@@ -126,18 +126,57 @@ def package_for_detail(actor, pk) -> ReceivedPackage:
     )
 
 
-def package_attachments(package: ReceivedPackage) -> list:
-    """The attachments of a readable document package (``edxml.Attachment``), in order."""
+def package_message(package: ReceivedPackage):
+    """The parsed document message of a readable document package, or None."""
     from .edxml import EdXMLError, EdXMLMessage, parse
     from .services.packages import package_bytes
 
     if package.kind != PackageKind.DOCUMENT:
-        return []
+        return None
     try:
         message = parse(package_bytes(package))
     except EdXMLError:
+        return None
+    return message if isinstance(message, EdXMLMessage) else None
+
+
+def package_attachments(package: ReceivedPackage, message=None) -> list:
+    """The attachments of a readable document package (``edxml.Attachment``), in order."""
+    message = message if message is not None else package_message(package)
+    return list(message.attachments) if message is not None else []
+
+
+def business_targets(actor, package: ReceivedPackage, message=None) -> list[ReceivedPackage]:
+    """The registered packages a revoke, update or replace package is about (visible ones).
+
+    Revoke (1) and update (2) name the original by ``Bussiness/DocumentId``
+    (else the package's own DocumentId); replace (3) lists the replaced ones
+    in ``ReplacementInfo``. Only the same sender's packages count.
+    """
+    from .edxml.codes import BUSINESS_REPLACE
+
+    message = message if message is not None else package_message(package)
+    business = message.business if message is not None else None
+    if business is None or not business.doc_type:
         return []
-    return list(message.attachments) if isinstance(message, EdXMLMessage) else []
+    if business.doc_type == BUSINESS_REPLACE:
+        ids = [r.document_id for r in business.replacements if r.document_id]
+    else:
+        ids = [business.document_id or message.document_id]
+    ids = [i[:120] for i in ids if i]
+    if not ids:
+        return []
+    return list(
+        ReceivedPackage.objects.restrict(actor, "view")
+        .filter(
+            sender_code=package.sender_code,
+            message_id__in=ids,
+            state=PackageState.REGISTERED,
+            incoming_document__isnull=False,
+        )
+        .exclude(pk=package.pk)
+        .select_related("incoming_document")
+    )
 
 
 def delivery_statuses(actor, document) -> list[dict]:

@@ -84,11 +84,14 @@ def package_list(request):
 @require_GET
 def package_detail(request, pk: int):
     package = _package(request, pk)
+    message = selectors.package_message(package)
     context = {
         "nav": "exchange",
         "package": package,
         "summary": package.summary or {},
-        "attachments": selectors.package_attachments(package),
+        "attachments": selectors.package_attachments(package, message),
+        # A revoke/update/replace of a document already registered: the văn thư must act on it.
+        "targets": selectors.business_targets(as_actor(request.user), package, message),
         "waiting": package.state == PackageState.ACCEPTED,
         "delivery": getattr(package, "delivery_status", None),
     }
