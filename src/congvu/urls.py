@@ -19,6 +19,7 @@ urlpatterns = [
     path("app/tim-kiem/", include("congvu.search.urls")),
     path("app/van-ban-den/", include("congvu.incoming.urls")),
     path("app/van-ban-di/", include("congvu.outgoing.urls")),
+    path("app/lien-thong/", include("congvu.exchange.urls")),
     path("app/tep/", include("congvu.files.urls")),
     path("app/ho-so/", include("congvu.archive.urls")),
     path("app/so-dang-ky/", include("congvu.registry.exports.urls")),

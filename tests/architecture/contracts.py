@@ -25,7 +25,15 @@ LAYERS: list[dict] = [
     {"name": "frames", "apps": ["web", "portal"], "independent": True},
     {
         "name": "documents",
-        "apps": ["registry", "incoming", "outgoing", "archive", "inbox", "search"],
+        "apps": [
+            "registry",
+            "incoming",
+            "outgoing",
+            "archive",
+            "inbox",
+            "search",
+            "exchange",
+        ],
     },
     {"name": "one-stop", "apps": ["procedures", "onestop", "payments"]},
     {"name": "reports", "apps": ["stats"]},

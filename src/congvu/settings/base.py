@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "congvu.events",
     "congvu.inbox",
     "congvu.search",
+    "congvu.exchange",
     "congvu.archive",
     "congvu.procedures",
     "congvu.onestop",

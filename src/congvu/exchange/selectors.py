@@ -1,0 +1,199 @@
+"""Reads of the exchange: the directory as of a date, the channel for a recipient, packages."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from congvu.core.text import fold
+
+from .channels import INTERNAL, POSTAL, Channel, get_channel
+from .constants import PackageKind, PackageState
+from .models import OutsideAgency, ReceivedPackage
+
+
+def _on(day: datetime.date | None) -> datetime.date:
+    return day or timezone.localdate()
+
+
+def _valid_on(day: datetime.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def agency_at(code: str, on: datetime.date | None = None) -> OutsideAgency | None:
+    """The version of agency ``code`` in force on ``on`` (today by default)."""
+    return (
+        OutsideAgency.objects.filter(code=(code or "").strip().upper())
+        .filter(_valid_on(_on(on)))
+        .first()
+    )
+
+
+def agencies_on(on: datetime.date | None = None):
+    return OutsideAgency.objects.filter(_valid_on(_on(on))).order_by("code")
+
+
+def agency_history(code: str):
+    return OutsideAgency.objects.filter(code=(code or "").strip().upper()).order_by("valid_from")
+
+
+def channel_for_agency(agency: OutsideAgency) -> tuple[Channel, str] | None:
+    """The first channel of the agency's list that is registered and has a usable address."""
+    for item in agency.channels or []:
+        channel = get_channel(item.get("channel", ""))
+        if channel is None:
+            continue
+        address = item.get("address", "")
+        if not channel.address_error(address):
+            return channel, address
+    if agency.address:
+        return get_channel(POSTAL), agency.address
+    return None
+
+
+def channel_for_recipient(recipient, on: datetime.date | None = None) -> tuple[Channel, str] | None:
+    """How a nơi nhận of a văn bản đi is reached: internal unit, or the directory's choice.
+
+    An external recipient is looked up in the directory by name as of ``on``;
+    one not found there goes by post when it has an address, else None.
+    """
+    if getattr(recipient, "unit_id", None):
+        return get_channel(INTERNAL), ""
+    name = fold(getattr(recipient, "external_name", "") or "")
+    if name:
+        for agency in agencies_on(on).filter(name__iexact=recipient.external_name):
+            if fold(agency.name) == name:
+                found = channel_for_agency(agency)
+                if found is not None:
+                    return found
+    address = getattr(recipient, "external_address", "") or ""
+    return (get_channel(POSTAL), address) if address else None
+
+
+def packages_waiting(actor):
+    """Document packages the actor's units still have to register or return."""
+    return ReceivedPackage.objects.restrict(actor, "view").filter(
+        kind=PackageKind.DOCUMENT, state=PackageState.ACCEPTED
+    )
+
+
+def packages_refused(actor):
+    return ReceivedPackage.objects.restrict(actor, "view").filter(state=PackageState.REFUSED)
+
+
+#: Tabs of the officials' package list: the states each shows.
+PACKAGE_TABS = {
+    "cho-xu-ly": (PackageState.ACCEPTED,),
+    "tu-choi": (PackageState.REFUSED, PackageState.DUPLICATE, PackageState.RECEIVED),
+    "da-xu-ly": (PackageState.REGISTERED, PackageState.RETURNED),
+    # Status messages naming none of our documents: kept, for the văn thư to look at.
+    "khong-khop": (PackageState.RECORDED,),
+}
+
+
+def package_list(actor, tab: str):
+    """Packages of the actor's units in one tab.
+
+    Status messages that matched one of our documents show on that document's
+    page; only those matching none are listed here (tab ``khong-khop``).
+    """
+    states = PACKAGE_TABS.get(tab, PACKAGE_TABS["cho-xu-ly"])
+    packages = ReceivedPackage.objects.restrict(actor, "view").filter(state__in=states)
+    if tab == "khong-khop":
+        packages = packages.filter(
+            kind=PackageKind.STATUS, delivery_status__outgoing_document__isnull=True
+        )
+    else:
+        # A refused package was never read: its kind is unknown, so it stays in its tab.
+        packages = packages.exclude(kind=PackageKind.STATUS)
+    return packages.select_related("unit", "incoming_document")
+
+
+def package_for_detail(actor, pk) -> ReceivedPackage:
+    """One package the actor may see; DoesNotExist (a 404) otherwise."""
+    return (
+        ReceivedPackage.objects.restrict(actor, "view")
+        .select_related(
+            "unit",
+            "incoming_document",
+            "duplicate_of",
+            "handled_by",
+            "delivery_status__outgoing_document",
+        )
+        .get(pk=pk)
+    )
+
+
+def package_message(package: ReceivedPackage):
+    """The parsed document message of a readable document package, or None."""
+    from .edxml import EdXMLError, EdXMLMessage, parse
+    from .services.packages import package_bytes
+
+    if package.kind != PackageKind.DOCUMENT:
+        return None
+    try:
+        message = parse(package_bytes(package))
+    except EdXMLError:
+        return None
+    return message if isinstance(message, EdXMLMessage) else None
+
+
+def package_attachments(package: ReceivedPackage, message=None) -> list:
+    """The attachments of a readable document package (``edxml.Attachment``), in order."""
+    message = message if message is not None else package_message(package)
+    return list(message.attachments) if message is not None else []
+
+
+def business_targets(actor, package: ReceivedPackage, message=None) -> list[ReceivedPackage]:
+    """The registered packages a revoke, update or replace package is about (visible ones).
+
+    Revoke (1) and update (2) name the original by ``Bussiness/DocumentId``
+    (else the package's own DocumentId); replace (3) lists the replaced ones
+    in ``ReplacementInfo``. Only the same sender's packages count.
+    """
+    from .edxml.codes import BUSINESS_REPLACE
+
+    message = message if message is not None else package_message(package)
+    business = message.business if message is not None else None
+    if business is None or not business.doc_type:
+        return []
+    if business.doc_type == BUSINESS_REPLACE:
+        ids = [r.document_id for r in business.replacements if r.document_id]
+    else:
+        ids = [business.document_id or message.document_id]
+    ids = [i[:120] for i in ids if i]
+    if not ids:
+        return []
+    return list(
+        ReceivedPackage.objects.restrict(actor, "view")
+        .filter(
+            sender_code=package.sender_code,
+            message_id__in=ids,
+            state=PackageState.REGISTERED,
+            incoming_document__isnull=False,
+        )
+        .exclude(pk=package.pk)
+        .select_related("incoming_document")
+    )
+
+
+def delivery_statuses(actor, document) -> list[dict]:
+    """What each recipient reported about our ``document``, newest state first.
+
+    ``[{"code", "name", "latest", "history"}]``: one entry per recipient
+    agency, ``latest`` its newest ``DeliveryStatus``, ``history`` all of them
+    newest first; recipients whose latest report is newest come first.
+    """
+    from .models import DeliveryStatus
+
+    rows = DeliveryStatus.objects.restrict(actor, "view").filter(outgoing_document=document)
+    by_recipient: dict[str, dict] = {}
+    for row in rows.order_by("-status_at", "-pk"):
+        entry = by_recipient.setdefault(
+            row.recipient_code,
+            {"code": row.recipient_code, "name": row.recipient_name, "latest": row, "history": []},
+        )
+        entry["history"].append(row)
+    return list(by_recipient.values())
