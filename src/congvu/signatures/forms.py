@@ -179,21 +179,52 @@ class TokenKeyForm(KeyOwnerForm):
     ]
 
     def clean_certificate(self):
-        data = _read(
-            self.cleaned_data["certificate"], MAX_KEY_FILE, self.fields["certificate"].label
-        )
-        if data.lstrip().startswith(b"-----BEGIN"):
-            from cryptography import x509
-            from cryptography.hazmat.primitives import serialization
+        return _certificate_der(self)
 
-            try:
-                cert = x509.load_pem_x509_certificate(data)
-            except ValueError as exc:
-                raise forms.ValidationError(
-                    _("Chứng thư số không đúng định dạng."), code="certificate_invalid"
-                ) from exc
-            data = cert.public_bytes(serialization.Encoding.DER)
-        return data
+
+def _certificate_der(form) -> bytes:
+    """The uploaded certificate as DER, from a DER or a PEM file."""
+    data = _read(form.cleaned_data["certificate"], MAX_KEY_FILE, form.fields["certificate"].label)
+    if data.lstrip().startswith(b"-----BEGIN"):
+        from cryptography import x509
+        from cryptography.hazmat.primitives import serialization
+
+        try:
+            cert = x509.load_pem_x509_certificate(data)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("Chứng thư số không đúng định dạng."), code="certificate_invalid"
+            ) from exc
+        data = cert.public_bytes(serialization.Encoding.DER)
+    return data
+
+
+class RemoteKeyForm(KeyOwnerForm):
+    """Đăng ký khóa ký số từ xa: the signer's account at the remote-signing service."""
+
+    account = forms.CharField(
+        label=_("Tài khoản ký số từ xa của người ký"),
+        max_length=100,
+        help_text=_("Mã tài khoản người ký trên dịch vụ ký số từ xa (thường là số CCCD)."),
+        error_messages={"required": _("Nhập tài khoản ký số từ xa của người ký.")},
+    )
+    certificate = forms.FileField(
+        label=_("Chứng thư số (.cer, .der, .pem)"),
+        error_messages={"required": _("Chọn tệp chứng thư số của khóa.")},
+        widget=forms.ClearableFileInput(attrs={"accept": ".cer,.crt,.der,.pem"}),
+    )
+
+    field_order = ["kind", "unit", "user", "account", "certificate", "image"]
+
+    def clean_certificate(self):
+        return _certificate_der(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == KeyKind.AGENCY:
+            # The agency's seal is applied by the văn thư on the server, never from a phone.
+            self.add_error("kind", _("Khóa ký số từ xa chỉ dùng cho chữ ký số cá nhân."))
+        return cleaned
 
 
 class RevokeForm(forms.Form):

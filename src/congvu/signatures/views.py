@@ -18,7 +18,7 @@ from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 
 from . import admin_selectors, services
-from .forms import Pkcs12KeyForm, RevokeForm, TokenKeyForm, add_service_error
+from .forms import Pkcs12KeyForm, RemoteKeyForm, RevokeForm, TokenKeyForm, add_service_error
 from .models import SigningKey
 
 
@@ -123,6 +123,22 @@ def key_register_token(request):
         )
 
     return _register(request, TokenKeyForm, _("Đăng ký khóa trên token PKCS#11"), register)
+
+
+@official_required
+@require_http_methods(["GET", "POST"])
+def key_register_remote(request):
+    def register(actor, data):
+        return services.signing_key_register_remote(
+            actor=actor,
+            unit=data["unit"],
+            user=data["user"],
+            account=data["account"],
+            certificate_der=data["certificate"],
+            image=data["image"],
+        )
+
+    return _register(request, RemoteKeyForm, _("Đăng ký khóa ký số từ xa"), register)
 
 
 @official_required
