@@ -26,10 +26,14 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     # Playwright's sync API runs an event loop; Django refuses ORM calls from
     # inside one unless told the test code is synchronous on purpose.
+    # Module scope, not session: while the browser lives, that loop runs in
+    # the worker's thread, and any later test on the same xdist worker that
+    # signs a PDF (pyHanko calls asyncio.run) would fail with "asyncio.run()
+    # cannot be called from a running event loop".
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 

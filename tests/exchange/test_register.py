@@ -155,6 +155,8 @@ def test_an_issued_document_becomes_a_signed_package(issuing):
     assert [t.organ_id for t in message.to] == ["000.00.12.H56"]
     assert message.code.text == document.number_notation
     assert message.subject == document.subject
+    # The name as the officials' directory holds it (User.full_name), never blank.
+    assert message.signer.full_name == document.signer.full_name != ""
     assert message.business.doc_type == 0
     assert message.document_id == document_id_for(
         COMMUNE_CODE, document.issued_at.year, document.number_notation

@@ -149,7 +149,9 @@ def outgoing_to_package(*, document, recipient, sign_package: bool = True) -> by
         signer=SignerInfo(
             competence=document.printed_authority,
             position=document.signer_title,
-            full_name=document.signer.get_full_name() if document.signer_id else "",
+            full_name=(document.signer.full_name or document.signer.get_full_name())
+            if document.signer_id
+            else "",
         ),
         to_places=others,
         other_info=OtherInfo(priority=int(document.urgency)),
