@@ -729,6 +729,8 @@ class Generator:
             + ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", size)
             + (f"{file_id:064x}", f"bench/{owner_type}/{file_id}.docx", text, "done", secrecy)
             + (uploader, at)
+            # A DOCX carries no PAdES signature: what the check after upload would store.
+            + ("not_pdf", "[]")
         )
         return text, folded
 
@@ -896,6 +898,8 @@ FILE_COLUMNS = [
     "secrecy",
     "uploaded_by_id",
     "uploaded_at",
+    "signature_status",
+    "signature_reports",
 ]
 USER_COLUMNS = [
     "id",
