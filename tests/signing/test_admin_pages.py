@@ -233,3 +233,12 @@ def test_nav_and_home_link_to_the_key_pages(client, unit_admin):
 def test_service_revoke_keeps_working_without_a_reason(admin, keys):
     key = services.signing_key_revoke(actor=admin, signing_key=keys.first())
     assert key.revoked_at is not None
+
+
+@pytest.mark.django_db
+def test_the_holder_list_never_shows_a_unit_outside_the_admins_scope(client, unit_admin):
+    outside = make_commune("An Qui")
+    client.force_login(unit_admin)
+    page = client.get(reverse("signatures:key_register"), {"unit": outside.unit.pk})
+    assert page.status_code == 200
+    assert outside.leader.full_name not in page.content.decode()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from congvu.accounts.access import official_required
+from congvu.accounts.forms import add_service_error
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 
@@ -48,16 +49,6 @@ def _package(request, pk) -> ReceivedPackage:
 
 def _confirmed(request) -> bool:
     return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "1"
-
-
-def _form_error(form, error: ServiceError) -> None:
-    placed = False
-    for fe in error.errors:
-        if fe.field in form.fields:
-            form.add_error(fe.field, fe.message)
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 @official_required
@@ -151,7 +142,7 @@ def register(request, pk: int):
             confirm_duplicate=form.cleaned_data["confirm_duplicate"],
         )
     except ServiceError as e:
-        _form_error(form, e)
+        add_service_error(form, e)
         return _confirm_page(request, package, kind="register", form=form)
     messages.success(
         request,
@@ -173,7 +164,7 @@ def return_to_sender(request, pk: int):
             actor=as_actor(request.user), package=package, reason=form.cleaned_data["reason"]
         )
     except ServiceError as e:
-        _form_error(form, e)
+        add_service_error(form, e)
         return _confirm_page(request, package, kind="return", form=form)
     messages.success(request, _("Đã trả lại gói tin cho nơi gửi."))
     return redirect("exchange:detail", pk=package.pk)

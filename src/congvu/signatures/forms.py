@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congvu.accounts.forms import add_service_error as accounts_add_service_error
 from congvu.core.errors import ServiceError
 
 from . import admin_selectors
@@ -15,15 +16,15 @@ MAX_KEY_FILE = 64 * 1024
 MAX_IMAGE = 2 * 1024 * 1024
 
 
+#: Service error fields named differently on these forms.
+RENAMED_FIELDS = {"token_key_label": "key_label"}
+
+
 def add_service_error(form: forms.Form, exc: ServiceError) -> None:
-    """Show a service's errors on the named fields (or on top of the form)."""
-    renamed = {"certificate": "certificate", "token_key_label": "key_label"}
-    if not exc.errors:
-        form.add_error(None, exc.message)
-        return
+    """Show a service's errors on the named fields (accounts' helper, with these forms' names)."""
     for err in exc.errors:
-        field = renamed.get(err.field, err.field)
-        form.add_error(field if field in form.fields else None, err.message)
+        err.field = RENAMED_FIELDS.get(err.field, err.field)
+    accounts_add_service_error(form, exc)
 
 
 def _read(upload, limit: int, label) -> bytes:
@@ -79,6 +80,8 @@ class KeyOwnerForm(forms.Form):
             unit_id = int(unit_id) if unit_id else None
         except (TypeError, ValueError):
             unit_id = None
+        if unit_id is not None and not units.filter(pk=unit_id).exists():
+            unit_id = None  # never list the officials of a unit outside the actor's scope
         if unit_id is None and not self.is_bound:
             # The top of the administered subtree (units are ordered by path): usually the agency.
             first = units.first()
