@@ -321,3 +321,37 @@ def test_a_leader_takes_an_approval_back_from_the_document_page(client, commune)
     doc = approved(commune)
     client.force_login(commune.clerk)
     assert "Trả lại để sửa" not in client.get(f"/app/van-ban-di/{doc.pk}/").content.decode()
+
+
+# --- The cache on a full disk ----------------------------------------------------------
+
+
+def test_a_full_disk_costs_the_cache_never_the_digest_nor_leaves_half_a_pdf(
+    commune, monkeypatch, _tmp_storage
+):
+    import errno
+
+    from django.core.files.storage import default_storage
+
+    doc = drafted(commune, body="Nội dung đầy đủ của công văn.\n" * 40)
+    expected = _digest(doc)
+
+    def full(name, content, max_length=None):
+        # As FileSystemStorage on ENOSPC: part of the file is written, then the error.
+        target = _tmp_storage / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.read()[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(default_storage, "save", full)
+    assert preview.content_digest(_fresh(doc)) == expected
+    body_digest, pages = preview.body_pages(_fresh(doc))
+    assert pages.shown >= 1 and pages.error == ""
+    # Nothing half-written stays in the cache, and no index names a missing entry.
+    assert not [p for p in _tmp_storage.rglob("*") if p.is_file()]
+    assert preview.page_image(pages, 1) is None
+
+    monkeypatch.undo()
+    assert preview.content_digest(_fresh(doc)) == expected
+    _digest2, cached = preview.body_pages(_fresh(doc))
+    assert preview.page_image(cached, 1).startswith(b"\x89PNG")

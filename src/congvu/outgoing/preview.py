@@ -211,8 +211,8 @@ def _cached_body(document: OutgoingDocument, *, use_cache: bool = True) -> tuple
             return body_digest, None
     pdf = _render(context)
     body_digest = pdf_content_digest(pdf)
-    if use_cache:
-        _save(_body_pdf_name(body_digest), pdf)
+    # The index only ever names a body PDF that was written whole.
+    if use_cache and _save(_body_pdf_name(body_digest), pdf):
         _save(index, body_digest.encode())
     return body_digest, pdf
 
@@ -230,10 +230,25 @@ def _body_pdf_name(body_digest: str) -> str:
     return f"{CACHE_ROOT}/body/{body_digest}/document.pdf"
 
 
-def _save(name: str, data: bytes) -> None:
-    """Write once: a content-addressed entry written twice is the same entry."""
-    if not default_storage.exists(name):
+def _save(name: str, data: bytes) -> bool:
+    """Write once: a content-addressed entry written twice is the same entry.
+
+    The cache is an optimisation: a write that fails (a full disk) costs a
+    render next time, never the operation. The partial entry goes, so a later
+    read cannot find half a PDF; False tells the caller not to index it.
+    """
+    if default_storage.exists(name):
+        return True
+    try:
         default_storage.save(name, ContentFile(data))
+    except OSError as exc:
+        logger.warning("Preview cache not written (%s): %s", name, exc)
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the partial cache entry %s", name, exc_info=True)
+        return False
+    return True
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -283,7 +298,12 @@ def _rasterised(folder: str, read_pdf) -> Pages:
     pages = Pages(folder)
     with tempfile.TemporaryDirectory(prefix="congvu-preview-") as tmp:
         source = Path(tmp) / "in.pdf"
-        source.write_bytes(read_pdf())
+        try:
+            source.write_bytes(read_pdf())
+        except OSError as exc:  # no room for the temporary copy: no images, nothing cached
+            logger.warning("Cannot rasterise %s: %s", folder, exc)
+            pages.error = "unavailable"
+            return pages
         try:
             pages.total = _page_count(source)
             subprocess.run(
@@ -298,13 +318,16 @@ def _rasterised(folder: str, read_pdf) -> Pages:
             pages.error = "unreadable"
             pages.total = 0
         outputs = sorted(Path(tmp).glob("p-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
+        complete = True
         for number, image in enumerate(outputs if not pages.error else [], start=1):
             data = image.read_bytes()
-            _save(pages.image_name(number), data)
+            complete = _save(pages.image_name(number), data) and complete
             pages.sizes.append(_png_size(data))
     # A file poppler cannot read stays unreadable: do not try (and wait) again.
-    data = {"total": pages.total, "sizes": pages.sizes, "error": pages.error}
-    _save(index, json.dumps(data).encode())
+    # With an image missing there is no index, so the next view renders again.
+    if complete:
+        data = {"total": pages.total, "sizes": pages.sizes, "error": pages.error}
+        _save(index, json.dumps(data).encode())
     return pages
 
 
@@ -347,7 +370,10 @@ def file_pages(stored) -> Pages | None:
 def page_image(pages: Pages, number: int) -> bytes | None:
     if not 1 <= number <= pages.shown:
         return None
-    return _read(pages.image_name(number))
+    try:
+        return _read(pages.image_name(number))
+    except FileNotFoundError:  # its cache write failed (full disk): the view answers 404
+        return None
 
 
 @dataclass
