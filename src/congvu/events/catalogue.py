@@ -53,6 +53,13 @@ class Event:
 Handler = Callable[[Event], None]
 
 
+class Permanent(Exception):  # noqa: N818 (a signal, not an error of the events app)
+    """Raised by a handler whose failure a retry cannot fix (the receiver refused the package
+    for good): the delivery becomes a dead letter at once, without the backoff's attempts.
+    Retrying it from the queue page is still possible once the cause is fixed.
+    """
+
+
 @dataclass(frozen=True)
 class Subscriber:
     name: str

@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from congvu.core.faults import checkpoint
 
-from .catalogue import Event, subscriber
+from .catalogue import Event, Permanent, subscriber
 from .models import OPEN, Delivery, DeliveryStatus
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ def _failed(delivery: Delivery, exc: BaseException, *, now: datetime | None) -> 
     history = [*delivery.history, {"attempt": delivery.attempts, "at": now.isoformat()}]
     history[-1]["error"] = summary
     history = history[-HISTORY_ENTRIES:]
-    if delivery.attempts >= max_attempts():
+    if delivery.attempts >= max_attempts() or isinstance(exc, Permanent):
         outcome = DeliveryStatus.DEAD
         changes = {"status": outcome, "dead_at": now}
     else:

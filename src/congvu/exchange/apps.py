@@ -17,6 +17,7 @@ class ExchangeConfig(AppConfig):
     def ready(self):
         from congvu.core.backup import register_blobs
 
-        from . import channels, policies  # noqa: F401
+        from . import channels, handlers, policies  # noqa: F401
 
         register_blobs(package_blobs)
+        handlers.register()

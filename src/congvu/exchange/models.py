@@ -206,3 +206,56 @@ class DeliveryStatus(models.Model):
     @property
     def unmatched(self) -> bool:
         return self.outgoing_document_id is None
+
+
+class SentPackage(models.Model):
+    """Gói tin liên thông đi: one package built for one recipient, kept until the transport took it.
+
+    Built once per ``transport_id`` (the outbox message id, with the recipient's
+    code for a document sent to several agencies) and stored, so every retry
+    sends the same bytes under the same id and the receiving side drops a
+    repeat. ``sent_at`` is set when the transport accepted it.
+    """
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "edoc", _("văn bản")
+        STATUS = "status", _("thông báo trạng thái")
+
+    transport_id = models.CharField(_("mã gói tin gửi"), max_length=100, unique=True)
+    kind = models.CharField(_("loại gói tin"), max_length=10, choices=Kind)
+    sender_code = models.CharField(_("mã nơi gửi"), max_length=13)
+    recipient_code = models.CharField(_("mã nơi nhận"), max_length=13, db_index=True)
+    outgoing_document = models.ForeignKey(
+        "outgoing.OutgoingDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("văn bản đi"),
+    )
+    answers = models.ForeignKey(
+        ReceivedPackage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_replies",
+        verbose_name=_("trả lời gói tin"),
+    )
+    business = models.PositiveSmallIntegerField(_("nghiệp vụ"), default=0)
+    status_code = models.CharField(_("mã trạng thái"), max_length=4, blank=True)
+    storage_name = models.CharField(max_length=255, unique=True, editable=False)
+    size = models.PositiveBigIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    last_error = models.CharField(_("lỗi lần gửi cuối"), max_length=300, blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("gói tin liên thông đi")
+        verbose_name_plural = _("gói tin liên thông đi")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.transport_id} → {self.recipient_code}"

@@ -16,7 +16,7 @@ from django.db.models import Q
 from congvu.accounts.constants import Role
 from congvu.core.authz import ALL, NONE, Actor, policy
 
-from .models import DeliveryStatus, OutsideAgency, ReceivedPackage
+from .models import DeliveryStatus, OutsideAgency, ReceivedPackage, SentPackage
 
 
 @policy(ReceivedPackage)
@@ -54,3 +54,9 @@ def outside_agency_policy(actor: Actor, action: str):
     if actor.has_role(Role.CLERK) or actor.admin_unit_ids:
         return ALL
     return NONE
+
+
+@policy(SentPackage)
+def sent_package_policy(actor: Actor, action: str):
+    """What left through the transport: system administrators (the queue page shows the rest)."""
+    return ALL if actor.is_official and actor.is_system_admin else NONE

@@ -265,6 +265,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "kwargs": {"prune": True},
     },
+    "exchange-poll": {"task": "congvu.exchange.tasks.poll_exchange", "schedule": 60},
     "onestop-pending-uploads": {
         "task": "congvu.onestop.tasks.purge_pending_uploads",
         "schedule": 6 * 3600,
@@ -461,3 +462,17 @@ HUB_ENABLED = env_bool("HUB_ENABLED", False)
 HUB_MAX_PACKAGE_BYTES = env_int("HUB_MAX_PACKAGE_MB", 50) * 1024 * 1024
 # A fetched package not acknowledged within this time is offered again.
 HUB_LEASE_SECONDS = env_int("HUB_LEASE_SECONDS", 300)
+
+# Transport of inter-agency exchange (docs/exchange.md, "Transport"): "" sends and fetches
+# nothing; "hub" (a congvu hub, docs/hub.md) or "axis" (the national axis adapter).
+CONGVU_EXCHANGE_TRANSPORT = env_str("EXCHANGE_TRANSPORT", "")
+CONGVU_EXCHANGE_ENDPOINT = env_str("EXCHANGE_ENDPOINT", "")
+# Our agency codes and their credentials: "000.00.31.H57=token,000.00.32.H57=token2".
+CONGVU_EXCHANGE_AGENCIES = {
+    code.strip().upper(): credential.strip()
+    for code, _sep, credential in (
+        item.partition("=") for item in env_list("EXCHANGE_AGENCIES") if item.strip()
+    )
+}
+CONGVU_EXCHANGE_TIMEOUT_SECONDS = env_int("EXCHANGE_TIMEOUT_SECONDS", 30)
+CONGVU_EXCHANGE_POLL_LIMIT = env_int("EXCHANGE_POLL_LIMIT", 20)

@@ -34,6 +34,7 @@ from ..constants import PackageState, SignatureState
 from ..edxml import EdXMLError, EdXMLMessage, StatusMessage, parse, verify
 from ..edxml.codes import BUSINESS_DOC_TYPES, PRIORITIES, status_meaning
 from ..edxml.signing import chain_certificates, chain_trusted
+from ..handlers import PACKAGE_ACCEPTED, PACKAGE_RETURNED, publish_package
 from ..models import ReceivedPackage
 from .common import audit, require_signature, require_trusted, trust_anchors
 from .statuses import delivery_status_record
@@ -222,6 +223,8 @@ def _read(pk: int, raw: bytes, actor) -> ReceivedPackage:
     package.save()
     if isinstance(message, StatusMessage):
         delivery_status_record(package=package, status=message, actor=actor)
+    elif package.state == PackageState.ACCEPTED:
+        publish_package(PACKAGE_ACCEPTED, package)  # status 01 back to the sender
     audit(
         actor,
         "package",
@@ -384,5 +387,6 @@ def package_return(*, actor, package: ReceivedPackage, reason: str) -> ReceivedP
     package.handled_by = as_actor(actor).user
     package.handled_at = timezone.now()
     package.save()
+    publish_package(PACKAGE_RETURNED, package)  # status 02 back to the sender
     audit(actor, "package", "returned", package, before=before, after=snapshot(package))
     return package

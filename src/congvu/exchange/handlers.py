@@ -1,0 +1,96 @@
+"""Subscribers of the event outbox: send issued documents, send statuses back (docs/exchange.md).
+
+All are ``atomic=False``: they wait on the network, and what they write
+(``SentPackage``) is idempotent by the event's ``message_id``.
+
+Status replies (Decree 30 mapping): package accepted → 01 đã đến, returned →
+02 từ chối tiếp nhận, registered → 03, assigned → 04, done → 06.
+"""
+
+from __future__ import annotations
+
+from congvu.events.catalogue import Event, register_type, subscribe
+from congvu.events.services import publish
+
+from .models import ReceivedPackage
+
+PACKAGE_ACCEPTED = "exchange.package.accepted"
+PACKAGE_RETURNED = "exchange.package.returned"
+
+
+def register() -> None:
+    """Event types of this app and its subscribers (``ExchangeConfig.ready``)."""
+    from django.utils.translation import gettext_lazy as _
+
+    register_type(
+        PACKAGE_ACCEPTED,
+        fields=("package_id",),
+        description=_("Gói tin văn bản liên thông đến đã nhận, chờ vào sổ."),
+    )
+    register_type(
+        PACKAGE_RETURNED,
+        fields=("package_id",),
+        description=_("Gói tin văn bản liên thông đến bị trả lại nơi gửi."),
+    )
+    subscribe("document.issued", send_issued, name="exchange.send_issued", atomic=False)
+    subscribe(PACKAGE_ACCEPTED, status_received, name="exchange.status_01", atomic=False)
+    subscribe(PACKAGE_RETURNED, status_returned, name="exchange.status_02", atomic=False)
+    subscribe("incoming.registered", status_registered, name="exchange.status_03", atomic=False)
+    subscribe("incoming.assigned", status_assigned, name="exchange.status_04", atomic=False)
+    subscribe("incoming.done", status_done, name="exchange.status_06", atomic=False)
+
+
+def publish_package(event_type: str, package: ReceivedPackage) -> None:
+    """Inside the transaction that changed ``package``'s state."""
+    publish(event_type, {"package_id": package.pk}, key=package)
+
+
+def send_issued(event: Event) -> None:
+    from congvu.outgoing.models import OutgoingDocument
+
+    from .services.sending import send_document
+
+    document = (
+        OutgoingDocument.objects.select_related("unit", "issued_file", "document_type")
+        .filter(pk=event.payload["document_id"])
+        .first()
+    )
+    if document is not None:
+        send_document(message_id=event.message_id, document=document)
+
+
+def _package_of_incoming(document_id) -> ReceivedPackage | None:
+    return (
+        ReceivedPackage.objects.select_related("unit")
+        .filter(incoming_document_id=document_id)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _status(event: Event, package: ReceivedPackage | None, code: str) -> None:
+    from .services.sending import send_status
+
+    send_status(message_id=event.message_id, package=package, code=code)
+
+
+def status_received(event: Event) -> None:
+    package = ReceivedPackage.objects.filter(pk=event.payload["package_id"]).first()
+    _status(event, package, "01")
+
+
+def status_returned(event: Event) -> None:
+    package = ReceivedPackage.objects.filter(pk=event.payload["package_id"]).first()
+    _status(event, package, "02")
+
+
+def status_registered(event: Event) -> None:
+    _status(event, _package_of_incoming(event.payload["document_id"]), "03")
+
+
+def status_assigned(event: Event) -> None:
+    _status(event, _package_of_incoming(event.payload["document_id"]), "04")
+
+
+def status_done(event: Event) -> None:
+    _status(event, _package_of_incoming(event.payload["document_id"]), "06")

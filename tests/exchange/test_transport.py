@@ -1,0 +1,186 @@
+"""Transport: two agencies exchange a signed document through a real hub over HTTP.
+
+Both agencies live in this test's database (one congvu instance may serve a
+district and its communes, each with its own code and hub token); the hub is
+pytest-django's live server. The two-process, two-database version is in
+tests/faults/test_exchange_two_instances.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from congvu.events.dispatch import dispatch
+from congvu.events.models import Delivery
+from congvu.events.models import DeliveryStatus as OutboxStatus
+from congvu.exchange.constants import PackageState, SignatureState
+from congvu.exchange.models import DeliveryStatus, ReceivedPackage, SentPackage
+from congvu.exchange.services import package_register, package_return
+from congvu.exchange.services.sending import exchange_poll
+from congvu.hub.models import HubMessage
+from congvu.hub.services import hub_agency_add
+from congvu.incoming import services as incoming
+from tests.factories import PositionFactory
+from tests.outgoing.conftest import make_commune
+from tests.outgoing.helpers import issued
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+A_CODE = "000.31.10.H56"
+B_CODE = "000.32.10.H56"
+B_NAME = "UBND xã An Qui"
+
+
+@pytest.fixture
+def world(settings, live_server):
+    """Commune A (sender, agency key from a trusted CA) and commune B, both on the hub."""
+    from congvu.exchange.services import agency_save
+    from congvu.signatures import pki
+    from congvu.signatures.services import trust_anchor_add
+    from tests.signing.conftest import register_keys
+
+    settings.CONGVU_SIGNER = "pades"
+    a = make_commune("Thạnh Phú")
+    b = make_commune("An Qui")
+    for commune, code in ((a, A_CODE), (b, B_CODE)):
+        commune.unit.code = code
+        commune.unit.save(update_fields=["code"])
+    admin = PositionFactory(system_admin=True).user
+    ca = pki.make_ca()
+    trust_anchor_add(actor=admin, name="CA thử", certificate_pem=ca.pem)
+    register_keys(admin, ca, a)
+    register_keys(admin, ca, b, person=False)
+    agency_save(
+        actor=admin,
+        code=B_CODE,
+        name=B_NAME,
+        channels=[{"channel": "edxml_axis", "address": B_CODE}],
+    )
+    _row, token_a = hub_agency_add(code=A_CODE, name=a.unit.name)
+    _row, token_b = hub_agency_add(code=B_CODE, name=b.unit.name)
+    settings.CONGVU_EXCHANGE_TRANSPORT = "hub"
+    settings.CONGVU_EXCHANGE_ENDPOINT = f"{live_server.url}/truc/v1/"
+    settings.CONGVU_EXCHANGE_AGENCIES = {A_CODE: token_a, B_CODE: token_b}
+    settings.CONGVU_EXCHANGE_TIMEOUT_SECONDS = 10
+    return a, b
+
+
+def statuses(document) -> list[str]:
+    return list(
+        DeliveryStatus.objects.filter(outgoing_document=document)
+        .order_by("pk")
+        .values_list("status_code", flat=True)
+    )
+
+
+def settle() -> None:
+    """What the periodic jobs do: deliver due events, take in waiting packages, until quiet."""
+    for _ in range(6):
+        done = dispatch().as_dict()
+        polled = exchange_poll()
+        if not polled["received"] and not any(done.get(k) for k in ("done", "retrying")):
+            return
+
+
+def test_a_signed_document_goes_out_and_every_status_comes_back(world):
+    a, b = world
+    document = issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    [sent] = SentPackage.objects.filter(kind="edoc")
+    assert (sent.sender_code, sent.recipient_code, sent.outgoing_document) == (
+        A_CODE,
+        B_CODE,
+        document,
+    )
+    assert sent.sent_at is not None
+    [package] = ReceivedPackage.objects.filter(kind="edoc")
+    assert package.state == PackageState.ACCEPTED and package.unit == b.unit
+    assert package.signature_state == SignatureState.TRUSTED
+    assert package.summary["code"] == document.number_notation
+    assert statuses(document) == ["01"]
+
+    received = package_register(actor=b.clerk, package=package)
+    settle()
+    assert statuses(document) == ["01", "03"]
+
+    incoming.incoming_present(actor=b.clerk, document=received, to_user=b.leader)
+    incoming.incoming_direct(
+        actor=b.leader, document=received, instruction="Văn phòng tham mưu", main=b.office
+    )
+    settle()
+    assert statuses(document) == ["01", "03", "04"]
+
+    incoming.incoming_complete(actor=b.office_head, document=received, note="Đã thực hiện")
+    settle()
+    assert statuses(document) == ["01", "03", "04", "06"]
+    # Each status once, from B, on A's document; every package acknowledged at the hub.
+    rows = DeliveryStatus.objects.filter(outgoing_document=document)
+    assert {r.recipient_code for r in rows} == {B_CODE}
+    assert not HubMessage.objects.filter(acknowledged_at__isnull=True).exists()
+    assert ReceivedPackage.objects.filter(kind="edoc").count() == 1
+    assert not Delivery.objects.exclude(status=OutboxStatus.DONE).exists()
+
+
+def test_a_returned_package_sends_02(world):
+    a, b = world
+    document = issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    package = ReceivedPackage.objects.get(kind="edoc")
+    package_return(actor=b.clerk, package=package, reason="Gửi nhầm nơi nhận")
+    settle()
+    assert statuses(document) == ["01", "02"]
+    assert DeliveryStatus.objects.get(status_code="02").description == "Gửi nhầm nơi nhận"
+
+
+def test_a_resend_after_a_lost_answer_is_not_a_second_package(world):
+    """The outbox retries a send whose answer was lost: same bytes, same id, one package."""
+    from congvu.exchange.services.sending import _transmit
+
+    a, _b = world
+    issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    sent = SentPackage.objects.get(kind="edoc")
+    # As if the answer never came back: the row still says unsent and the outbox tries again.
+    SentPackage.objects.filter(pk=sent.pk).update(sent_at=None)
+    sent.refresh_from_db()
+    _transmit(sent)
+    settle()
+    assert HubMessage.objects.filter(kind="edoc").count() == 1
+    assert ReceivedPackage.objects.filter(kind="edoc").count() == 1
+
+
+def test_an_unknown_recipient_at_the_hub_is_a_dead_letter_at_once(world, settings):
+    a, _b = world
+    settings.CONGVU_EXCHANGE_AGENCIES = {A_CODE: settings.CONGVU_EXCHANGE_AGENCIES[A_CODE]}
+    HubMessage.objects.all().delete()
+    from congvu.hub.models import HubAgency
+
+    HubAgency.objects.filter(code=B_CODE).delete()
+    issued(a, recipients=[{"external_name": B_NAME}])
+    dispatch()
+    delivery = Delivery.objects.get(subscriber="exchange.send_issued")
+    assert delivery.status == OutboxStatus.DEAD
+    assert "recipient_unknown" in delivery.last_error
+    assert SentPackage.objects.get().last_error.startswith("recipient_unknown")
+
+
+def test_an_unreachable_hub_is_retried(world, settings):
+    a, _b = world
+    settings.CONGVU_EXCHANGE_ENDPOINT = "http://127.0.0.1:9/truc/v1/"
+    settings.CONGVU_EXCHANGE_TIMEOUT_SECONDS = 2
+    issued(a, recipients=[{"external_name": B_NAME}])
+    dispatch()
+    delivery = Delivery.objects.get(subscriber="exchange.send_issued")
+    assert delivery.status == OutboxStatus.RETRYING
+    assert "hub_unreachable" in delivery.last_error
+    assert SentPackage.objects.get().sent_at is None
+
+
+def test_nothing_is_sent_without_a_transport(world, settings):
+    a, _b = world
+    settings.CONGVU_EXCHANGE_TRANSPORT = ""
+    issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    assert not SentPackage.objects.exists()
+    assert not HubMessage.objects.exists()
+    assert Delivery.objects.get(subscriber="exchange.send_issued").status == OutboxStatus.DONE
