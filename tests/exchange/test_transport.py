@@ -184,3 +184,33 @@ def test_nothing_is_sent_without_a_transport(world, settings):
     assert not SentPackage.objects.exists()
     assert not HubMessage.objects.exists()
     assert Delivery.objects.get(subscriber="exchange.send_issued").status == OutboxStatus.DONE
+
+
+def test_a_crash_between_keeping_and_acknowledging_duplicates_nothing(world, settings):
+    """The receiver kept the package but died before the acknowledgement: offered again, one row."""
+    import datetime
+
+    from congvu.exchange.services import package_receive
+    from congvu.exchange.transport import transport_for
+
+    a, _b = world
+    issued(a, recipients=[{"external_name": B_NAME}])
+    dispatch()
+    receiver = transport_for(B_CODE)
+    [offered] = receiver.lease(10)
+    kept = package_receive(raw=receiver.fetch(offered), source="edxml_axis")
+    # ...killed here. The hub's lease runs out and the next poll gets the package again.
+    HubMessage.objects.filter(pk=offered.id).update(
+        leased_until=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    )
+    exchange_poll()
+    assert list(ReceivedPackage.objects.filter(kind="edoc")) == [kept]
+    assert HubMessage.objects.get(pk=offered.id).acknowledged_at is not None
+    assert exchange_poll()["received"] == 0
+    assert statuses(kept_document()) == ["01"]
+
+
+def kept_document():
+    from congvu.outgoing.models import OutgoingDocument
+
+    return OutgoingDocument.objects.get(issued_at__isnull=False)
