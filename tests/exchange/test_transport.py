@@ -214,3 +214,89 @@ def kept_document():
     from congvu.outgoing.models import OutgoingDocument
 
     return OutgoingDocument.objects.get(issued_at__isnull=False)
+
+
+def test_a_recall_reaches_the_registered_copy_and_15_comes_back(world):
+    from congvu.incoming.constants import Status
+    from congvu.outgoing.services import document_recall
+
+    a, b = world
+    document = issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    received = package_register(actor=b.clerk, package=ReceivedPackage.objects.get(kind="edoc"))
+    settle()
+    document_recall(actor=a.clerk, document=document, reason="Sai thẩm quyền ban hành")
+    settle()
+    received.refresh_from_db()
+    assert received.status == Status.RECALLED
+    assert received.recall_reason == "Sai thẩm quyền ban hành"
+    revoke = ReceivedPackage.objects.get(kind="edoc", summary__business=1)
+    assert revoke.state == PackageState.DUPLICATE and revoke.incoming_document is None
+    assert statuses(document) == ["01", "03", "15"]
+
+
+def test_a_recall_before_registration_sets_the_waiting_package_aside(world):
+    from congvu.outgoing.services import document_recall
+
+    a, _b = world
+    document = issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    document_recall(actor=a.clerk, document=document, reason="Gửi nhầm")
+    settle()
+    original = ReceivedPackage.objects.get(kind="edoc", duplicate_of__isnull=True)
+    assert original.state == PackageState.RETURNED
+    assert "Gửi nhầm" in original.refusal_reason
+    assert statuses(document) == ["01", "15"]
+
+
+def test_a_recall_of_what_never_arrived_is_refused_with_16(world, settings):
+    from congvu.outgoing.services import document_recall
+
+    a, _b = world
+    settings.CONGVU_EXCHANGE_TRANSPORT = ""
+    document = issued(a, recipients=[{"external_name": B_NAME}])
+    settings.CONGVU_EXCHANGE_TRANSPORT = "hub"
+    document_recall(actor=a.clerk, document=document, reason="Sai sót")
+    settle()
+    revoke = ReceivedPackage.objects.get(kind="edoc")
+    assert revoke.state == PackageState.RECORDED  # never waits for registration
+    assert statuses(document) == ["16"]
+
+
+def test_a_revoke_signed_by_someone_else_recalls_nothing(world):
+    """Anyone on the hub can write any From: only the original's signer recalls it."""
+    from congvu.exchange import edxml
+    from congvu.exchange.services import package_bytes, package_receive
+    from congvu.incoming.constants import Status
+
+    a, b = world
+    issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    original = ReceivedPackage.objects.get(kind="edoc")
+    received = package_register(actor=b.clerk, package=original)
+    forged = edxml.parse(package_bytes(original))
+    forged.business = edxml.Business(doc_type=1, reason="Giả mạo", document_id=original.message_id)
+    forged.signature = None
+    revoke = package_receive(raw=edxml.build(forged), source="edxml_axis")  # unsigned
+    received.refresh_from_db()
+    assert received.status != Status.RECALLED
+    assert revoke.state == PackageState.DUPLICATE
+
+
+def test_a_replacement_is_linked_to_the_package_it_replaces(world):
+    from congvu.outgoing import services as outgoing
+
+    a, _b = world
+    first = issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    draft = outgoing.document_replace(actor=a.specialist, document=first)
+    outgoing.draft_submit(actor=a.specialist, document=draft, reviewers=[a.office_head, a.leader])
+    outgoing.review_approve(actor=a.office_head, document=draft, comment="Đồng ý")
+    outgoing.draft_approve_for_signing(actor=a.leader, document=draft, authority_prefix="TM.")
+    draft.refresh_from_db()
+    second = outgoing.document_issue(actor=a.clerk, document=draft)
+    settle()
+    old = ReceivedPackage.objects.get(summary__code=first.number_notation)
+    new = ReceivedPackage.objects.get(summary__code=second.number_notation)
+    assert new.replaces == old and new.state == PackageState.ACCEPTED
+    assert new.summary["business"] == 3

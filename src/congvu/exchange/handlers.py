@@ -4,7 +4,9 @@ All are ``atomic=False``: they wait on the network, and what they write
 (``SentPackage``) is idempotent by the event's ``message_id``.
 
 Status replies (Decree 30 mapping): package accepted → 01 đã đến, returned →
-02 từ chối tiếp nhận, registered → 03, assigned → 04, done → 06.
+02 từ chối tiếp nhận, registered → 03, assigned → 04, done → 06; a revoke
+applied → 15, one naming nothing we hold → 16. A recalled văn bản đi sends
+its revoke package to the same recipients.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from .models import ReceivedPackage
 
 PACKAGE_ACCEPTED = "exchange.package.accepted"
 PACKAGE_RETURNED = "exchange.package.returned"
+PACKAGE_REVOKED = "exchange.package.revoked"
 
 
 def register() -> None:
@@ -32,7 +35,14 @@ def register() -> None:
         fields=("package_id",),
         description=_("Gói tin văn bản liên thông đến bị trả lại nơi gửi."),
     )
+    register_type(
+        PACKAGE_REVOKED,
+        fields=("package_id", "status_code"),
+        description=_("Nơi gửi thu hồi văn bản liên thông: đã áp dụng (15) hoặc không (16)."),
+    )
     subscribe("document.issued", send_issued, name="exchange.send_issued", atomic=False)
+    subscribe("document.recalled", send_recalled, name="exchange.send_recalled", atomic=False)
+    subscribe(PACKAGE_REVOKED, status_revoked, name="exchange.status_15_16", atomic=False)
     subscribe(PACKAGE_ACCEPTED, status_received, name="exchange.status_01", atomic=False)
     subscribe(PACKAGE_RETURNED, status_returned, name="exchange.status_02", atomic=False)
     subscribe("incoming.registered", status_registered, name="exchange.status_03", atomic=False)
@@ -40,9 +50,9 @@ def register() -> None:
     subscribe("incoming.done", status_done, name="exchange.status_06", atomic=False)
 
 
-def publish_package(event_type: str, package: ReceivedPackage) -> None:
+def publish_package(event_type: str, package: ReceivedPackage, **extra) -> None:
     """Inside the transaction that changed ``package``'s state."""
-    publish(event_type, {"package_id": package.pk}, key=package)
+    publish(event_type, {"package_id": package.pk, **extra}, key=package)
 
 
 def send_issued(event: Event) -> None:
@@ -57,6 +67,27 @@ def send_issued(event: Event) -> None:
     )
     if document is not None:
         send_document(message_id=event.message_id, document=document)
+
+
+def send_recalled(event: Event) -> None:
+    """Thu hồi: the revoke package goes to every recipient the document went to over the axis."""
+    from congvu.outgoing.models import OutgoingDocument
+
+    from .services.outbound import outgoing_to_package
+    from .services.sending import send_document
+
+    document = (
+        OutgoingDocument.objects.select_related("unit", "issued_file", "document_type")
+        .filter(pk=event.payload["document_id"])
+        .first()
+    )
+    if document is None:
+        return
+
+    def revoke(doc, to):
+        return outgoing_to_package(document=doc, recipient=to, revoke_reason=doc.recall_reason)
+
+    send_document(message_id=event.message_id, document=document, business_builder=revoke)
 
 
 def _package_of_incoming(document_id) -> ReceivedPackage | None:
@@ -94,3 +125,9 @@ def status_assigned(event: Event) -> None:
 
 def status_done(event: Event) -> None:
     _status(event, _package_of_incoming(event.payload["document_id"]), "06")
+
+
+def status_revoked(event: Event) -> None:
+    """15 đồng ý thu hồi, 16 từ chối (nothing of that sender's to recall)."""
+    package = ReceivedPackage.objects.filter(pk=event.payload["package_id"]).first()
+    _status(event, package, event.payload["status_code"])

@@ -67,6 +67,15 @@ class ReceivedPackage(models.Model):
         related_name="+",
         verbose_name=_("văn bản đến"),
     )
+    #: A thay thế (replace) package: the earlier package of the same sender it replaces.
+    replaces = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("thay thế gói tin"),
+    )
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

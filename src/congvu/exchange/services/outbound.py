@@ -32,7 +32,13 @@ from ..edxml import (
     build_status,
     sign,
 )
-from ..edxml.codes import BUSINESS_NEW, BUSINESS_REPLACE, is_agency_code, is_status_code
+from ..edxml.codes import (
+    BUSINESS_NEW,
+    BUSINESS_REPLACE,
+    BUSINESS_REVOKE,
+    is_agency_code,
+    is_status_code,
+)
 from ..models import OutsideAgency, ReceivedPackage
 from .common import agency_code_of, agency_key, require_signature
 
@@ -98,11 +104,15 @@ def _recipient(recipient) -> Organization:
     return Organization(organ_id=code)
 
 
-def outgoing_to_package(*, document, recipient, sign_package: bool = True) -> bytes:
+def outgoing_to_package(
+    *, document, recipient, sign_package: bool = True, revoke_reason: str | None = None
+) -> bytes:
     """The edXML package of an issued ``document`` for ``recipient`` (an ``OutsideAgency`` or a code).
 
     The signed PDF as issued is the attachment; the agency key of the issuing
-    unit signs the package when it has a PKCS#12 one.
+    unit signs the package when it has a PKCS#12 one. With ``revoke_reason``
+    it is the thu hồi package of the document (``Bussiness`` 1, same
+    DocumentId, the reason in ``BussinessDocReason``).
     """
     from congvu.files.services import file_open_verified
 
@@ -135,6 +145,8 @@ def outgoing_to_package(*, document, recipient, sign_package: bool = True) -> by
                 )
             ],
         )
+    if revoke_reason is not None:
+        business = Business(doc_type=BUSINESS_REVOKE, reason=revoke_reason)
     business.document_id = document_id_for(
         sender.organ_id, issued_on.year, document.number_notation
     )

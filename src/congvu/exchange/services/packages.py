@@ -34,8 +34,9 @@ from ..constants import PackageState, SignatureState
 from ..edxml import EdXMLError, EdXMLMessage, StatusMessage, parse, verify
 from ..edxml.codes import BUSINESS_DOC_TYPES, PRIORITIES, status_meaning
 from ..edxml.signing import chain_certificates, chain_trusted
-from ..handlers import PACKAGE_ACCEPTED, PACKAGE_RETURNED, publish_package
+from ..handlers import PACKAGE_ACCEPTED, PACKAGE_RETURNED, PACKAGE_REVOKED, publish_package
 from ..models import ReceivedPackage
+from .business import replaced_package, revoke_apply
 from .common import audit, require_signature, require_trusted, trust_anchors
 from .statuses import delivery_status_record
 
@@ -220,9 +221,12 @@ def _read(pk: int, raw: bytes, actor) -> ReceivedPackage:
             package.duplicate_of = original
         else:
             package.state = PackageState.ACCEPTED
+        package.replaces = replaced_package(package, message)
     package.save()
     if isinstance(message, StatusMessage):
         delivery_status_record(package=package, status=message, actor=actor)
+    elif (code := revoke_apply(package=package, message=message, actor=actor)) is not None:
+        publish_package(PACKAGE_REVOKED, package, status_code=code)  # 15/16 back
     elif package.state == PackageState.ACCEPTED:
         publish_package(PACKAGE_ACCEPTED, package)  # status 01 back to the sender
     audit(

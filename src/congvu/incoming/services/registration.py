@@ -407,15 +407,17 @@ def incoming_mark_recalled(*, actor, incoming_id: int, reason: str) -> IncomingD
     """The sender recalled the original (thu hồi, Art. 18(4)): cancel the internal copy.
 
     Called by ``congvu.outgoing`` (which checks the sender's rights) for a
-    document it delivered with ``incoming_receive_internal``. Open
-    assignments close; the document stays readable with its reason.
+    document it delivered with ``incoming_receive_internal``, and by
+    ``congvu.exchange`` for an edXML one whose sender's revoke package arrived
+    (checked there against the original's signer). Open assignments close; the document
+    stays readable with its reason.
     """
     from ..constants import AssignmentStatus
 
     document = IncomingDocument.objects.filter(pk=incoming_id).first()
     if document is None or document.status == Status.RECALLED:
         return document
-    if document.source != Source.INTERNAL:
+    if document.source not in (Source.INTERNAL, Source.EDXML):
         raise ServiceError(
             _("Chỉ văn bản liên thông nội bộ mới bị thu hồi theo cách này."),
             code="not_internal",
