@@ -2,8 +2,8 @@
 
 A channel knows its code, its name and how to check the address it needs
 (an agency code for the edXML axis, an e-mail, a postal address). Sending
-itself is not here: the transport and the outbox come later and look the
-channel up by code. Apps or deployments add channels with
+itself is not here: ``services/sending.py`` sends over the transport to the
+recipients whose channel is ``edxml_axis``. Apps or deployments add channels with
 :func:`register_channel` (an LGSP of a province, a fax gateway…).
 """
 

@@ -1,9 +1,9 @@
 """Services of the exchange (liên thông văn bản). Every change of state is audited.
 
-Interface for the transport and outbox that come later:
 ``package_receive(raw=..., source=...)`` for whatever arrives,
 ``outgoing_to_package(document=..., recipient=...)`` for what to send and
-``status_reply(package=..., code=...)`` for the status messages to send back.
+``status_reply(package=..., code=...)`` for the status messages to send back;
+``sending.py`` puts them on the transport (outbox handlers, ``exchange-poll``).
 """
 
 from .directory import agency_close, agency_save

@@ -82,9 +82,7 @@ def revoke_apply(*, package: ReceivedPackage, message: EdXMLMessage, actor) -> s
         elif target.state == PackageState.ACCEPTED:
             before = snapshot(target)
             target.state = PackageState.RETURNED
-            target.refusal_reason = _("Nơi gửi đã thu hồi văn bản: %(reason)s") % {
-                "reason": reason
-            }
+            target.refusal_reason = _("Nơi gửi đã thu hồi văn bản: %(reason)s") % {"reason": reason}
             target.handled_at = timezone.now()
             target.save()
             audit(actor, "package", "withdrawn", target, before=before, after=snapshot(target))

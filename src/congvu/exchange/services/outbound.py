@@ -1,7 +1,7 @@
 """What congvu sends: an issued văn bản đi as an edXML package, and status replies.
 
-The bytes are returned, not sent: the transport (axis, LGSP) and the outbox
-that retries are separate work and call these.
+The bytes are returned, not sent: ``sending.py`` builds them once per
+outbox message and hands them to the transport.
 """
 
 from __future__ import annotations

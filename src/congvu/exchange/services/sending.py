@@ -90,9 +90,7 @@ def _transmit(row: SentPackage) -> None:
         return
     transport = transport_for(row.sender_code)
     if transport is None:
-        raise Permanent(
-            f"No exchange credential for agency {row.sender_code} (EXCHANGE_AGENCIES)"
-        )
+        raise Permanent(f"No exchange credential for agency {row.sender_code} (EXCHANGE_AGENCIES)")
     try:
         duplicate = transport.send(
             sent_bytes(row),
