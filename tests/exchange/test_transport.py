@@ -176,6 +176,17 @@ def test_an_unreachable_hub_is_retried(world, settings):
     assert SentPackage.objects.get().sent_at is None
 
 
+def test_the_periodic_job_takes_packages_in(world):
+    """``exchange-poll`` is a periodic job like the others: embedded mode runs it too."""
+    from django.core.management import call_command
+
+    a, _b = world
+    issued(a, recipients=[{"external_name": B_NAME}])
+    assert not ReceivedPackage.objects.exists()
+    call_command("run_periodic", only=["exchange-poll"])
+    assert ReceivedPackage.objects.get(kind="edoc").state == PackageState.ACCEPTED
+
+
 def test_nothing_is_sent_without_a_transport(world, settings):
     a, _b = world
     settings.CONGVU_EXCHANGE_TRANSPORT = ""

@@ -1,4 +1,4 @@
-"""Two congvu instances, two databases, one hub: a signed document both ways, every status back.
+"""Two congvu instances, two databases, one hub: a signed document both ways, statuses, a recall.
 
 Instance A is the test database, served by gunicorn, which also runs the hub
 (``/truc/v1/``). Instance B is a second database cloned from the migrated
@@ -199,6 +199,19 @@ def test_two_instances_exchange_both_ways_and_survive_a_killed_receiver(
         )
     ) == {B_CODE}
 
+    # --- A recalls it: B's copy is recalled on receipt, 15 comes back.
+    from congvu.incoming.constants import Status
+    from congvu.outgoing.services import document_recall
+
+    document_recall(actor=a.clerk, document=document, reason="Sai thẩm quyền")
+    poll(database_b, B_CODE, token_b)
+    with on(database_b):
+        received.refresh_from_db()
+        assert received.status == Status.RECALLED
+        assert received.recall_reason == "Sai thẩm quyền"
+    poll(a_db, A_CODE, token_a)
+    assert codes(document) == ["01", "03", "04", "06", "15"]
+
     # --- B → A: the other way.
     with on(database_b):
         reply = issued(b, recipients=[{"external_name": A_NAME}])
@@ -213,7 +226,8 @@ def test_two_instances_exchange_both_ways_and_survive_a_killed_receiver(
         from congvu.outgoing.models import OutgoingDocument
 
         assert codes(OutgoingDocument.objects.get(pk=reply.pk)) == ["01", "03"]
-        assert ReceivedPackage.objects.filter(kind="edoc").count() == 1
+        # The document and its revoke (kept as a duplicate of it, never registered).
+        assert ReceivedPackage.objects.filter(kind="edoc", duplicate_of__isnull=True).count() == 1
     # Every package the hub took was acknowledged; none twice in either database.
     assert not HubMessage.objects.filter(acknowledged_at__isnull=True).exists()
     assert ReceivedPackage.objects.filter(kind="edoc").count() == 1

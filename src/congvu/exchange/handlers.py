@@ -15,6 +15,7 @@ from congvu.events.catalogue import Event, register_type, subscribe
 from congvu.events.services import publish
 
 from .models import ReceivedPackage
+from .transport import transport_name
 
 PACKAGE_ACCEPTED = "exchange.package.accepted"
 PACKAGE_RETURNED = "exchange.package.returned"
@@ -60,6 +61,8 @@ def send_issued(event: Event) -> None:
 
     from .services.sending import send_document
 
+    if not transport_name():
+        return
     document = (
         OutgoingDocument.objects.select_related("unit", "issued_file", "document_type")
         .filter(pk=event.payload["document_id"])
@@ -81,7 +84,7 @@ def send_recalled(event: Event) -> None:
         .filter(pk=event.payload["document_id"])
         .first()
     )
-    if document is None:
+    if document is None or not transport_name():
         return
 
     def revoke(doc, to):
@@ -91,6 +94,8 @@ def send_recalled(event: Event) -> None:
 
 
 def _package_of_incoming(document_id) -> ReceivedPackage | None:
+    if not transport_name():
+        return None
     return (
         ReceivedPackage.objects.select_related("unit")
         .filter(incoming_document_id=document_id)
@@ -102,6 +107,8 @@ def _package_of_incoming(document_id) -> ReceivedPackage | None:
 def _status(event: Event, package: ReceivedPackage | None, code: str) -> None:
     from .services.sending import send_status
 
+    if not transport_name():
+        return
     send_status(message_id=event.message_id, package=package, code=code)
 
 
