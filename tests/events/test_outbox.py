@@ -284,3 +284,22 @@ def test_a_claimed_delivery_whose_lease_ran_out_is_left_unhandled(recorder, outb
     assert Delivery.objects.get().status == DeliveryStatus.PENDING
     Delivery.objects.update(locked_until=claimed.locked_until)
     assert dispatcher.dispatch().delivered == 1
+
+
+def test_a_permanent_failure_is_a_dead_letter_at_once(outbox_settings):
+    from congvu.events.catalogue import Permanent, subscribe, unsubscribe
+
+    def refuse(event):
+        raise Permanent("Nơi nhận không có trên trục")
+
+    subscribe(PING, refuse, name="tests.permanent")
+    try:
+        ping(1)
+        dispatcher.dispatch()
+    finally:
+        unsubscribe("tests.permanent")
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DEAD, 1)
+    assert "Nơi nhận không có trên trục" in delivery.last_error
+    # On the queue page among the dead letters, for a retry once the cause is fixed.
+    assert delivery.dead_at is not None
