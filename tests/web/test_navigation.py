@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def nav_links(html: str) -> dict[str, str]:
-    nav = html[html.index('class="main-nav"') : html.index("</nav>", html.index('class="main-nav"'))]
+    nav = html[
+        html.index('class="main-nav"') : html.index("</nav>", html.index('class="main-nav"'))
+    ]
     return {label: href for href, label in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)}
 
 

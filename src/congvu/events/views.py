@@ -44,7 +44,12 @@ def event_label(name: str) -> str:
 
 def _labelled(types: list[EventType]) -> list[dict]:
     return [
-        {"name": t.name, "label": event_label(t.name), "description": t.description, "fields": t.fields}
+        {
+            "name": t.name,
+            "label": event_label(t.name),
+            "description": t.description,
+            "fields": t.fields,
+        }
         for t in types
     ]
 

@@ -28,7 +28,7 @@ def delivery_statuses(context, document):
 
 @register.filter
 def iso_vn(value) -> str:
-    """"2026-03-05" → "05/03/2026"; "2026-03-05T02:15:00+00:00" → "05/03/2026 09:15" (local time).
+    """ "2026-03-05" → "05/03/2026"; "2026-03-05T02:15:00+00:00" → "05/03/2026 09:15" (local time).
 
     Text that is not ISO (a sender's odd value) is shown as it is rather than dropped.
     """

@@ -145,7 +145,7 @@ def incoming_find_duplicates(
 
 
 def _duplicate_label(document: IncomingDocument) -> str:
-    """"văn bản số 12/QĐ-UBND của <cơ quan>, đã vào sổ với số đến 05": the sender's số, ký hiệu
+    """ "văn bản số 12/QĐ-UBND của <cơ quan>, đã vào sổ với số đến 05": the sender's số, ký hiệu
     is never shown as if it were our số đến."""
     return _("văn bản số %(notation)s của %(issuer)s, đã vào sổ với số đến %(number)s") % {
         "notation": document.number_notation,
