@@ -145,3 +145,27 @@ def test_run_periodic_dispatches_the_outbox(capsys, recorder):
     call_command("run_periodic", only=["outbox-dispatch"])
     assert "outbox-dispatch" in capsys.readouterr().out
     assert recorder.seen() == [5]
+
+
+def test_event_types_read_in_vietnamese_with_their_code_beside(
+    client, admin, recorder, outbox_settings
+):
+    recorder.on("incoming.registered")
+    with transaction.atomic():
+        publish("incoming.registered", {"document_id": 7}, key="incoming.incomingdocument:7")
+    client.force_login(admin)
+    body = page(client, "/app/su-kien/", trang_thai="all")
+    assert "Vào sổ văn bản đến</a> <small><code>incoming.registered</code></small>" in body
+    assert '<option value="document.issued">Ban hành văn bản đi</option>' in body
+    # A type a later app declares reads as its description.
+    assert "<dt>Sự kiện thử <small><code>test.ping</code></small></dt>" in body
+    message = Delivery.objects.get().message_id
+    detail = page(client, f"/app/su-kien/{message}/")
+    assert "Vào sổ văn bản đến" in detail and "incoming.registered" in detail
+
+
+def test_an_empty_queue_says_so(client, admin):
+    client.force_login(admin)
+    body = page(client, "/app/su-kien/")
+    assert "Hàng đợi trống: chưa có sự kiện nào được ghi nhận." in body
+    assert "<strong>0</strong>" not in body

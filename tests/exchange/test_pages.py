@@ -54,13 +54,41 @@ def test_the_clerk_sees_waiting_and_refused_packages(client, clerk, package):
     assert refused.state == PackageState.REFUSED and refused.refusal_reason in page
 
 
-def test_attachments_download_from_the_package(client, clerk, package):
+def test_a_pdf_attachment_opens_in_the_browser(client, clerk, package):
     client.force_login(clerk)
     resp = client.get(f"{LIST}{package.pk}/tep/0/")
     assert resp.status_code == 200
-    assert "attachment" in resp["Content-Disposition"]
+    assert resp["Content-Type"] == "application/pdf"
+    assert resp["Content-Disposition"].startswith('inline; filename="125-Q_-UBND.pdf"')
+    assert "filename*=UTF-8''125-Q%C4%90-UBND.pdf" in resp["Content-Disposition"]
+    assert resp["X-Content-Type-Options"] == "nosniff"
     assert b"".join(resp.streaming_content) == pdf_bytes()
     assert client.get(f"{LIST}{package.pk}/tep/1/").status_code == 404
+
+
+def test_other_attachments_and_false_pdfs_stay_downloads(client, clerk, commune):
+    attachments = [
+        edxml.Attachment("doc", "Phụ lục.docx", "application/msword", b"PK\x03\x04 data"),
+        # Named and typed as a PDF by the sender, but HTML inside: never shown inline.
+        edxml.Attachment("fake", "../../bao-cao.pdf", "application/pdf", b"<html><script>"),
+    ]
+    message = sample_message(attachments=attachments, business=None)
+    package = package_receive(raw=edxml.build(message), source="edxml_axis")
+    client.force_login(clerk)
+    for index, ascii_name in ((0, "Ph_ l_c.docx"), (1, "bao-cao.pdf")):
+        resp = client.get(f"{LIST}{package.pk}/tep/{index}/")
+        assert resp.status_code == 200
+        assert resp["Content-Type"] == "application/octet-stream"
+        assert resp["Content-Disposition"].startswith(f'attachment; filename="{ascii_name}"')
+
+
+def test_package_pages_show_vietnamese_dates_and_the_channel_name(client, clerk, package):
+    client.force_login(clerk)
+    for url in (f"{LIST}{package.pk}/", f"{LIST}{package.pk}/vao-so/"):
+        page = client.get(url).content.decode()
+        assert "05/03/2026" in page and "20/03/2026" in page  # ngày ban hành, hạn xử lý
+        assert "2026-03-05" not in page and "2026-03-20" not in page
+        assert "Trục liên thông (edXML)" in page and "edxml_axis" not in page
 
 
 def test_outside_the_receiving_unit_everything_is_404(client, commune, package):
@@ -141,3 +169,13 @@ def test_the_home_page_counts_waiting_packages(clerk, package):
     ReceivedPackage.objects.filter(pk=package.pk).update(state=PackageState.RETURNED)
     counts = {c.key: c.count for c in counters_for(as_actor(clerk))}
     assert counts["exchange_packages_waiting"] == 0
+
+
+def test_iso_times_of_a_summary_read_as_local_dd_mm_yyyy_hh_mm():
+    from congvu.exchange.templatetags.exchange_tags import channel_label, iso_vn
+
+    assert iso_vn("2026-03-05T02:15:00+00:00") == "05/03/2026 09:15"  # Asia/Ho_Chi_Minh
+    assert iso_vn("2026-03-05") == "05/03/2026"
+    assert iso_vn("hôm qua") == "hôm qua" and iso_vn("") == ""
+    assert channel_label("internal") == "Liên thông nội bộ"
+    assert channel_label("lgsp-tinh") == "lgsp-tinh"  # an unknown channel keeps its code

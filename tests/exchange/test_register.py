@@ -202,3 +202,36 @@ def test_a_likely_duplicate_is_flagged_before_registering(clerk):
     assert again.state == PackageState.ACCEPTED
     document = package_register(actor=clerk, package=again, confirm_duplicate=True)
     assert document.arrival_number == 2
+
+
+def test_the_internal_copy_still_waiting_is_no_duplicate_of_the_package(clerk, commune):
+    # The sender is also a unit of this congvu: its internal copy waits (no số đến) while the
+    # package arrives too. Nothing is vào sổ yet, so nothing is a duplicate.
+    from congvu.incoming.services import incoming_receive_internal
+    from congvu.registry.models import DocumentType
+
+    province = UnitFactory(name="Ủy ban nhân dân tỉnh Vĩnh Long")
+    incoming_receive_internal(
+        outgoing_unit=province,
+        recipient_unit=commune,
+        number_notation="125/QĐ-UBND",
+        document_date=datetime.date(2026, 3, 5),
+        document_type=DocumentType.objects.get(code="cong-van"),
+        subject="Về việc ban hành Kế hoạch cải cách hành chính năm 2026",
+    )
+    document = package_register(actor=clerk, package=received(business=None))
+    assert document.arrival_number == 1
+
+
+def test_the_duplicate_warning_of_a_package_names_the_registered_document(client, clerk):
+    first = package_register(actor=clerk, package=received())
+    again = received(document_id="khac", business=None)
+    client.force_login(clerk)
+    resp = client.post(f"/app/lien-thong/{again.pk}/vao-so/", {"xac_nhan": "1"})
+    page = resp.content.decode()
+    assert resp.status_code == 400
+    assert (
+        "văn bản số 125/QĐ-UBND của Ủy ban nhân dân tỉnh Vĩnh Long, đã vào sổ với số đến "
+        f"{first.arrival_number_display}" in page
+    )
+    assert "số đến 125/QĐ-UBND" not in page

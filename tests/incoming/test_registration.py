@@ -256,3 +256,39 @@ def test_registration_is_refused_when_the_chain_head_is_gone(register_doc):
         register_doc()
     assert IncomingDocument.objects.count() == 1
     assert IssuedNumber.objects.count() == 1
+
+
+def test_a_copy_still_waiting_to_be_registered_is_no_duplicate(
+    register_doc, commune, other_commune, clerk, cong_van
+):
+    # The internal copy of the same document, not yet vào sổ, has no số đến to name.
+    waiting = services.incoming_receive_internal(
+        outgoing_unit=other_commune,
+        recipient_unit=commune,
+        number_notation="45/UBND-VP",
+        document_date=datetime.date(2026, 3, 2),
+        document_type=cong_van,
+        subject="V/v phối hợp tổ chức hội nghị",
+    )
+    found = services.incoming_find_duplicates(
+        actor=clerk,
+        unit=commune,
+        number_notation="45/UBND-VP",
+        document_date=waiting.document_date,
+        issuer_name=other_commune.name,
+    )
+    assert found == []
+    doc = register_doc(number_notation="45/UBND-VP", issuer_name=other_commune.name)
+    assert doc.arrival_number == 1
+
+
+def test_the_duplicate_warning_names_the_senders_number_and_our_arrival_number(register_doc):
+    first = register_doc(number_notation="125/QĐ-UBND")
+    with pytest.raises(ServiceError) as exc:
+        register_doc(number_notation="125/QĐ-UBND")
+    assert exc.value.message == (
+        "Có thể trùng văn bản số 125/QĐ-UBND của Sở Nội vụ tỉnh Vĩnh Long, đã vào sổ với "
+        f"số đến {first.arrival_number_display}: cùng cơ quan ban hành, số, ký hiệu và ngày. "
+        "Kiểm tra lại, nếu đúng là văn bản khác thì xác nhận để vào sổ."
+    )
+    assert "số đến 125" not in exc.value.message

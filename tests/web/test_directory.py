@@ -126,3 +126,24 @@ def test_person_detail_404_for_unknown_and_for_citizens(client, official):
     assert client.get(reverse("web:person_detail", args=[999999])).status_code == 404
     citizen = UserFactory(citizen=True)
     assert client.get(reverse("web:person_detail", args=[citizen.pk])).status_code == 404
+
+
+def test_the_unit_filter_keeps_the_tree_with_siblings_in_vietnamese_order(client, actor_factory):
+    import html as html_lib
+    import re
+
+    from tests.factories import UnitFactory
+
+    root = UnitFactory(name="UBND huyện Thử")
+    for name in ("Zeta", "Đông", "Điền", "Bình", "Ấp"):
+        UnitFactory(name=f"Phòng {name}", parent=root)
+    client.force_login(actor_factory("specialist", unit=root))
+    body = client.get("/app/danh-ba/").content.decode()
+    select = re.search(r'<select name="don_vi"[^>]*>(.*?)</select>', body, re.S).group(1)
+    labels = [
+        html_lib.unescape(x).strip() for x in re.findall(r"<option[^>]*>(.*?)</option>", select)
+    ]
+    ours = [label for label in labels if "Thử" in label or "Phòng" in label]
+    assert ours == ["UBND huyện Thử"] + [
+        f"— Phòng {n}" for n in ("Ấp", "Bình", "Điền", "Đông", "Zeta")
+    ]

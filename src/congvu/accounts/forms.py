@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.errors import ServiceError
+from congvu.core.text import vietnamese_order
 
 from .constants import LEADER_ROLES, UserKind
 from .models import Position, User
@@ -110,6 +111,8 @@ class DelegationForm(forms.Form):
             .exclude(pk=user.pk)
             .order_by("full_name", "username")
         )
+        vietnamese_order(self.fields["unit"])
+        vietnamese_order(self.fields["delegate"])
         today = timezone.localdate()
         self.fields["start_date"].initial = today
         self.fields["end_date"].initial = today

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congvu.core.text import vietnamese_sorted
+
 from .constants import DocumentKind
 
 
@@ -14,7 +16,9 @@ class CatalogCreateForm(forms.Form):
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["don_vi"].choices = [(u.pk, u.name) for u in units]
+        self.fields["don_vi"].choices = vietnamese_sorted(
+            [(u.pk, u.name) for u in units], key=lambda c: c[1]
+        )
 
 
 class CatalogItemForm(forms.Form):

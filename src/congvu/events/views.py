@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from congvu.accounts.access import official_required
@@ -16,12 +17,41 @@ from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 
 from . import selectors, services
-from .catalogue import event_types
+from .catalogue import EventType, event_types
 from .forms import QueueFilterForm
 
 #: The field a confirmation page posts: without it a POST only shows the page again.
 CONFIRM_FIELD = "xac_nhan"
 PAGE_SIZE = 50
+
+#: What an administrator reads for the built-in event types; the code stays beside it, small.
+#: A type a later app declares shows its description instead.
+EVENT_LABELS = {
+    "document.issued": gettext_lazy("Ban hành văn bản đi"),
+    "document.recalled": gettext_lazy("Thu hồi văn bản đi"),
+    "incoming.registered": gettext_lazy("Vào sổ văn bản đến"),
+    "incoming.assigned": gettext_lazy("Giao xử lý văn bản đến"),
+    "incoming.done": gettext_lazy("Hoàn thành xử lý văn bản đến"),
+}
+
+
+def event_label(name: str) -> str:
+    if name in EVENT_LABELS:
+        return str(EVENT_LABELS[name])
+    known = {t.name: t for t in event_types()}.get(name)
+    return str(known.description).rstrip(".") if known is not None else name
+
+
+def _labelled(types: list[EventType]) -> list[dict]:
+    return [
+        {
+            "name": t.name,
+            "label": event_label(t.name),
+            "description": t.description,
+            "fields": t.fields,
+        }
+        for t in types
+    ]
 
 
 def _actor(request):
@@ -39,15 +69,24 @@ def queue(request):
     page = Paginator(selectors.queue(actor=actor, **filters), PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
+    for delivery in page.object_list:
+        delivery.event_label = event_label(delivery.message.event_type)
+    # The filter lists the types by what they mean; the form (and its validation) keeps the codes.
+    form.fields["loai"].choices = [
+        (code, event_label(code) if code else label) for code, label in form.fields["loai"].choices
+    ]
     query = request.GET.copy()
     query.pop("trang", None)
+    counts = selectors.counts(actor=actor)
     context = {
+        "nav": "events",
         "form": form,
         "page": page,
         "query_string": query.urlencode(),
         "status": filters["status"],
-        "counts": selectors.counts(actor=actor),
-        "types": event_types(),
+        "counts": counts,
+        "queue_empty": not any(counts.values()),
+        "types": _labelled(event_types()),
     }
     return render(request, "events/queue.html", context)
 
@@ -58,6 +97,7 @@ def message_detail(request, pk: int):
     message = selectors.message_for_detail(actor=actor, pk=pk)
     context = {
         "message": message,
+        "event_label": event_label(message.event_type),
         "payload": json.dumps(message.payload, indent=2, ensure_ascii=False, sort_keys=True),
         "deliveries": selectors.deliveries_of(actor=actor, message=message),
     }
@@ -78,5 +118,10 @@ def delivery_retry(request, pk: int):
         else:
             messages.success(request, _("Đã đưa sự kiện trở lại hàng đợi để chuyển lại."))
             return redirect("events:message_detail", pk=delivery.message_id)
-    context = {"delivery": delivery, "message": delivery.message, "error": error}
+    context = {
+        "delivery": delivery,
+        "message": delivery.message,
+        "event_label": event_label(delivery.message.event_type),
+        "error": error,
+    }
     return render(request, "events/delivery_retry.html", context, status=400 if error else 200)

@@ -21,6 +21,7 @@ from congvu.accounts.access import official_required
 from congvu.accounts.forms import add_service_error
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
+from congvu.files.views import content_disposition
 
 from . import selectors, services
 from .constants import PackageState
@@ -89,6 +90,18 @@ def package_detail(request, pk: int):
     return render(request, "exchange/detail.html", context)
 
 
+def _safe_name(name: str, index: int) -> str:
+    """The sender's file name without a path or control characters (it goes into a header)."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c.isprintable()).strip(" .")
+    return base or f"tep-{index + 1}"
+
+
+def _is_pdf(attachment) -> bool:
+    # What the bytes are, not what the sender says they are: only a real PDF opens in the browser.
+    return attachment.data.startswith(b"%PDF-")
+
+
 @official_required
 @require_GET
 def attachment_download(request, pk: int, index: int):
@@ -96,13 +109,17 @@ def attachment_download(request, pk: int, index: int):
     if not 0 <= index < len(attachments):
         raise Http404
     attachment = attachments[index]
-    # Always a download: the sender chose the name and type, not us.
-    return FileResponse(
+    name = _safe_name(attachment.name, index)
+    # A PDF opens in the browser's viewer; anything else the sender chose is a download.
+    inline = _is_pdf(attachment)
+    response = FileResponse(
         io.BytesIO(attachment.data),
-        as_attachment=True,
-        filename=attachment.name or f"tep-{index + 1}",
-        content_type="application/octet-stream",
+        content_type="application/pdf" if inline else "application/octet-stream",
     )
+    response["Content-Disposition"] = content_disposition(name, inline=inline)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _confirm_page(request, package, *, kind: str, form, status: int = 200):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congvu.core.text import vietnamese_order, vietnamese_sorted
 from congvu.registry.constants import Secrecy, Urgency
 from congvu.registry.models import DocumentType
 
@@ -90,11 +91,14 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, unit_choices=(), orgs=None, types=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = list(unit_choices)
+        self.fields["unit"].choices = vietnamese_sorted(unit_choices, key=lambda c: c[1])
         if orgs is not None:
             self.fields["issuer_external"].queryset = orgs
         if types is not None:
             self.fields["document_type"].queryset = types
+        vietnamese_order(self.fields["issuer_external"])
+        # Document types keep the order the administrators set, then go by name.
+        vietnamese_order(self.fields["document_type"], first=lambda t: t.order)
 
 
 class PickForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from congvu.accounts.access import official_required
 from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
+from congvu.core.text import vietnamese_sorted, vietnamese_tree_sorted
 from congvu.org.models import Unit
 from congvu.org.selectors import descendant_ids
 
@@ -38,7 +39,7 @@ def _subtree_people(actor, unit_ids, exclude=None) -> list[tuple]:
     people = selectors.assignable_people(actor=actor, unit_ids=subtree)
     if exclude is not None:
         people = people.exclude(pk=exclude)
-    return labelled(people, subtree)
+    return vietnamese_sorted(labelled(people, subtree), key=lambda pair: pair[0].full_name)
 
 
 #: The "Tìm" button of an action form: it re-shows the form filtered, keeping what was typed.
@@ -155,7 +156,11 @@ def direct(request, pk: int):
     subtree = descendant_ids({doc.unit_id})
     units = {
         u.pk: u
-        for u in Unit.objects.restrict(actor, "view").filter(pk__in=subtree).order_by("path")
+        for u in vietnamese_tree_sorted(
+            Unit.objects.restrict(actor, "view").filter(pk__in=subtree),
+            path=lambda u: u.path,
+            name=lambda u: u.name,
+        )
     }
     # The leader directs others: he is not offered as a handler of his own direction.
     pairs = _subtree_people(actor, [doc.unit_id], exclude=actor.user_id)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import ApplicantType
+from congvu.core.text import vietnamese_sorted
 from congvu.procedures.constants import Channel
 
 from .constants import DossierStatus, ResultDelivery
@@ -73,7 +74,12 @@ class PersonChoiceForm(forms.Form):
             coerce=int,
             required=required,
             empty_value=None,
-            choices=[("", "—"), *((p.pk, p.full_name or p.username) for p in people)],
+            choices=[
+                ("", "—"),
+                *vietnamese_sorted(
+                    ((p.pk, p.full_name or p.username) for p in people), key=lambda c: c[1]
+                ),
+            ],
         )
         self.person_field = field
 
@@ -150,11 +156,13 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, units=(), procedures=(), papers=(), competent_units=(), **kw):
         super().__init__(*args, **kw)
-        self.fields["receiving_unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["receiving_unit"].choices = vietnamese_sorted(
+            [(u.pk, u.name) for u in units], key=lambda c: c[1]
+        )
         self.competent_units = {u.pk: u for u in competent_units}
-        self.fields["competent_unit"].choices = [("", "—")] + [
-            (u.pk, u.name) for u in competent_units
-        ]
+        self.fields["competent_unit"].choices = [("", "—")] + vietnamese_sorted(
+            [(u.pk, u.name) for u in competent_units], key=lambda c: c[1]
+        )
         self.fields["procedure"].choices = [("", "—")] + [
             (p.pk, f"{p.code} – {p.name}") for p in procedures
         ]

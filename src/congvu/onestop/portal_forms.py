@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import ApplicantType
 from congvu.core.errors import ServiceError
+from congvu.core.text import vietnamese_sorted
 from congvu.files.forms import ACCEPT
 from congvu.files.validation import MiB, file_validate, max_upload_bytes, sanitize_name
 
@@ -154,7 +155,9 @@ class SubmitForm(ServiceErrorFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.communes = list(communes)
         # No preselection, even with one commune: the citizen says where the dossier goes.
-        self.fields["commune"].choices = [(c.pk, c.label) for c in self.communes]
+        self.fields["commune"].choices = vietnamese_sorted(
+            [(c.pk, c.label) for c in self.communes], key=lambda c: c[1]
+        )
         self.papers = list(papers)
         self.kept = list(kept)
         self.valid_uploads: dict[int, list] = {}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.constants import Role
+from congvu.core.text import vietnamese_order
 from congvu.org.models import Unit
 
 from .constants import StepKind
@@ -34,6 +35,7 @@ class CatalogueSearchForm(forms.Form):
             .filter(procedures__active=True)
             .distinct()
         )
+        vietnamese_order(self.fields["linh_vuc"])
 
     def values(self) -> tuple[str, int | None]:
         if not self.is_valid():
@@ -77,6 +79,7 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units
+        vietnamese_order(self.fields["unit"])
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {}) or {}

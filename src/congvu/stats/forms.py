@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congvu.core.text import vietnamese_order
 from congvu.org.models import Unit
 from congvu.procedures.models import Procedure, ProcedureField
 
@@ -51,6 +52,8 @@ class StatisticsForm(forms.Form):
             self.fields["don_vi"].queryset = Unit.objects.order_by("path")
         else:
             self.fields["don_vi"].queryset = Unit.objects.filter(pk__in=units).order_by("path")
+        vietnamese_order(self.fields["don_vi"])
+        vietnamese_order(self.fields["linh_vuc"])
 
     def clean_thu_tuc(self):
         code = (self.cleaned_data.get("thu_tuc") or "").strip()

@@ -15,6 +15,7 @@ from congvu.accounts.constants import UserKind
 from congvu.accounts.models import Delegation, Position, User
 from congvu.audit.models import AuditRecord
 from congvu.core.authz import as_actor
+from congvu.core.text import vietnamese_tree_sorted
 from congvu.org.models import Unit
 from congvu.org.selectors import active_units, descendant_ids, unit_tree
 
@@ -133,10 +134,11 @@ def unit_choices(*, actor, day: datetime.date | None = None) -> list[tuple[int, 
     units = (
         Unit.objects.restrict(actor, "view")
         .filter(pk__in=active_units(day).values("pk"))
-        .order_by("path")
-        .values_list("pk", "name", "depth")
+        .values_list("pk", "name", "depth", "path")
     )
-    return [(pk, f"{'— ' * depth}{name}") for pk, name, depth in units]
+    # The tree's order, siblings in Vietnamese order (the database sorts "Đ" after "Z").
+    units = vietnamese_tree_sorted(units, path=lambda row: row[3], name=lambda row: row[1])
+    return [(pk, f"{'— ' * depth}{name}") for pk, name, depth, _path in units]
 
 
 def unit_subtree_ids(unit_id: int) -> set[int]:

@@ -1,9 +1,18 @@
-"""``{% delivery_statuses document %}``: what the recipients reported back, on a văn bản đi page."""
+"""Display helpers of the package pages.
+
+``{% delivery_statuses document %}``: what the recipients reported back, on a văn bản đi page.
+``|iso_vn``: a date or time the summary stores as ISO text, shown as dd/mm/yyyy (HH:MM).
+``|channel_label``: the Vietnamese name of the channel (kênh nhận) a package came by.
+"""
+
+import datetime
 
 from django import template
+from django.utils import timezone
 
 from congvu.core.authz import as_actor
 
+from ..channels import get_channel
 from ..selectors import delivery_statuses as select_statuses
 
 register = template.Library()
@@ -15,3 +24,34 @@ def delivery_statuses(context, document):
     if request is None or document is None or not getattr(document, "issued_at", None):
         return {"show": False}
     return {"show": True, "recipients": select_statuses(as_actor(request.user), document)}
+
+
+@register.filter
+def iso_vn(value) -> str:
+    """ "2026-03-05" → "05/03/2026"; "2026-03-05T02:15:00+00:00" → "05/03/2026 09:15" (local time).
+
+    Text that is not ISO (a sender's odd value) is shown as it is rather than dropped.
+    """
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    else:
+        text = str(value).strip()
+        try:
+            if len(text) == 10:
+                return datetime.date.fromisoformat(text).strftime("%d/%m/%Y")
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            return text
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+@register.filter
+def channel_label(code) -> str:
+    channel = get_channel(code or "")
+    return str(channel.name) if channel is not None else (code or "")

@@ -92,7 +92,12 @@ def incoming_find_duplicates(
     issuer_name: str = "",
     exclude_pk=None,
 ):
-    """Likely duplicates in ``unit``: same issuer, số ký hiệu and date (flagged before saving)."""
+    """Likely duplicates in ``unit``: same issuer, số ký hiệu and date (flagged before saving).
+
+    Only documents already vào sổ (with a số đến) count: an internal copy still
+    waiting for the văn thư (``pending``) is the same document on its way in,
+    not one registered before, and the warning names the số đến it was given.
+    """
     name = fold(_issuer_name(issuer_unit, issuer_external, issuer_name))
     key = notation_key(number_notation)
     # Compare on four columns of the unit's documents of that date (they can be many),
@@ -107,6 +112,7 @@ def incoming_find_duplicates(
     sql = (
         "SELECT id, number_notation, issuer_unit_id, issuer_external_id, issuer_name "  # noqa: S608
         f"FROM {table} WHERE unit_id = %s AND document_date = %s AND status <> %s"
+        " AND arrival_number IS NOT NULL"
     )
     params = [
         getattr(unit, "pk", unit),
@@ -136,6 +142,16 @@ def incoming_find_duplicates(
     if not found:
         return []
     return list(IncomingDocument.objects.restrict(actor, "view").filter(pk__in=found))
+
+
+def _duplicate_label(document: IncomingDocument) -> str:
+    """ "văn bản số 12/QĐ-UBND của <cơ quan>, đã vào sổ với số đến 05": the sender's số, ký hiệu
+    is never shown as if it were our số đến."""
+    return _("văn bản số %(notation)s của %(issuer)s, đã vào sổ với số đến %(number)s") % {
+        "notation": document.number_notation,
+        "issuer": document.issuer_name,
+        "number": document.arrival_number_display,
+    }
 
 
 def _validate_issuer(issuer_unit, issuer_external, issuer_name):
@@ -243,14 +259,12 @@ def incoming_register(
             issuer_name=issuer_name,
         )
         if dupes:
-            numbers = ", ".join(d.arrival_number_display or d.number_notation for d in dupes)
             raise ServiceError(
                 _(
-                    "Có thể trùng văn bản đã vào sổ (số đến %(numbers)s): cùng cơ quan ban hành, "
-                    "số, ký hiệu và ngày. Kiểm tra lại, nếu đúng là văn bản khác thì xác nhận "
-                    "để vào sổ."
+                    "Có thể trùng %(documents)s: cùng cơ quan ban hành, số, ký hiệu và ngày. "
+                    "Kiểm tra lại, nếu đúng là văn bản khác thì xác nhận để vào sổ."
                 )
-                % {"numbers": numbers},
+                % {"documents": "; ".join(_duplicate_label(d) for d in dupes)},
                 code="duplicate_suspected",
                 field="confirm_duplicate",
             )

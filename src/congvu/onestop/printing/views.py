@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from congvu.accounts.access import official_required
 from congvu.core.authz import as_actor
+from congvu.core.text import vietnamese_sorted
 from congvu.onestop.models import Dossier, DossierForm
 from congvu.onestop.policies import DESK_ROLES
 from congvu.org.models import Unit
@@ -114,7 +115,9 @@ class BookForm(forms.Form):
                 "scope": data.get("scope") or book.SCOPE_ALL,
             }
         super().__init__(data)
-        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        self.fields["unit"].choices = vietnamese_sorted(
+            [(u.pk, u.name) for u in units], key=lambda c: c[1]
+        )
 
     def clean(self):
         data = super().clean()

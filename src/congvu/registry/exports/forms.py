@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congvu.core.text import vietnamese_sorted
+
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MAX_DAYS = 366 * 5
 
@@ -44,7 +46,9 @@ class RegisterExportForm(forms.Form):
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["don_vi"].choices = [(u.pk, u.name) for u in units]
+        self.fields["don_vi"].choices = vietnamese_sorted(
+            [(u.pk, u.name) for u in units], key=lambda c: c[1]
+        )
 
     def clean(self):
         data = super().clean()
