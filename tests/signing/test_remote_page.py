@@ -104,7 +104,7 @@ def test_refusal_shows_the_reason_and_retry_needs_confirmation(client, remote):
     # The specialist cannot do it (no button, and the service refuses).
     other = Client()
     other.force_login(remote.specialist)
-    answer_on_phone(remote, "tu-choi")
+    answer_on_phone(remote, "tu-choi", "Chưa đúng thể thức")
     status(client, doc)
     other.post(url, {"xac_nhan": "1"})
     assert RemoteSigningRequest.objects.count() == 2
@@ -113,7 +113,7 @@ def test_refusal_shows_the_reason_and_retry_needs_confirmation(client, remote):
 @pytest.mark.django_db
 def test_void_needs_confirmation_and_a_reason(client, remote):
     doc = waiting(remote)
-    answer_on_phone(remote, "tu-choi")
+    answer_on_phone(remote, "tu-choi", "Chưa đúng thể thức")
     client.force_login(remote.clerk)
     status(client, doc)
     url = reverse("outgoing:signing_void", args=[doc.pk])
