@@ -40,7 +40,8 @@ def test_refusal_without_a_reason_is_refused_and_stays_pending(remote):  # noqa:
     waiting(remote)
     client, url, _page, tx = _phone(remote)
     answer = client.post(
-        url, {"ma": remote.account.phone_code, "giao_dich": tx, "quyet_dinh": "tu-choi", "ly_do": " "}
+        url,
+        {"ma": remote.account.phone_code, "giao_dich": tx, "quyet_dinh": "tu-choi", "ly_do": " "},
     ).content.decode()
     assert "Phải ghi lý do từ chối ký" in answer and 'role="alert"' in answer
     assert _pending(remote) == ["pending"]
