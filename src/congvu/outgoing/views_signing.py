@@ -83,9 +83,12 @@ def signing_status(request, pk: int):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"  # issued: the whole page changes
         return response
-    return render(
-        request, "outgoing/_remote_signing.html", {"remote": remote_context(actor, doc, error)}
-    )
+    remote = remote_context(actor, doc, error)
+    # The status at the top of the page follows the answer (out-of-band swap).
+    row = remote["request_row"]
+    doc.remote_state = row.status if row is not None else None
+    remote["oob"] = True
+    return render(request, "outgoing/_remote_signing.html", {"remote": remote})
 
 
 def _confirm(request, doc, *, kind: str, form=None):
