@@ -20,6 +20,7 @@ def test_key_detail_fits_a_390px_screen(page):
     ).user
     leader = PositionFactory(unit=commune, leader=True, user__full_name="Nguyễn Thị Hồng Nhung")
     ca = pki.make_ca()
+    services.add_anchor_unchecked(actor=None, name="Test CA", certificate_pem=ca.pem)
     key = services.signing_key_register(
         actor=admin,
         unit=commune,

@@ -16,7 +16,7 @@ from congvu.signatures.expiry import NOTICE_ACTION, expiry_notices_send, thresho
 from congvu.signatures.models import KeyKind
 from tests.factories import PositionFactory, UserFactory
 from tests.outgoing.conftest import make_commune
-from tests.signing.conftest import PASSWORD
+from tests.signing.conftest import PASSWORD, trust
 
 DAY = datetime.timedelta(days=1)
 
@@ -32,6 +32,7 @@ def key_ending_in(admin, ca, commune, days, *, user=None):
     if user is not None and not user.email:
         user.email = f"{user.username}@thanhphu.example.vn"
         user.save(update_fields=["email"])
+    trust(ca)
     return services.signing_key_register(
         actor=admin,
         unit=commune.unit,
