@@ -5,6 +5,7 @@ import re
 import pytest
 
 from congvu.signatures import pki
+from congvu.signatures.services import add_anchor_unchecked
 from tests.factories import PositionFactory, UnitFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,6 +24,8 @@ def test_unit_admin_uploads_a_pkcs12_and_sees_it_listed(page, tmp_path):
     )
     PositionFactory(unit=commune, leader=True, user__full_name="Nguyễn Thị Hồng Nhung")
     ca = pki.make_ca()
+    # The CA is configured as trusted (an untrusted one asks for a confirmation: test_key_trust).
+    add_anchor_unchecked(actor=None, name="Test CA", certificate_pem=ca.pem)
     p12 = tmp_path / "nhung.p12"
     p12.write_bytes(pki.issue_pkcs12(ca, "Nguyễn Thị Hồng Nhung", commune.name, P12_PASSWORD))
     png = tmp_path / "chu-ky.png"

@@ -25,7 +25,18 @@ def commune(db):
     return make_commune("Thạnh Phú")
 
 
+def trust(ca):
+    """The test CA as a configured trust anchor (keys from an untrusted CA need a confirmation)."""
+    return services.add_anchor_unchecked(actor=None, name="Test CA", certificate_pem=ca.pem)
+
+
+@pytest.fixture
+def trusted(db, ca):
+    return trust(ca)
+
+
 def register_keys(admin, ca, commune, *, person=True, agency=True):
+    trust(ca)
     if person:
         services.signing_key_register(
             actor=admin,

@@ -14,6 +14,11 @@ from tests.outgoing.conftest import make_commune
 from tests.signing.conftest import PASSWORD, register_keys
 
 
+@pytest.fixture(autouse=True)
+def _trusted(trusted):
+    """The test CA is a configured trust anchor here (untrusted ones: test_key_trust.py)."""
+
+
 @pytest.fixture
 def unit_admin(commune):
     return PositionFactory(unit=commune.unit, unit_admin=True).user

@@ -29,3 +29,33 @@ def test_demo_issues_documents_with_two_valid_signatures(settings):
     assert [r.field for r in reports] == [SIGNER_FIELD, AGENCY_FIELD]
     assert all(r.ok for r in reports), reports
     assert SigningKey.objects.filter(kind=KeyKind.PERSON, user=doc.signer).exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_draft_with_a_pdf_waiting_for_the_chairmans_duyet_ky(settings, client):
+    """A tester opens "Chờ duyệt ký" as chutich.thanhphu and reads the draft and its PDF."""
+    from django.urls import reverse
+
+    from congvu.accounts.models import User
+    from congvu.files.selectors import files_of
+    from congvu.outgoing.selectors import to_sign
+
+    settings.CONGVU_SIGNER = "pades"
+    call_command("load_demo", stdout=io.StringIO())
+    chairman = User.objects.get(username="chutich.thanhphu")
+    waiting = list(to_sign(actor=chairman))
+    with_pdf = [
+        d for d in waiting if files_of(d, "attachment").filter(content_type="application/pdf")
+    ]
+    assert len(with_pdf) == 1, waiting
+    doc = with_pdf[0]
+    assert doc.status == Status.IN_REVIEW
+    assert doc.subject.startswith("Quyết định phê duyệt danh sách hộ được hỗ trợ")
+    client.force_login(chairman)
+    listed = client.get(reverse("outgoing:list"), {"tab": "sign"}).content.decode()
+    assert reverse("outgoing:detail", args=[doc.pk]) in listed
+    page = client.get(reverse("outgoing:sign", args=[doc.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "phu-luc-danh-sach.pdf" in html
+    assert 'name="content_sha256"' in html  # the approval form is there: he may sign it

@@ -16,7 +16,7 @@ from congvu.signatures.expiry import NOTICE_ACTION, expiry_notices_send, thresho
 from congvu.signatures.models import KeyKind
 from tests.factories import PositionFactory, UserFactory
 from tests.outgoing.conftest import make_commune
-from tests.signing.conftest import PASSWORD
+from tests.signing.conftest import PASSWORD, trust
 
 DAY = datetime.timedelta(days=1)
 
@@ -32,6 +32,7 @@ def key_ending_in(admin, ca, commune, days, *, user=None):
     if user is not None and not user.email:
         user.email = f"{user.username}@thanhphu.example.vn"
         user.save(update_fields=["email"])
+    trust(ca)
     return services.signing_key_register(
         actor=admin,
         unit=commune.unit,
@@ -144,3 +145,32 @@ def test_no_banner_for_a_key_far_from_its_end(client, admin, ca, commune):
     assert (
         'data-banner="signing-key-expiry"' not in client.get(reverse("web:home")).content.decode()
     )
+
+
+VN = datetime.timezone(datetime.timedelta(hours=7))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("read_at", "expected"),
+    [
+        # 23:30 on the 7th, ending 00:30 on the 9th: two days left, not one.
+        (datetime.datetime(2026, 12, 7, 23, 30, tzinfo=VN), 2),
+        # Just past midnight it is the 8th: one day left.
+        (datetime.datetime(2026, 12, 8, 0, 10, tzinfo=VN), 1),
+        # On the last day: zero.
+        (datetime.datetime(2026, 12, 9, 0, 5, tzinfo=VN), 0),
+    ],
+)
+def test_banner_counts_calendar_days_in_vietnam_time(client, admin, ca, commune, read_at, expected):
+    import time_machine
+
+    from congvu.signatures.models import SigningKey
+
+    key = key_ending_in(admin, ca, commune, 30, user=commune.leader)
+    end = datetime.datetime(2026, 12, 9, 0, 30, tzinfo=VN)
+    SigningKey.objects.filter(pk=key.pk).update(not_before=end - 365 * DAY, not_after=end)
+    with time_machine.travel(read_at, tick=False):
+        client.force_login(commune.leader)
+        html = client.get(reverse("web:home")).content.decode()
+    assert f"hết hạn ngày 09/12/2026 (còn {expected} ngày)" in html

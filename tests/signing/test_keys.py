@@ -9,7 +9,7 @@ from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllo
 from congvu.signatures import pki, services
 from congvu.signatures.crypto import open_password
 from congvu.signatures.models import KeyKind, SigningKey
-from tests.signing.conftest import PASSWORD
+from tests.signing.conftest import PASSWORD, trust
 
 
 def register(actor, commune, ca, **kw):
@@ -23,6 +23,7 @@ def register(actor, commune, ca, **kw):
         "image": pki.signature_png("ky"),
     }
     args.update(kw)
+    trust(ca)
     return services.signing_key_register(**args)
 
 

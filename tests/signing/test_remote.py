@@ -249,7 +249,7 @@ def test_void_after_refusal_voids_the_number_and_approves_again(remote):
     with pytest.raises(ServiceError) as err:
         services.document_signing_void(actor=remote.clerk, document=doc, reason="Lãnh đạo đi vắng")
     assert err.value.code == "remote_pending"  # still waiting for the phone
-    phone(remote, "tu-choi")
+    phone(remote, "tu-choi", "Lãnh đạo đi công tác")
     services.document_signing_poll(document=doc)
     with pytest.raises(ServiceError) as err:
         services.document_signing_void(actor=remote.clerk, document=doc, reason=" ")

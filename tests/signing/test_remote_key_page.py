@@ -16,6 +16,11 @@ pytestmark = pytest.mark.django_db
 URL = reverse("signatures:key_register_remote")
 
 
+@pytest.fixture(autouse=True)
+def _trusted(trusted):
+    """The test CA is a configured trust anchor here (untrusted ones: test_key_trust.py)."""
+
+
 @pytest.fixture
 def unit_admin(commune):
     return PositionFactory(unit=commune.unit, unit_admin=True).user

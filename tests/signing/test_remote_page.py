@@ -104,7 +104,7 @@ def test_refusal_shows_the_reason_and_retry_needs_confirmation(client, remote):
     # The specialist cannot do it (no button, and the service refuses).
     other = Client()
     other.force_login(remote.specialist)
-    answer_on_phone(remote, "tu-choi")
+    answer_on_phone(remote, "tu-choi", "Chưa đúng thể thức")
     status(client, doc)
     other.post(url, {"xac_nhan": "1"})
     assert RemoteSigningRequest.objects.count() == 2
@@ -113,7 +113,7 @@ def test_refusal_shows_the_reason_and_retry_needs_confirmation(client, remote):
 @pytest.mark.django_db
 def test_void_needs_confirmation_and_a_reason(client, remote):
     doc = waiting(remote)
-    answer_on_phone(remote, "tu-choi")
+    answer_on_phone(remote, "tu-choi", "Chưa đúng thể thức")
     client.force_login(remote.clerk)
     status(client, doc)
     url = reverse("outgoing:signing_void", args=[doc.pk])
@@ -154,3 +154,33 @@ def test_issue_confirmation_says_the_request_goes_to_the_phone(client, settings,
     other = approved(remote, recipients=RECIPIENTS)
     page = client.get(reverse("outgoing:issue", args=[other.pk])).content.decode()
     assert PHONE_STEP not in page and "gửi ngay đến các nơi nhận" in page
+
+
+NOT_ALLOWED = "Bạn không thực hiện được thao tác này với văn bản ở trạng thái hiện tại."
+
+
+@pytest.mark.django_db
+def test_retry_and_void_pages_send_back_unless_the_request_was_answered(client, remote):
+    """Issued, or still waiting: the confirm pages do not open (GET) nor act (POST)."""
+    doc = waiting(remote)
+    client.force_login(remote.clerk)
+    pages = [
+        reverse("outgoing:signing_retry", args=[doc.pk]),
+        reverse("outgoing:signing_void", args=[doc.pk]),
+    ]
+    detail = reverse("outgoing:detail", args=[doc.pk])
+    for url in pages:  # pending: the phone may still answer
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == detail
+    answer_on_phone(remote, "dong-y")
+    status(client, doc)
+    assert OutgoingDocument.objects.get(pk=doc.pk).status == Status.ISSUED
+    for url in pages:
+        response = client.get(url, follow=True)
+        assert response.redirect_chain == [(detail, 302)]
+        page = response.content.decode()
+        assert NOT_ALLOWED in page and 'name="xac_nhan"' not in page
+        response = client.post(url, {"xac_nhan": "1", "reason": "Thử hủy"})
+        assert response.status_code == 302 and response["Location"] == detail
+    assert OutgoingDocument.objects.get(pk=doc.pk).status == Status.ISSUED
+    assert IssuedNumber.objects.get().status != NumberStatus.VOIDED

@@ -408,6 +408,15 @@ THANH_PHU_OUTGOING = [
         [("sub", "PKT")],
         "",
     ),
+    # Reviewed by the deputy, waiting for the chairman's "Duyệt ký", with a PDF phụ lục:
+    # a tester opens "Chờ duyệt ký" as chutich.thanhphu and reads it before signing.
+    (
+        "quyet-dinh",
+        "Quyết định phê duyệt danh sách hộ được hỗ trợ sửa chữa nhà ở năm {year}",
+        "to_sign",
+        [("sub", "VHXH"), ("sub", "PKT")],
+        "pdf_attachment",
+    ),
     (
         "cong-van",
         "V/v đề nghị hỗ trợ kinh phí nạo vét kênh thủy lợi nội đồng",

@@ -185,10 +185,68 @@ def _recipients(items, office: _Office) -> list[dict]:
     return result
 
 
+#: The phụ lục attached to the demo's draft waiting for "Duyệt ký" (rendered at load time).
+ATTACHMENT_ROWS = [
+    ("Nguyễn Văn Tám", "Ấp Giồng Chông", "Hộ nghèo", "40.000.000"),
+    ("Trần Thị Bé", "Ấp Thạnh Hòa", "Hộ cận nghèo", "30.000.000"),
+    ("Lê Văn Út", "Ấp Giồng Chông", "Gia đình chính sách", "40.000.000"),
+    ("Phạm Thị Mười", "Ấp An Thạnh", "Hộ nghèo", "40.000.000"),
+]
+
+
+def _attachment_pdf(subject: str) -> bytes:
+    """Phụ lục danh sách (A4, one page), rendered with WeasyPrint like the documents themselves."""
+    from django.utils.html import escape, format_html_join
+
+    from weasyprint import HTML
+
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td style='text-align:right'>{}</td></tr>",
+        ((i, *row) for i, row in enumerate(ATTACHMENT_ROWS, start=1)),
+    )
+    html = (
+        "<style>@page { size: A4; margin: 20mm 15mm 20mm 30mm }"
+        " body { font: 13pt 'Times New Roman', Tinos, 'Liberation Serif', serif }"
+        " table { border-collapse: collapse; width: 100% } td, th { border: 1px solid #000;"
+        " padding: 2mm }</style>"
+        f"<p style='margin-top:25mm;text-align:center'><b>PHỤ LỤC</b><br>{escape(subject)}</p>"
+        "<table><tr><th>TT</th><th>Họ và tên chủ hộ</th><th>Địa chỉ</th><th>Đối tượng</th>"
+        f"<th>Mức hỗ trợ (đồng)</th></tr>{rows}</table>"
+    )
+    return HTML(string=html).write_pdf()
+
+
+def _attach_pdf(office: _Office, document: OutgoingDocument) -> None:
+    """The drafter attaches the phụ lục as a PDF (signed with the agency's key at issuance)."""
+    from django.core.files.base import ContentFile
+
+    from congvu.files.services import file_store
+
+    file_store(
+        actor=office.specialist,
+        upload=ContentFile(_attachment_pdf(document.subject), name="phu-luc-danh-sach.pdf"),
+        owner=document,
+        purpose="attachment",
+    )
+
+
 def _outgoing(
-    office: _Office, *, type_code, subject, state, recipients, reply_to=None, reviewer=True
+    office: _Office,
+    *,
+    type_code,
+    subject,
+    state,
+    recipients,
+    reply_to=None,
+    reviewer=True,
+    prepare=None,
 ) -> OutgoingDocument:
-    """Draft, review, approve and issue (as far as ``state``) one văn bản đi."""
+    """Draft, review, approve and issue (as far as ``state``) one văn bản đi.
+
+    ``to_sign``: reviewed, waiting for the leader's "Duyệt ký". ``prepare(document)``
+    runs on the fresh draft (attach files).
+    """
     document = outgoing.draft_create(
         actor=office.specialist,
         unit=office.unit,
@@ -203,6 +261,8 @@ def _outgoing(
         recipients=recipients,
         reply_to=reply_to,
     )
+    if prepare is not None:
+        prepare(document)
     if state == "draft":
         return document
     reviewers = [office.deputy.user] if reviewer and office.deputy else []
@@ -218,6 +278,8 @@ def _outgoing(
         return document
     if reviewers:
         outgoing.review_approve(actor=office.deputy, document=document, comment="Đồng ý.")
+    if state == "to_sign":
+        return document
     document = outgoing.draft_approve_for_signing(
         actor=office.leader, document=document, signer_title="Chủ tịch" if office.era else ""
     )
@@ -269,6 +331,7 @@ def _thanh_phu(today, start, orgs) -> None:
             subject=subject.format(year=today.year),
             state=state,
             recipients=_recipients(recipients, office),
+            prepare=(lambda d: _attach_pdf(office, d)) if option == "pdf_attachment" else None,
         )
         if option == "registered_by_recipient":
             copy = IncomingDocument.objects.get(

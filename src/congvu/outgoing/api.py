@@ -259,7 +259,8 @@ class DocumentFilterSerializer(serializers.Serializer):
         required=False,
         label=_("nhóm"),
         help_text=_(
-            "drafts, review (chờ tôi cho ý kiến), sign (chờ duyệt ký), issue (chờ phát hành), issued."
+            "drafts, review (chờ tôi cho ý kiến), sign (chờ duyệt ký), issue (chờ phát hành), "
+            "signing (chờ ký số: bị từ chối hoặc hết hạn trước), issued."
         ),
     )
     q = serializers.CharField(

@@ -17,6 +17,16 @@ class Status(models.TextChoices):
     REPLACED = "replaced", _("Bị thay thế")
 
 
+#: How a remote-signing request (``signatures.RemoteSigningRequest``) names this app's documents.
+REMOTE_OBJECT_TYPE = "outgoing.outgoingdocument"
+
+#: What a document in SIGNING reads once its request was answered without a signature:
+#: the văn thư has to act (send again, or void the number). Keys are request states.
+SIGNING_PROBLEMS = {
+    "refused": _("Ký số bị từ chối"),
+    "expired": _("Yêu cầu ký số hết hạn"),
+}
+
 #: States in which the draft may still be edited.
 EDITABLE = {Status.DRAFT, Status.RETURNED}
 #: States of a document that was issued (recipients may see it).

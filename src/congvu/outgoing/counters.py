@@ -1,4 +1,5 @@
-""" "Việc của tôi" counters for văn bản đi: to review, to sign, to issue."""
+""" "Việc của tôi" counters for văn bản đi: to review, to sign, to issue, waiting for a remote
+signature (ký số từ xa), and among those the refused or expired ones the văn thư must act on."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,29 @@ def outgoing_to_sign(actor) -> int | None:
 )
 def outgoing_to_issue(actor) -> int | None:
     return selectors.to_issue(actor=actor).count()
+
+
+@register_counter(
+    "outgoing_signing_attention",
+    label=_("Ký số bị từ chối hoặc hết hạn"),
+    description=_("Gửi lại yêu cầu ký hoặc hủy số"),
+    roles={Role.CLERK},
+    order=61,
+    url=lambda actor: _url("signing"),
+)
+def outgoing_signing_attention(actor) -> int | None:
+    return selectors.signing_attention(actor=actor).count()
+
+
+@register_counter(
+    "outgoing_awaiting_signature",
+    label=_("Văn bản đi chờ ký số"),
+    roles={Role.CLERK},
+    order=62,
+    url=lambda actor: _url("signing"),
+)
+def outgoing_awaiting_signature(actor) -> int | None:
+    return selectors.awaiting_signature(actor=actor).count()
 
 
 def _url(tab: str) -> str | None:

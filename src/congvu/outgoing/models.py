@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from congvu.core.authz import RestrictedManager
 from congvu.registry.constants import Secrecy, Urgency
 
-from .constants import AuthorityPrefix, Decision, DeliveryStatus, RecipientKind, Status
+from .constants import (
+    SIGNING_PROBLEMS,
+    AuthorityPrefix,
+    Decision,
+    DeliveryStatus,
+    RecipientKind,
+    Status,
+)
 
 
 class OutgoingDocument(models.Model):
@@ -164,6 +171,23 @@ class OutgoingDocument(models.Model):
     def confidentiality(self) -> int:
         """Độ mật under the name the shared API code uses for access records."""
         return self.secrecy
+
+    @property
+    def signing_problem(self) -> str:
+        """ "Ký số bị từ chối" / "Yêu cầu ký số hết hạn" for a document waiting in SIGNING, else "".
+
+        Read from ``remote_state`` (the latest remote-signing request's state), which
+        the selectors annotate on lists and the detail page sets; without it, "".
+        """
+        if self.status != Status.SIGNING:
+            return ""
+        return str(SIGNING_PROBLEMS.get(getattr(self, "remote_state", None) or "", ""))
+
+    @property
+    def status_label(self) -> str:
+        """The status as lists and the document page show it: a refused or expired
+        remote signature is told apart from one still waiting ("Chờ ký số")."""
+        return self.signing_problem or str(self.get_status_display())
 
 
 class Recipient(models.Model):

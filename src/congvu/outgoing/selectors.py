@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +25,14 @@ from congvu.core.text import fold
 from congvu.incoming.people import labelled
 from congvu.incoming.people import search as people_search
 
-from .constants import CONG_VAN, Decision, RecipientKind, Status
+from .constants import (
+    CONG_VAN,
+    REMOTE_OBJECT_TYPE,
+    SIGNING_PROBLEMS,
+    Decision,
+    RecipientKind,
+    Status,
+)
 from .models import OutgoingDocument, ReviewStep
 from .notation import unit_short
 from .policies import UNIT_WIDE_ROLES, units_with
@@ -26,6 +44,7 @@ TABS = {
     "review": gettext_lazy("Chờ tôi cho ý kiến"),
     "sign": gettext_lazy("Chờ duyệt ký"),
     "issue": gettext_lazy("Chờ phát hành"),
+    "signing": gettext_lazy("Chờ ký số"),
     "issued": gettext_lazy("Đã ban hành"),
 }
 
@@ -105,6 +124,48 @@ def to_issue(*, actor):
     return documents(actor=actor).filter(to_issue_q(actor))
 
 
+def _remote_requests():
+    """The remote-signing requests of the outer query's document (``signatures`` sits below)."""
+    from congvu.signatures.models import RemoteSigningRequest
+
+    return RemoteSigningRequest.objects.filter(
+        object_type=REMOTE_OBJECT_TYPE,
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+    )
+
+
+def awaiting_signature_q(actor) -> Q:
+    """Numbered, waiting for the signer's remote signature (Chờ ký số), in the văn thư's units."""
+    from congvu.accounts.constants import Role
+
+    return Q(status=Status.SIGNING, unit_id__in=units_with(as_actor(actor), {Role.CLERK}))
+
+
+def signing_attention_q(actor) -> Q:
+    """Waiting documents whose request was refused or expired: nothing pending, the văn thư acts."""
+    from congvu.signatures.models import RemoteRequestStatus
+
+    pending = _remote_requests().filter(status=RemoteRequestStatus.PENDING)
+    return awaiting_signature_q(actor) & ~Q(Exists(pending))
+
+
+def awaiting_signature(*, actor):
+    """Chờ ký số: the văn thư's numbered documents waiting for a remote signature."""
+    return documents(actor=actor).filter(awaiting_signature_q(actor))
+
+
+def signing_attention(*, actor):
+    """Ký số bị từ chối / hết hạn: what the văn thư must send again or void (hủy số)."""
+    return documents(actor=actor).filter(signing_attention_q(actor))
+
+
+def with_signing_state(qs):
+    """Annotate ``remote_state``, the latest remote-signing request's state (``status_label``)."""
+    return qs.annotate(
+        remote_state=Subquery(_remote_requests().order_by("-pk").values("status")[:1])
+    )
+
+
 def document_list(*, actor, tab: str = "all", query: str = ""):
     actor = as_actor(actor)
     if tab == "review":
@@ -113,6 +174,19 @@ def document_list(*, actor, tab: str = "all", query: str = ""):
         qs = to_sign(actor=actor)
     elif tab == "issue":
         qs = to_issue(actor=actor)
+    elif tab == "signing":
+        # Those needing the văn thư (refused, expired) first, then the oldest wait.
+        qs = (
+            with_signing_state(awaiting_signature(actor=actor))
+            .annotate(
+                attention=Case(
+                    When(remote_state__in=list(SIGNING_PROBLEMS), then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("attention", "issued_at", "pk")
+        )
     else:
         qs = documents(actor=actor)
         if tab == "drafts":
@@ -126,6 +200,8 @@ def document_list(*, actor, tab: str = "all", query: str = ""):
     needle = fold(query)
     if needle:
         qs = qs.filter(search_text__contains=needle)
+    if tab != "signing":
+        qs = with_signing_state(qs)
     return qs
 
 

@@ -179,6 +179,8 @@ def detail(request, pk: int):
         from .views_signing import remote_context
 
         context["remote"] = remote_context(actor, doc)
+        row = context["remote"]["request_row"]
+        doc.remote_state = row.status if row is not None else None  # doc.status_label
     return render(request, "outgoing/detail.html", context)
 
 

@@ -4,7 +4,9 @@ The detail page shows the state (``remote_context``) and, while the request is
 pending, asks ``signing_status`` every few seconds through HTMX; that view
 polls the service and reloads the page once the document is issued. After a
 refusal or an expiry the văn thư confirms "Gửi lại yêu cầu ký" or "Hủy số"
-(with a reason) on a confirmation page, like the other irreversible steps.
+(with a reason) on a confirmation page, like the other irreversible steps; on a
+document whose state does not allow the step (issued, still waiting, voided)
+both addresses send the văn thư back to the document with a message.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ def remote_context(actor, doc, error: str = "") -> dict:
         "request_row": row,
         "pending": pending,
         "error": error,
-        "may_act": not pending and is_clerk(actor, doc.unit_id),
+        # Retry and void are for a numbered document whose request was answered.
+        "may_act": doc.status == Status.SIGNING and not pending and is_clerk(actor, doc.unit_id),
         "phone_url": _phone_url(row)
         if pending and doc.signer_id == actor.user_id and row is not None
         else "",
@@ -80,9 +83,12 @@ def signing_status(request, pk: int):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"  # issued: the whole page changes
         return response
-    return render(
-        request, "outgoing/_remote_signing.html", {"remote": remote_context(actor, doc, error)}
-    )
+    remote = remote_context(actor, doc, error)
+    # The status at the top of the page follows the answer (out-of-band swap).
+    row = remote["request_row"]
+    doc.remote_state = row.status if row is not None else None
+    remote["oob"] = True
+    return render(request, "outgoing/_remote_signing.html", {"remote": remote})
 
 
 def _confirm(request, doc, *, kind: str, form=None):
@@ -95,6 +101,14 @@ def _confirm(request, doc, *, kind: str, form=None):
         "remote": remote_context(actor, doc),
     }
     return render(request, "outgoing/confirm_signing.html", context)
+
+
+def _not_allowed(request, doc):
+    """Back to the document, saying why: its state (or the actor) does not allow the step."""
+    messages.error(
+        request, _("Bạn không thực hiện được thao tác này với văn bản ở trạng thái hiện tại.")
+    )
+    return redirect("outgoing:detail", pk=doc.pk)
 
 
 def _run(request, doc, call, success: str):
@@ -112,6 +126,8 @@ def _run(request, doc, call, success: str):
 def signing_retry(request, pk: int):
     actor = as_actor(request.user)
     doc = selectors.document_for(actor=actor, pk=pk)
+    if not remote_context(actor, doc)["may_act"]:
+        return _not_allowed(request, doc)
     if request.POST.get(CONFIRM_FIELD) != "1":
         return _confirm(request, doc, kind="retry")
     return _run(
@@ -127,6 +143,8 @@ def signing_retry(request, pk: int):
 def signing_void(request, pk: int):
     actor = as_actor(request.user)
     doc = selectors.document_for(actor=actor, pk=pk)
+    if not remote_context(actor, doc)["may_act"]:
+        return _not_allowed(request, doc)
     form = VoidForm(request.POST or None)
     if request.POST.get(CONFIRM_FIELD) != "1" or not form.is_valid():
         return _confirm(request, doc, kind="void", form=form)

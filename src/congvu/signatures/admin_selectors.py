@@ -8,6 +8,7 @@ subtree), a holder their own keys, a system administrator every key.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.db.models import Q
@@ -173,6 +174,22 @@ def banner_keys(actor, *, limit: int = 5) -> list:
     )
     result = []
     for key in keys:
-        key.days_left = max(0, (key.not_after - now).days)
+        key.days_left = days_left(key.not_after, now=now)
         result.append(key)
     return result
+
+
+#: The banner prints the end date in Vietnam time; the days left count the same calendar.
+BANNER_ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def days_left(not_after, *, now=None) -> int:
+    """Calendar days from today to the end date, both in Asia/Ho_Chi_Minh (0 on the last day).
+
+    A difference of instants truncated to whole days is one short whenever the
+    end's time of day is earlier than now's (the banner said "còn 1 ngày" for
+    a key ending the day after tomorrow at 00:30, read at 23:30).
+    """
+    now = now or timezone.now()
+    end = not_after.astimezone(BANNER_ZONE).date()
+    return max(0, (end - now.astimezone(BANNER_ZONE).date()).days)

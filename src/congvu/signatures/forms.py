@@ -10,6 +10,7 @@ from congvu.core.errors import ServiceError
 
 from . import admin_selectors
 from .models import KeyKind
+from .services import TRUST_CODES
 
 #: A PKCS#12 file or a certificate is a few KiB; a PNG image of a seal well under 2 MiB.
 MAX_KEY_FILE = 64 * 1024
@@ -21,7 +22,14 @@ RENAMED_FIELDS = {"token_key_label": "key_label"}
 
 
 def add_service_error(form: forms.Form, exc: ServiceError) -> None:
-    """Show a service's errors on the named fields (accounts' helper, with these forms' names)."""
+    """Show a service's errors on the named fields (accounts' helper, with these forms' names).
+
+    An untrusted or self-signed certificate is a warning, not a mistake: the
+    form shows it above the confirmation box (``trust_warning``).
+    """
+    if exc.code in TRUST_CODES and "accept_untrusted" in form.fields:
+        form.trust_warning = exc.message
+        return
     for err in exc.errors:
         err.field = RENAMED_FIELDS.get(err.field, err.field)
     accounts_add_service_error(form, exc)
@@ -71,8 +79,19 @@ class KeyOwnerForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".png,image/png"}),
     )
 
+    # Shown with the service's warning once a certificate turns out self-signed or
+    # outside the trust anchors (``services.TRUST_CODES``); ticking it is audited.
+    accept_untrusted = forms.BooleanField(
+        label=_(
+            "Tôi đã kiểm tra chứng thư số này và vẫn đăng ký, dù chữ ký bằng khóa này "
+            "sẽ hiện “chưa xác thực”."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
+        self.trust_warning = ""
         units = admin_selectors.manageable_units(actor)
         self.fields["unit"].queryset = units
         unit_id = self.data.get("unit") if self.is_bound else self.initial.get("unit")

@@ -141,6 +141,10 @@ class RemoteSigningRequest(models.Model):
         verbose_name = _("yêu cầu ký số từ xa")
         verbose_name_plural = _("yêu cầu ký số từ xa")
         ordering = ["-requested_at", "-pk"]
+        # The outgoing lists read each document's latest request (its "Chờ ký số" label).
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="signatures_remote_object_idx")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "transaction_id"], name="signatures_remote_transaction_unique"

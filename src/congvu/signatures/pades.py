@@ -17,7 +17,6 @@ is read back here; nothing is guessed from fixed coordinates.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import io
@@ -29,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from . import fastsign
+from . import fastsign, loopsafe
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SIGNER_FIELD = "ChuKyNguoiKy"
@@ -213,7 +212,7 @@ def token_holds_key(
     probe = b"congvu token check"
     try:
         with _signer(material) as signer:
-            signature = asyncio.run(signer.async_sign_raw(probe, "sha256"))
+            signature = loopsafe.run(lambda: signer.async_sign_raw(probe, "sha256"))
     except Exception:  # noqa: BLE001 - any token failure (PIN, label, module) means "no"
         return False
     from cryptography.hazmat.primitives import hashes
@@ -269,7 +268,8 @@ def _sign_once(
         new_field_spec=fields.SigFieldSpec(field, on_page=page, box=box),
     )
     # A fixed room for the CMS: without it pyHanko signs once more just to size it.
-    out = pdf_signer.sign_pdf(
+    out = loopsafe.call(
+        pdf_signer.sign_pdf,
         writer,
         appearance_text_params=text_params or {},
         bytes_reserved=fastsign.signature_room(timestamper is not None),

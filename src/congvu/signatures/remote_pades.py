@@ -11,12 +11,11 @@ lives in a :class:`Prepared` (stored with the signing request).
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 from dataclasses import dataclass
 
-from . import pades
+from . import loopsafe, pades
 
 #: Room for the CMS (hex-encoded, so twice its DER size): chain, signature and a timestamp.
 BYTES_RESERVED = 32 * 1024
@@ -90,7 +89,7 @@ def prepare(pdf_bytes: bytes, *, certificate_der: bytes, image: bytes, location:
         attrs = await signer.signed_attrs(digest.document_digest, DIGEST_ALGORITHM, use_pades=True)
         return digest, output, attrs
 
-    digest, output, attrs = asyncio.run(run())
+    digest, output, attrs = loopsafe.run(run)
     return Prepared(
         pdf=output.getvalue(),
         document_digest=digest.document_digest,
@@ -149,4 +148,4 @@ def finish(
         await PdfTBSDocument.async_finish_signing(output, digest, container)
         return output.getvalue()
 
-    return asyncio.run(run())
+    return loopsafe.run(run)

@@ -14,7 +14,8 @@ WSGI application (:func:`application`) that speaks JSON over HTTP:
 
 API calls authenticate with HTTP Basic (the client id and secret congvu is
 configured with). The holder's "phone" is a page, ``dien-thoai/<account>/?ma=<code>``,
-listing the pending requests with "Đồng ý ký" and "Từ chối"; the code is the
+listing the pending requests with "Đồng ý ký" and "Từ chối" (two forms; a
+refusal needs a reason); the code is the
 account's own secret, like the app login of a real service. Binary values are
 base64. Congvu mounts the application at ``/sandbox/ky-so/`` (``sandbox_urls``);
 tests may also serve it over a real socket.
@@ -197,8 +198,10 @@ class SandboxStore:
                 request["signature"] = b64(_sign_digest(account, unb64(request["digest"])))
                 request["status"] = APPROVED
             else:
+                if not (reason or "").strip():
+                    raise SandboxError(400, "reason_required", "a refusal needs a reason")
                 request["status"] = REFUSED
-                request["reason"] = (reason or "").strip()[:255]
+                request["reason"] = reason.strip()[:255]
             request["decided_at"] = time.time()
             self._write("requests", transaction_id, request)
         return request
@@ -297,14 +300,21 @@ def _api(environ, start_response, store: SandboxStore, parts: list[str]):
     raise SandboxError(404, "not_found", "no such endpoint")
 
 
-def _phone_page(store: SandboxStore, account: dict, code: str, note: str = "") -> bytes:
+def _phone_page(
+    store: SandboxStore, account: dict, code: str, note: str = "", error: str = ""
+) -> bytes:
     rows = format_html_join(
         "",
+        # Two forms: the approval has no text field, so Enter typed in the reason
+        # can only ever submit the refusal, and a refusal must say why.
         "<li><p><strong>{}</strong><br><small>{}</small></p>"
         '<form method="post"><input type="hidden" name="ma" value="{}">'
         '<input type="hidden" name="giao_dich" value="{}">'
-        '<button name="quyet_dinh" value="dong-y">{}</button> '
-        '<label>{} <input name="ly_do" maxlength="255"></label> '
+        '<button name="quyet_dinh" value="dong-y">{}</button></form>'
+        '<form method="post"><input type="hidden" name="ma" value="{}">'
+        '<input type="hidden" name="giao_dich" value="{}">'
+        '<input type="hidden" name="quyet_dinh" value="tu-choi">'
+        '<label>{} <input name="ly_do" maxlength="255" required></label> '
         '<button name="quyet_dinh" value="tu-choi">{}</button></form></li>',
         (
             (
@@ -313,6 +323,8 @@ def _phone_page(store: SandboxStore, account: dict, code: str, note: str = "") -
                 code,
                 r["transaction_id"],
                 _("Đồng ý ký"),
+                code,
+                r["transaction_id"],
                 _("Lý do từ chối"),
                 _("Từ chối"),
             )
@@ -324,10 +336,11 @@ def _phone_page(store: SandboxStore, account: dict, code: str, note: str = "") -
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>{title}</title></head><body>"
         "<main>"
-        "<h1>{title}</h1><p>{who}</p>{note}<ul>{rows}</ul>{empty}</main></body></html>",
+        "<h1>{title}</h1><p>{who}</p>{note}{error}<ul>{rows}</ul>{empty}</main></body></html>",
         title=_("Ký số từ xa (thử nghiệm)"),
         who=account["name"],
         note=format_html('<p role="status">{}</p>', note) if note else "",
+        error=format_html('<p role="alert">{}</p>', error) if error else "",
         rows=rows,
         empty="" if rows else format_html("<p>{}</p>", _("Không có yêu cầu ký nào đang chờ.")),
     )
@@ -342,20 +355,25 @@ def _phone(environ, start_response, store: SandboxStore, parts: list[str]):
     query = parse_qs(environ.get("QUERY_STRING", ""))
     code = (form.get("ma") or query.get("ma") or [""])[0]
     account = store.check_phone(parts[0], code)
-    note = ""
+    note = error = ""
     if method == "POST":
-        approve = (form.get("quyet_dinh") or [""])[0] == "dong-y"
-        try:
-            store.decide(
-                account,
-                (form.get("giao_dich") or [""])[0],
-                approve=approve,
-                reason=(form.get("ly_do") or [""])[0],
-            )
-            note = _("Đã ký.") if approve else _("Đã từ chối.")
-        except SandboxError as exc:
-            note = _("Yêu cầu không còn chờ xác nhận (%(status)s).") % {"status": exc.message}
-    data = _phone_page(store, account, code, note)
+        decision = (form.get("quyet_dinh") or [""])[-1]
+        reason = (form.get("ly_do") or [""])[0].strip()
+        if decision not in ("dong-y", "tu-choi"):
+            # Never read an unnamed submission as an approval.
+            error = _("Hãy bấm “Đồng ý ký” hoặc “Từ chối”.")
+        elif decision == "tu-choi" and not reason:
+            error = _("Phải ghi lý do từ chối ký; yêu cầu vẫn đang chờ bạn xác nhận.")
+        else:
+            approve = decision == "dong-y"
+            try:
+                store.decide(
+                    account, (form.get("giao_dich") or [""])[0], approve=approve, reason=reason
+                )
+                note = _("Đã ký.") if approve else _("Đã từ chối.")
+            except SandboxError as exc:
+                note = _("Yêu cầu không còn chờ xác nhận (%(status)s).") % {"status": exc.message}
+    data = _phone_page(store, account, code, note, error)
     start_response(
         "200 OK",
         [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(data)))],

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
 
@@ -66,14 +67,96 @@ def _certificate_facts(cert, der: bytes) -> dict:
     }
 
 
+#: How a certificate stands against the configured trust anchors (``trust_problem``).
+TRUSTED, SELF_SIGNED, UNTRUSTED = "trusted", "self_signed", "untrusted"
+#: The codes of a registration refused for want of ``accept_untrusted``.
+TRUST_CODES = {"certificate_self_signed", "certificate_untrusted"}
+#: Longest chain walked from the certificate to an anchor.
+MAX_CHAIN = 8
+
+
+def _fingerprint(cert) -> str:
+    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def _issued_by(child, parent) -> bool:
+    if child.issuer != parent.subject:
+        return False
+    try:
+        child.verify_directly_issued_by(parent)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def trust_problem(cert, intermediates=()) -> str:
+    """``TRUSTED`` when ``cert`` chains (through ``intermediates``) to a ``TrustAnchor``.
+
+    Otherwise ``SELF_SIGNED`` (the certificate signed itself: no CA vouches for
+    the holder, whatever the anchors say) or ``UNTRUSTED`` (no path to an anchor).
+    Signatures made with such a key validate as "chưa xác thực".
+    """
+    if _issued_by(cert, cert):
+        return SELF_SIGNED
+    anchors = [
+        x509.load_pem_x509_certificate(pem.encode())
+        for pem in TrustAnchor.objects.values_list("certificate_pem", flat=True)
+    ]
+    trusted = {_fingerprint(a) for a in anchors}
+    pool = [*intermediates, *anchors]
+    current = cert
+    for _step in range(MAX_CHAIN):
+        issuer = next((c for c in pool if _issued_by(current, c)), None)
+        if issuer is None:
+            return UNTRUSTED
+        if _fingerprint(issuer) in trusted:
+            return TRUSTED
+        current = issuer
+    return UNTRUSTED
+
+
+def _require_trust(cert, intermediates, accept_untrusted: bool) -> dict:
+    """What the audit record says of the certificate's trust; refuses an untrusted one unless accepted."""
+    problem = trust_problem(cert, intermediates)
+    if problem == TRUSTED:
+        return {"trust": TRUSTED}
+    if not accept_untrusted:
+        if problem == SELF_SIGNED:
+            message = _(
+                "Chứng thư số này là chứng thư tự ký, không do tổ chức cung cấp dịch vụ chứng thực "
+                "chữ ký số cấp: chữ ký bằng khóa này sẽ hiện “chưa xác thực”. Chỉ đăng ký khi đã "
+                "kiểm tra và đánh dấu ô xác nhận."
+            )
+        else:
+            message = _(
+                "Chứng thư số này không thuộc chứng thư gốc tin cậy nào đã cấu hình: chữ ký bằng "
+                "khóa này sẽ hiện “chưa xác thực”. Chỉ đăng ký khi đã kiểm tra và đánh dấu ô xác "
+                "nhận."
+            )
+        raise ServiceError(message, code=f"certificate_{problem}", field="accept_untrusted")
+    return {"trust": problem, "untrusted_accepted": True}
+
+
 @transaction.atomic
 def signing_key_register(
-    *, actor, unit, kind: str, pkcs12_data: bytes, password: str, image: bytes = b"", user=None
+    *,
+    actor,
+    unit,
+    kind: str,
+    pkcs12_data: bytes,
+    password: str,
+    image: bytes = b"",
+    user=None,
+    accept_untrusted: bool = False,
 ) -> SigningKey:
     """Register a PKCS#12 key for an official (``user``) or for the agency ``unit``.
 
     The file must open with ``password`` and hold a key and a certificate that
-    is valid now; the image, when given, must be a PNG (Appendix I).
+    is valid now; the image, when given, must be a PNG (Appendix I). A
+    certificate that is self-signed or does not chain to a trust anchor is
+    refused (``certificate_self_signed``, ``certificate_untrusted``) unless
+    ``accept_untrusted`` says the administrator saw the warning; the audit
+    record keeps which it was.
     """
     if not _may_manage(actor, unit):
         raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý khóa ký số của đơn vị."))
@@ -85,10 +168,13 @@ def signing_key_register(
         password=password,
         image=image,
         user=user,
+        accept_untrusted=accept_untrusted,
     )
 
 
-def register_key_unchecked(*, actor, unit, kind, pkcs12_data, password, image=b"", user=None):
+def register_key_unchecked(
+    *, actor, unit, kind, pkcs12_data, password, image=b"", user=None, accept_untrusted=False
+):
     """``signing_key_register`` without the permission check: for the system itself (the demo)."""
     if kind not in KeyKind.values:
         raise ServiceError(_("Loại khóa ký số không hợp lệ."), code="invalid_kind", field="kind")
@@ -99,7 +185,7 @@ def register_key_unchecked(*, actor, unit, kind, pkcs12_data, password, image=b"
             field="user",
         )
     try:
-        key, cert, _extra = pkcs12.load_key_and_certificates(
+        key, cert, extra = pkcs12.load_key_and_certificates(
             pkcs12_data, password.encode() if password else None
         )
     except (ValueError, TypeError) as exc:
@@ -115,6 +201,7 @@ def register_key_unchecked(*, actor, unit, kind, pkcs12_data, password, image=b"
             field="pkcs12",
         )
     _check_certificate(cert, image)
+    trust = _require_trust(cert, extra or (), accept_untrusted)
     der = cert.public_bytes(serialization.Encoding.DER)
     signing_key = SigningKey.objects.create(
         kind=kind,
@@ -131,7 +218,7 @@ def register_key_unchecked(*, actor, unit, kind, pkcs12_data, password, image=b"
         actor=actor,
         action="congvu.signatures.signing_key.register",
         obj=signing_key,
-        after=_key_facts(signing_key),
+        after={**_key_facts(signing_key), **trust},
         unit=unit,
     )
     return signing_key
@@ -150,11 +237,13 @@ def signing_key_register_token(
     certificate_der: bytes,
     image: bytes = b"",
     user=None,
+    accept_untrusted: bool = False,
 ) -> SigningKey:
     """Register a key held on a PKCS#11 token (its certificate given as DER); the key stays there.
 
     The token is opened with ``pin`` and must hold a private key labelled
-    ``key_label`` whose public key is the certificate's.
+    ``key_label`` whose public key is the certificate's. An untrusted or
+    self-signed certificate needs ``accept_untrusted`` (as for a PKCS#12 file).
     """
     if not _may_manage(actor, unit):
         raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý khóa ký số của đơn vị."))
@@ -183,6 +272,8 @@ def signing_key_register_token(
             code="token_key_not_found",
             field="token_key_label",
         )
+    # Last: a warning confirmed should not be followed by another refusal.
+    trust = _require_trust(cert, (), accept_untrusted)
     signing_key = SigningKey.objects.create(
         kind=kind,
         unit=unit,
@@ -200,7 +291,7 @@ def signing_key_register_token(
         actor=actor,
         action="congvu.signatures.signing_key.register",
         obj=signing_key,
-        after={**_key_facts(signing_key), "token": token_label},
+        after={**_key_facts(signing_key), "token": token_label, **trust},
         unit=unit,
     )
     return signing_key
@@ -216,6 +307,7 @@ def signing_key_register_remote(
     certificate_der: bytes,
     image: bytes = b"",
     provider: str = "",
+    accept_untrusted: bool = False,
 ) -> SigningKey:
     """Register an official's key held by a remote-signing service (ký số từ xa).
 
@@ -223,6 +315,8 @@ def signing_key_register_remote(
     kept. The service must know the account (``remote_account_unknown``) and
     hold exactly this certificate for it (``remote_certificate_mismatch``);
     an unreachable service refuses the registration (``remote_unreachable``).
+    An untrusted or self-signed certificate needs ``accept_untrusted``; the
+    service's chain serves as intermediates.
     """
     if not _may_manage(actor, unit):
         raise PermissionDenied(_("Chỉ quản trị đơn vị được quản lý khóa ký số của đơn vị."))
@@ -234,11 +328,20 @@ def signing_key_register_remote(
         certificate_der=certificate_der,
         image=image,
         provider=provider,
+        accept_untrusted=accept_untrusted,
     )
 
 
 def register_remote_unchecked(
-    *, actor, unit, user, account, certificate_der, image=b"", provider=""
+    *,
+    actor,
+    unit,
+    user,
+    account,
+    certificate_der,
+    image=b"",
+    provider="",
+    accept_untrusted=False,
 ) -> SigningKey:
     """``signing_key_register_remote`` without the permission check: for the system (the demo)."""
     from django.conf import settings
@@ -269,6 +372,13 @@ def register_remote_unchecked(
             code="remote_certificate_mismatch",
             field="certificate",
         )
+    intermediates = []
+    for der in chain[1:]:
+        try:
+            intermediates.append(x509.load_der_x509_certificate(der))
+        except ValueError:
+            continue  # a broken chain element only costs the path through it
+    trust = _require_trust(cert, intermediates, accept_untrusted)
     signing_key = SigningKey.objects.create(
         kind=KeyKind.PERSON,
         unit=unit,
@@ -284,7 +394,7 @@ def register_remote_unchecked(
         actor=actor,
         action="congvu.signatures.signing_key.register",
         obj=signing_key,
-        after={**_key_facts(signing_key), "remote": f"{provider}:{account}"},
+        after={**_key_facts(signing_key), "remote": f"{provider}:{account}", **trust},
         unit=unit,
     )
     return signing_key
@@ -320,6 +430,7 @@ def trust_anchor_add(*, actor, name: str, certificate_pem: str) -> TrustAnchor:
     return add_anchor_unchecked(actor=actor, name=name, certificate_pem=certificate_pem)
 
 
+@transaction.atomic
 def add_anchor_unchecked(*, actor, name: str, certificate_pem: str) -> TrustAnchor:
     """``trust_anchor_add`` without the permission check: for the system itself (the demo)."""
     try:

@@ -21,6 +21,8 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
+from . import loopsafe
+
 #: How long one OCSP or CRL request may take before the status is "unknown".
 FETCH_TIMEOUT_SECONDS = 5
 
@@ -160,8 +162,11 @@ def _status(sig, roots, embedded, *, fetch: bool):
     stamps = _context(roots, embedded, fetch=fetch, mode="soft-fail")
     if _revocation_info_possible(sig, embedded, fetch=fetch):
         strict = _context(roots, embedded, fetch=fetch, mode="require")
-        status = validate_pdf_signature(
-            sig, signer_validation_context=strict, ts_validation_context=stamps
+        status = loopsafe.call(
+            validate_pdf_signature,
+            sig,
+            signer_validation_context=strict,
+            ts_validation_context=stamps,
         )
         if status.revoked:
             return status, Revocation.REVOKED
@@ -169,8 +174,11 @@ def _status(sig, roots, embedded, *, fetch: bool):
             return status, Revocation.GOOD
     lenient = _context(roots, embedded, fetch=False, mode="soft-fail")
     return (
-        validate_pdf_signature(
-            sig, signer_validation_context=lenient, ts_validation_context=stamps
+        loopsafe.call(
+            validate_pdf_signature,
+            sig,
+            signer_validation_context=lenient,
+            ts_validation_context=stamps,
         ),
         Revocation.UNKNOWN,
     )

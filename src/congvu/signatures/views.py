@@ -100,6 +100,7 @@ def key_register(request):
             pkcs12_data=data["pkcs12"],
             password=data["password"],
             image=data["image"],
+            accept_untrusted=data["accept_untrusted"],
         )
 
     return _register(request, Pkcs12KeyForm, _("Đăng ký khóa từ tệp PKCS#12"), register)
@@ -120,6 +121,7 @@ def key_register_token(request):
             pin=data["pin"],
             certificate_der=data["certificate"],
             image=data["image"],
+            accept_untrusted=data["accept_untrusted"],
         )
 
     return _register(request, TokenKeyForm, _("Đăng ký khóa trên token PKCS#11"), register)
@@ -136,6 +138,7 @@ def key_register_remote(request):
             account=data["account"],
             certificate_der=data["certificate"],
             image=data["image"],
+            accept_untrusted=data["accept_untrusted"],
         )
 
     return _register(request, RemoteKeyForm, _("Đăng ký khóa ký số từ xa"), register)

@@ -34,7 +34,7 @@ from congvu.signatures import remote
 from congvu.signatures.models import RemoteRequestStatus, RemoteSigningRequest
 from congvu.signatures.remote_pades import Prepared, SignatureMismatch
 
-from ..constants import Status
+from ..constants import REMOTE_OBJECT_TYPE, Status
 from ..models import OutgoingDocument
 from ..signing import get_signer, remote_finish, remote_prepare
 from .common import audit, deny, is_clerk, lock, refresh_search_text, require_state
@@ -42,7 +42,7 @@ from .issuance import NUMBER_FIELDS, complete_issuance, render_pdf
 
 logger = logging.getLogger(__name__)
 
-OBJECT_TYPE = "outgoing.outgoingdocument"
+OBJECT_TYPE = REMOTE_OBJECT_TYPE
 #: Signed with the signer's remote key and the agency's local key.
 SIGNED_WITH = "pades:remote"
 #: How long past the service's own deadline a request may still say "pending".
