@@ -63,23 +63,11 @@ def query_terms(query: str) -> list[str]:
     return seen
 
 
-@functools.lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
-    # Cached: a page of hits folds tens of thousands of characters from a small alphabet.
+    # One character folded as ``core.text.fold`` does; only used to build ``_VARIANTS``.
     ch = "d" if ch in "đĐ" else ch
     decomposed = unicodedata.normalize("NFD", ch)
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn").lower()
-
-
-def _folded_with_map(text: str) -> tuple[str, list[int]]:
-    """The text folded char by char, and for each folded char the index of its source char."""
-    out: list[str] = []
-    positions: list[int] = []
-    for i, ch in enumerate(text):
-        for f in _fold_char(ch):
-            out.append(f)
-            positions.append(i)
-    return "".join(out), positions
 
 
 def _variants() -> dict[str, str]:
@@ -94,68 +82,119 @@ def _variants() -> dict[str, str]:
 
 
 _VARIANTS = _variants()
+#: A word starts here: no letter, digit or combining mark (text in NFD) just before.
+_WORD_START = r"(?<![^\W_])(?<![\u0300-\u036f])"
+#: A word ends here: no letter or digit just after (trailing marks are taken possessively).
+_WORD_END = r"(?![^\W_])"
 
 
 @functools.lru_cache(maxsize=1024)
 def _term_pattern(term: str) -> re.Pattern:
-    # Each folded letter as the class of the letters that fold to it, each optionally
-    # followed by combining marks (text in NFD): the search runs in C over the original.
-    parts = [f"[{re.escape(_VARIANTS.get(c, c))}][\u0300-\u036f]*" for c in term]
-    return re.compile(r"(?<![^\W_])" + "".join(parts))
+    """Every whole word of the original text that folds to ``term`` (a folded word).
+
+    Each folded letter is the class of the letters that fold to it (the folding table
+    ``_VARIANTS``), each followed by any combining marks (text in NFD), so the search
+    runs in C over the original text and nothing is folded per character. Whole words
+    only: "dan" finds "dân", "Dân", "dan", never the "dan" of "danh" (issue 12).
+    """
+    parts = [f"[{re.escape(_VARIANTS.get(c, c))}][\u0300-\u036f]*+" for c in term]
+    return re.compile(_WORD_START + "".join(parts) + _WORD_END)
 
 
-def _first_match(text: str, terms: list[str]) -> int | None:
-    starts = [m.start() for t in terms if (m := _term_pattern(t).search(text))]
-    return min(starts) if starts else None
+@functools.lru_cache(maxsize=1024)
+def _exact_pattern(word: str) -> re.Pattern:
+    """Every whole word of the original text equal to ``word`` with its marks, any case,
+    in composed (NFC) or decomposed (NFD) form: "nhiễm" finds "Nhiễm", not "nhiệm"."""
+    parts = []
+    for ch in unicodedata.normalize("NFC", word):
+        forms = dict.fromkeys(
+            [
+                ch,
+                unicodedata.normalize("NFD", ch),
+                ch.upper(),
+                unicodedata.normalize("NFD", ch.upper()),
+            ]
+        )
+        parts.append("(?:" + "|".join(re.escape(f) for f in forms) + ")")
+    return re.compile(_WORD_START + "".join(parts) + _WORD_END)
+
+
+def highlight_terms(query: str) -> list[str]:
+    """The words of ``query`` to highlight: lower case, marks kept, distinct.
+
+    A word typed with marks highlights its exact form where the text has it and any
+    form that folds like it otherwise (``highlight``); a word typed without marks, every
+    form that folds to it.
+    """
+    seen: list[str] = []
+    for word in search_exact(query).split():
+        for piece in search_fold(word).split() if search_fold(word) == word else [word]:
+            if piece not in seen:
+                seen.append(piece)
+    return seen
+
+
+def _patterns(text: str, terms: list[str]) -> list[re.Pattern]:
+    """One pattern per term for this text: exact when the term has marks and the text
+    holds it with them, otherwise the folded whole-word pattern of each of its folds."""
+    out: list[re.Pattern] = []
+    for term in terms:
+        folded = search_fold(term).split()
+        if folded != [term]:
+            exact = _exact_pattern(term)
+            if exact.search(text):
+                out.append(exact)
+                continue
+        out.extend(_term_pattern(f) for f in folded)
+    return out
 
 
 def highlight(text: str, terms: list[str], width: int = 240) -> SafeString:
     """An HTML-escaped snippet of ``text`` around the first match, matches in ``<mark>``.
 
-    Matching is on folded text (case, marks and đ ignored) at word starts. The first
-    match is found in the original text with compiled patterns (``_term_pattern``);
-    only a window of ``2 × width`` characters around it is folded in Python, so the
-    cost does not grow with the length of the text (issue 12).
+    ``terms``: ``highlight_terms(query)`` (or folded words, ``query_terms``). Whole words
+    only, matched in the original text by compiled patterns (``_term_pattern``: case,
+    marks and đ ignored; ``_exact_pattern``: a word typed with marks, when the text has
+    it). Only a window of ``2 × width`` characters after the first match is searched for
+    the rest, so the cost does not grow with the length of the text (issue 12).
     """
     text = " ".join((text or "").split())
-    first = _first_match(text, terms)
-    cut_lo, cut_hi = 0, len(text)
-    if first is not None and len(text) > 2 * width:
-        cut_lo = max(0, first - width)
+    patterns = _patterns(text, terms)
+    starts = [m.start() for p in patterns if (m := p.search(text))]
+    first = min(starts) if starts else None
+    cut_lo = 0
+    if first is not None:
+        cut_lo = max(0, first - width // 3)
         if cut_lo:
-            # Start at a word: a cut word could fold to a match before the first one.
-            cut_lo = text.find(" ", cut_lo - 1) + 1 if text[cut_lo - 1] != " " else cut_lo
-            cut_lo = min(cut_lo, first)
-        cut_hi = min(len(text), first + 2 * width)
-    elif first is None:
-        cut_hi = min(len(text), width)
-    window = text[cut_lo:cut_hi]
-    folded, positions = _folded_with_map(window)
+            # Start at a word, never in the middle of one.
+            cut_lo = min(
+                first, text.find(" ", cut_lo - 1) + 1 if text[cut_lo - 1] != " " else cut_lo
+            )
+    hi = min(len(text), cut_lo + width)
     spans: list[tuple[int, int]] = []
-    for term in terms:
-        for m in re.finditer(r"(?<![0-9a-z])" + re.escape(term), folded):
-            start = positions[m.start()]
-            end = positions[m.end() - 1] + 1
-            spans.append((start, end))
+    if first is not None:
+        # Up to the end of the word at ``hi``: a cut word could look like a whole match.
+        end = text.find(" ", hi)
+        end = len(text) if end < 0 else end
+        for pattern in patterns:
+            spans.extend(m.span() for m in pattern.finditer(text, cut_lo, end))
     spans.sort()
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
+    for start, stop in spans:
         if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            merged[-1] = (merged[-1][0], max(stop, merged[-1][1]))
         else:
-            merged.append((start, end))
-    lo = max(0, merged[0][0] - width // 3) if merged else 0
-    hi = min(len(window), lo + width)
-    parts = ["…" if lo + cut_lo > 0 else ""]
-    cursor = lo
-    for start, end in merged:
-        if end <= lo or start >= hi:
-            continue
-        start, end = max(start, lo), min(end, hi)
-        parts.append(escape(window[cursor:start]))
-        parts.append(f"<mark>{escape(window[start:end])}</mark>")
-        cursor = end
-    parts.append(escape(window[cursor:hi]))
-    if hi + cut_lo < len(text):
+            merged.append((start, stop))
+    parts = ["…" if cut_lo > 0 else ""]
+    cursor = cut_lo
+    for start, stop in merged:
+        if start >= hi:
+            break
+        stop = min(stop, hi)
+        parts.append(escape(text[cursor:start]))
+        parts.append(f"<mark>{escape(text[start:stop])}</mark>")
+        cursor = stop
+    parts.append(escape(text[cursor:hi]))
+    if hi < len(text):
         parts.append("…")
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
