@@ -87,6 +87,21 @@ def test_window_snippets_equal_whole_text_snippets():
                 ), (query, entry["number_notation"])
 
 
+def test_window_snippets_equal_whole_text_snippets_with_long_white_space():
+    """The window is read from the raw text: runs of spaces, tabs and line breaks of any
+    length, before and after the match, give the same snippet as squeezing the whole text."""
+    rng = random.Random(11)
+    words = "Ủy ban nhân dân xã Thạnh Phú danh sách hộ nghèo truyền nhiễm 12/QĐ-UBND".split()
+    gaps = [" ", "  ", "\n", "\t \n", " " * 300, "\n" * 900, "\u00a0"]
+    for _ in range(300):
+        text = "".join(rng.choice(words) + rng.choice(gaps) for _ in range(rng.randint(0, 400)))
+        text = rng.choice(["", "   ", "\n"]) + text
+        for query in ("truyen nhiem", "qd", "dan", "ho ngheo", "khong co"):
+            terms = query_terms(query)
+            for width in (40, 240):
+                assert highlight(text, terms, width) == _whole_text_highlight(text, terms, width)
+
+
 def _marked(snippet) -> list[str]:
     return re.findall(r"<mark>(.*?)</mark>", str(snippet))
 

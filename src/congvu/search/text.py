@@ -170,19 +170,70 @@ def highlight_terms(query: str) -> list[str]:
     return seen
 
 
-def _patterns(text: str, terms: list[str]) -> list[re.Pattern]:
-    """One pattern per term for this text: exact when the term has marks and the text
-    holds it with them, otherwise the folded whole-word pattern of each of its folds."""
+def _patterns(text: str, terms: list[str]) -> tuple[list[re.Pattern], int | None]:
+    """The patterns to mark in ``text`` and where the first match starts (None: none).
+
+    A term with marks whose exact form the text holds: its exact pattern; otherwise the
+    folded whole-word pattern of each of its folds. Patterns the text lacks are dropped.
+    """
     out: list[re.Pattern] = []
+    first = None
     for term in terms:
         folded = search_fold(term).split()
-        if folded != [term]:
-            exact = _exact_pattern(term)
-            if exact.search(text):
-                out.append(exact)
+        candidates = [_exact_pattern(term)] if folded != [term] else []
+        for pattern in [*candidates, *(_term_pattern(f) for f in folded)]:
+            m = pattern.search(text)
+            if m is None:
                 continue
-        out.extend(_term_pattern(f) for f in folded)
-    return out
+            out.append(pattern)
+            first = m.start() if first is None else min(first, m.start())
+            if pattern in candidates:
+                break  # the exact form is there: its folds are not marked
+    return out, first
+
+
+_NON_SPACE = re.compile(r"\S")
+_SPACE = re.compile(r"\s")
+
+
+def _squeeze(text: str) -> str:
+    """Runs of white space as one space, none at the ends (as ``" ".join(text.split())``)."""
+    return " ".join(text.split())
+
+
+def _window(raw: str, first: int | None, width: int) -> tuple[str, int | None, bool]:
+    """``(window, first, more)``: a squeezed piece of ``raw`` holding at least ``width // 3 + 1``
+    characters before the first match (or the start of the text) and ``width + 1`` after
+    it, ending at a space; the first match's index in it; whether text follows it.
+
+    The window is a contiguous piece of ``_squeeze(raw)``, read from a raw slice that
+    grows only when white space runs are long: no work on the rest of a long text.
+    """
+    if first is None:
+        a, need_before, at = 0, 0, 0
+    else:
+        a, need_before, at = first, width // 3 + 1, first
+    reach = 2 * width
+    while True:
+        lo = max(0, at - reach)
+        before = _squeeze(raw[lo:at])
+        if lo == 0 or len(before) >= need_before:
+            break
+        reach *= 2
+    a = lo
+    reach = 2 * width
+    while True:
+        b = min(len(raw), at + reach)
+        space = _SPACE.search(raw, b)
+        b = space.start() if space else len(raw)
+        after = _squeeze(raw[at:b])
+        if b == len(raw) or len(after) > width + 1:
+            break
+        reach *= 2
+    joined = " " if before and after and at > a and raw[at - 1].isspace() else ""
+    window = before + joined + after
+    more = _NON_SPACE.search(raw, b) is not None
+    return window, (len(before) + len(joined) if first is not None else None), more
 
 
 def highlight(text: str, terms: list[str], width: int = 240) -> SafeString:
@@ -191,13 +242,13 @@ def highlight(text: str, terms: list[str], width: int = 240) -> SafeString:
     ``terms``: ``highlight_terms(query)`` (or folded words, ``query_terms``). Whole words
     only, matched in the original text by compiled patterns (``_term_pattern``: case,
     marks and đ ignored; ``_exact_pattern``: a word typed with marks, when the text has
-    it). Only a window of ``2 × width`` characters after the first match is searched for
-    the rest, so the cost does not grow with the length of the text (issue 12).
+    it). The first match is found in C over the whole text; everything else (white space,
+    the other matches, escaping) is done on a window of about ``3 × width`` characters
+    around it, so the cost hardly grows with the length of the text (issue 12).
     """
-    text = " ".join((text or "").split())
-    patterns = _patterns(text, terms)
-    starts = [m.start() for p in patterns if (m := p.search(text))]
-    first = min(starts) if starts else None
+    raw = text or ""
+    patterns, first_raw = _patterns(raw, terms)
+    text, first, more = _window(raw, first_raw, width)
     cut_lo = 0
     if first is not None:
         cut_lo = max(0, first - width // 3)
@@ -231,6 +282,6 @@ def highlight(text: str, terms: list[str], width: int = 240) -> SafeString:
         parts.append(f"<mark>{escape(text[start:stop])}</mark>")
         cursor = stop
     parts.append(escape(text[cursor:hi]))
-    if hi < len(text):
+    if hi < len(text) or more:
         parts.append("…")
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
