@@ -32,7 +32,7 @@ def _fold_run(text: str) -> str:
 #: Folded form of each whitespace-separated token seen (bounded): administrative text is
 #: a small vocabulary of syllables, so a long text is mostly dictionary look-ups.
 _TOKENS: dict[str, str] = {}
-_TOKENS_MAX = 200_000
+_TOKENS_MAX = 100_000
 
 
 def _fold_token(token: str) -> str:
