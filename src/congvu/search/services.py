@@ -179,6 +179,18 @@ def _write_row(kind: str, doc, *, attachments: str, access: str) -> SearchDocume
     return _write_rows([_row(kind, doc, attachments=attachments, access=access)])[0]
 
 
+def _index(kind: str, pks) -> list[SearchDocument]:
+    """Rebuild the rows of the documents ``pks`` of ``kind``, set-based; remove the gone."""
+    model = _model(kind)
+    pks = list(dict.fromkeys(pks))
+    related = ["document_type", "unit"] + (["signer"] if kind == Kind.OUTGOING else [])
+    docs = list(model._default_manager.select_related(*related).filter(pk__in=pks))
+    for gone in set(pks) - {d.pk for d in docs}:
+        search_index_remove(kind, gone)
+    texts, access = _attachment_texts(kind, docs), rows_tokens(kind, docs)
+    return _write_rows([_row(kind, d, attachments=texts[d.pk], access=access[d.pk]) for d in docs])
+
+
 def search_index_update_many(kind: str, pks) -> int:
     """(Re)index the documents ``pks`` of ``kind``, set-based; returns the rows written.
 
@@ -188,15 +200,7 @@ def search_index_update_many(kind: str, pks) -> int:
     ``search_reindex`` and by anything that indexes many documents at once (issue 12:
     indexing throughput).
     """
-    model = _model(kind)
-    pks = list(dict.fromkeys(pks))
-    related = ["document_type", "unit"] + (["signer"] if kind == Kind.OUTGOING else [])
-    docs = list(model._default_manager.select_related(*related).filter(pk__in=pks))
-    for gone in set(pks) - {d.pk for d in docs}:
-        search_index_remove(kind, gone)
-    texts, access = _attachment_texts(kind, docs), rows_tokens(kind, docs)
-    rows = [_row(kind, d, attachments=texts[d.pk], access=access[d.pk]) for d in docs]
-    return len(_write_rows(rows))
+    return len(_index(kind, pks))
 
 
 def search_index_update(kind: str, obj) -> SearchDocument | None:
@@ -205,14 +209,8 @@ def search_index_update(kind: str, obj) -> SearchDocument | None:
     Call it after the change has committed, e.g.
     ``transaction.on_commit(lambda: search_index_update("incoming", doc.pk))``.
     """
-    model = _model(kind)
-    pk = getattr(obj, "pk", obj)
-    related = ["document_type", "unit"] + (["signer"] if kind == Kind.OUTGOING else [])
-    doc = model._default_manager.select_related(*related).filter(pk=pk).first()
-    if doc is None:
-        search_index_remove(kind, pk)
-        return None
-    return _write_row(kind, doc, attachments=_attachment_text(doc), access=row_tokens(kind, doc))
+    rows = _index(kind, [getattr(obj, "pk", obj)])
+    return rows[0] if rows else None
 
 
 def search_index_new(kind: str, doc, *, has_attachments: bool = False) -> SearchDocument:
