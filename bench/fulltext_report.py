@@ -77,7 +77,7 @@ def summary(bench, detail: Path) -> str:
         elif "rate" in r:
             t = next((x for x in bench.rows if x["engine"] == "tantivy" and "rate" in x), None)
             lines.append(
-                f"| indexing with attachments | {r['rate']:,.1f}/s | "
+                f"| {name} | {r['rate']:,.1f}/s | "
                 f"{'–' if t is None else f'{t["rate"]:,.1f}/s'} | ≥ {TARGET_INDEXING:.0f}/s |"
             )
         else:
@@ -179,7 +179,9 @@ def write_report(bench, path: Path, summary_path: Path | None = None) -> None:
         "",
         f"Target: ≥ {TARGET_INDEXING:.0f} documents/s with attachments. congvu: "
         "`search_index_update` one document at a time (reads the attachment text, folds it, "
-        "writes the row and its vector and GIN entries, commits). tantivy: fold, add and "
+        "writes the row and its vector and GIN entries, commits), and "
+        "`search_index_update_many` in batches of 100 (one query per table read, one "
+        "upsert, one commit per batch). tantivy: fold, add and "
         "one commit for the whole corpus, one writer thread (reading the rows from "
         f"PostgreSQL, {f.get('tantivy_read_seconds', 0):.1f} s, not counted).",
         "",

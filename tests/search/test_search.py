@@ -178,6 +178,27 @@ def test_typo_falls_back_to_trigrams_on_postgresql(commune):
     assert found == ([("incoming", doc.pk)] if connection.vendor == "postgresql" else [])
 
 
+def test_typo_fallback_compares_the_ranked_fields_not_the_attachments(commune):
+    """The fallback is bounded to số ký hiệu, trích yếu, issuer and signer (issue 12)."""
+    from django.db import connection
+
+    in_text = IncomingDocumentFactory(unit=commune.unit, subject="Báo cáo tháng")
+    TextFileFactory(owner=in_text, text="Kế hoạch khen thưởng thành tích tập thể")
+    search_index_update("incoming", in_text)
+    in_subject = IncomingDocumentFactory(unit=commune.unit, subject="Khen thưởng thành tích")
+    search_index_update("incoming", in_subject)
+    assert ids(commune.leader, "khen thuong thanh tich") == [
+        ("incoming", in_subject.pk),
+        ("incoming", in_text.pk),
+    ]
+    expected = [("incoming", in_subject.pk)] if connection.vendor == "postgresql" else []
+    assert ids(commune.leader, "khen thuongg thanh tichh") == expected
+    from tests.factories import PositionFactory
+
+    admin = PositionFactory(system_admin=True, user__is_superuser=True).user  # not narrowed
+    assert ids(admin, "khen thuongg thanh tichh") == expected
+
+
 def test_dates_are_local_not_utc(client, commune):
     """Issued at 00:18 on 07/12 in Việt Nam (17:18 on 06/12 UTC): the day shown is 07/12."""
     from zoneinfo import ZoneInfo

@@ -34,20 +34,35 @@ def new_row_tokens(kind: str, doc) -> set[str]:
 
 def row_tokens(kind: str, doc) -> str:
     """The access tokens of ``doc`` (an IncomingDocument or OutgoingDocument), as stored."""
-    tokens = new_row_tokens(kind, doc)
+    return rows_tokens(kind, [doc])[doc.pk]
+
+
+def rows_tokens(kind: str, docs) -> dict:
+    """:func:`row_tokens` of several documents of one kind, in one query per relation."""
+    tokens = {doc.pk: new_row_tokens(kind, doc) for doc in docs}
+    if not tokens:
+        return {}
     if kind == "incoming":
-        for user_id, unit_id in doc.assignments.values_list("user_id", "unit_id"):
-            if user_id is not None:
-                tokens.add(f"~u{user_id}")
-            elif unit_id is not None:
-                tokens.add(f"~m{unit_id}")
-    else:
-        tokens.update(f"~u{r}" for r in doc.review_steps.values_list("reviewer_id", flat=True))
-        tokens.update(
-            f"~r{u}"
-            for u in doc.recipients.filter(unit__isnull=False).values_list("unit_id", flat=True)
+        from congvu.incoming.models import Assignment
+
+        rows = Assignment.objects.filter(document_id__in=list(tokens)).values_list(
+            "document_id", "user_id", "unit_id"
         )
-    return " ".join(sorted(tokens))
+        for doc_id, user_id, unit_id in rows:
+            if user_id is not None:
+                tokens[doc_id].add(f"~u{user_id}")
+            elif unit_id is not None:
+                tokens[doc_id].add(f"~m{unit_id}")
+    else:
+        from congvu.outgoing.models import Recipient, ReviewStep
+
+        steps = ReviewStep.objects.filter(document_id__in=list(tokens))
+        for doc_id, reviewer_id in steps.values_list("document_id", "reviewer_id"):
+            tokens[doc_id].add(f"~u{reviewer_id}")
+        recipients = Recipient.objects.filter(document_id__in=list(tokens), unit__isnull=False)
+        for doc_id, unit_id in recipients.values_list("document_id", "unit_id"):
+            tokens[doc_id].add(f"~r{unit_id}")
+    return {pk: " ".join(sorted(t)) for pk, t in tokens.items()}
 
 
 def actor_tokens(actor: Actor) -> list[str]:

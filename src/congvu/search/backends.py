@@ -1,9 +1,9 @@
 """Search backends: how the folded ``body`` of ``SearchDocument`` is indexed and matched.
 
-- PostgreSQL: the stored ``to_tsvector('simple', body)`` column ``body_tsv``
-  (migration 0004) with a GIN index, matched with ``plainto_tsquery('simple', …)``;
-  when that finds nothing (:meth:`Backend.fallback`),
-  pg_trgm word similarity (typos) over a GIN trigram index. The ranked fields have
+- PostgreSQL: the stored column ``body_tsv`` (the folded body's words as lexemes,
+  no positions, migration 0009) with a GIN index, matched with
+  ``plainto_tsquery('simple', …)``; when that finds nothing (:meth:`Backend.fallback`),
+  pg_trgm word similarity (typos) of the ranked fields over a GIN trigram index. The ranked fields have
   their own small vector ``head_tsv`` (migration 0008, weights A number, B trích yếu,
   C issuer and signer) for the candidate tiers (:meth:`Backend.tiers`).
 - SQLite: an FTS5 table ``search_fts`` (rowid = ``SearchDocument.id``) over the
@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 
 from django.db import connection
-from django.db.models import BooleanField, F, Q, TextField, Value
+from django.db.models import BooleanField, F, FloatField, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
@@ -31,6 +31,10 @@ class Backend:
 
     def index(self, row) -> None:
         """Called after ``row`` was saved with its new ``body``."""
+        self.index_many([row])
+
+    def index_many(self, rows) -> None:
+        """Called after ``rows`` were saved with their new ``body``."""
 
     def remove(self, row_id: int) -> None:
         """Called before the row ``row_id`` is deleted."""
@@ -105,11 +109,17 @@ class Backend:
         return None
 
 
-#: The stored ``to_tsvector('simple', body)`` of migration 0004 (not a model field).
+#: The stored vector of the body's words and the access tokens (0004, 0009; not a model field).
 _TSV = '"search_searchdocument"."body_tsv"'
 _TSQUERY = "plainto_tsquery('simple'::regconfig, %s)"
 #: The stored vector of the ranked fields and access tokens (migration 0008).
 HEAD_TSV = '"search_searchdocument"."head_tsv"'
+#: The ranked fields as one text, exactly the expression of the trigram index (0009).
+HEAD_TEXT = (
+    '("search_searchdocument"."number_folded" || \' \' || "search_searchdocument"."subject_folded"'
+    ' || \' \' || "search_searchdocument"."issuer_folded"'
+    ' || \' \' || "search_searchdocument"."signer_folded")'
+)
 
 
 def _tsquery_text(kind: str, words: list[str]) -> str:
@@ -152,19 +162,19 @@ class PostgresBackend(Backend):
         return int(plan[0]["Plan"]["Plan Rows"])
 
     def fallback(self, queryset, terms: list[str], *, narrowed: bool = False):
-        from django.contrib.postgres.lookups import TrigramWordSimilar
-        from django.contrib.postgres.search import TrigramWordSimilarity
-
-        # ``body %> text`` (word similarity above pg_trgm.word_similarity_threshold) uses the
-        # GIN trigram index; the lookup is used as an expression, so django.contrib.postgres
-        # need not be installed. A few words match a quarter of the table in that index
-        # (seconds), so when the scope already narrowed the rows, ``body || ''`` (the same
-        # text, not the indexed expression) makes PostgreSQL test only those rows.
+        # Word similarity (pg_trgm, above pg_trgm.word_similarity_threshold) of the query
+        # and the ranked fields only (HEAD_TEXT, a few hundred characters, GIN trigram index
+        # of migration 0009): a typo in the số ký hiệu, trích yếu, issuer or signer. Never
+        # the body: comparing whole attachment texts took seconds (issue 12). When the scope
+        # already narrowed the rows, ``|| ''`` (not the indexed expression) makes PostgreSQL
+        # test only those rows instead of looking the trigrams up in the whole index.
         text = " ".join(terms)
-        body = Concat(F("body"), Value(""), output_field=TextField()) if narrowed else F("body")
+        head = HEAD_TEXT + (" || ''" if narrowed else "")
         return (
-            queryset.filter(TrigramWordSimilar(body, Value(text)))
-            .annotate(similarity=TrigramWordSimilarity(text, "body"))
+            queryset.filter(RawSQL(f"%s <%% ({head})", [text], output_field=BooleanField()))
+            .annotate(
+                similarity=RawSQL(f"word_similarity(%s, {head})", [text], output_field=FloatField())
+            )
             .order_by("-similarity", "-date", "-pk")
         )
 
@@ -178,18 +188,28 @@ class SQLiteBackend(Backend):
     table = "search_fts"
     head_table = "search_head_fts"
 
-    def index(self, row) -> None:
-        people = f"{row.issuer_folded} {row.signer_folded}"
+    def index_many(self, rows) -> None:
+        ids = [r.pk for r in rows]
+        marks = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.table} WHERE rowid = %s", [row.pk])
-            cursor.execute(
-                f"INSERT INTO {self.table} (rowid, body) VALUES (%s, %s)", [row.pk, row.body]
+            cursor.execute(f"DELETE FROM {self.table} WHERE rowid IN ({marks})", ids)
+            cursor.executemany(
+                f"INSERT INTO {self.table} (rowid, body) VALUES (%s, %s)",
+                [(r.pk, r.body) for r in rows],
             )
-            cursor.execute(f"DELETE FROM {self.head_table} WHERE rowid = %s", [row.pk])
-            cursor.execute(
+            cursor.execute(f"DELETE FROM {self.head_table} WHERE rowid IN ({marks})", ids)
+            cursor.executemany(
                 f"INSERT INTO {self.head_table} (rowid, number, subject, people) "
                 "VALUES (%s, %s, %s, %s)",
-                [row.pk, row.number_folded, row.subject_folded, people],
+                [
+                    (
+                        r.pk,
+                        r.number_folded,
+                        r.subject_folded,
+                        f"{r.issuer_folded} {r.signer_folded}",
+                    )
+                    for r in rows
+                ],
             )
 
     def remove(self, row_id: int) -> None:

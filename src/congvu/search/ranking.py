@@ -16,15 +16,17 @@ that PostgreSQL keeps out of line:
   "nhiễm" ranks "truyền nhiễm" above "nhiệm vụ";
 - then the newest document, then the newest row.
 
-The same expressions run on SQLite and PostgreSQL (``StrIndex`` is ``INSTR`` or
-``STRPOS``), so both rank alike; ``tests/search/test_relevance.py`` measures it.
+The same SQL runs on SQLite and PostgreSQL (``INSTR`` or ``STRPOS``), so both
+rank alike; ``tests/search/test_relevance.py`` measures it.
 """
 
 from __future__ import annotations
 
-from django.db.models import Case, F, FloatField, TextField, Value, When
-from django.db.models.functions import Concat, StrIndex
-from django.db.models.lookups import GreaterThan
+import functools
+
+from django.db import connection
+from django.db.models import FloatField
+from django.db.models.expressions import RawSQL
 
 from .text import exact_terms, search_exact, search_fold
 
@@ -49,57 +51,55 @@ def ranked_columns(number_notation: str, subject: str, issuer: str, signer: str)
     }
 
 
-def _contains(field: str, words: str, weight: float) -> When:
+_TABLE = '"search_searchdocument"'
+
+
+def _has(field: str) -> str:
     # Padded with spaces on both sides: whole words only ("an" is not in "ban").
-    padded = Concat(Value(" "), F(field), Value(" "), output_field=TextField())
-    return When(GreaterThan(StrIndex(padded, Value(f" {words} ")), 0), then=Value(weight))
+    # INSTR (SQLite) and STRPOS (PostgreSQL) are the same function.
+    find = "STRPOS" if connection.vendor == "postgresql" else "INSTR"
+    return f"{find}(' ' || {_TABLE}.\"{field}\" || ' ', %s) > 0"
 
 
-def _term(field: str, words: str, weight: float):
-    return Case(_contains(field, words, weight), default=Value(0.0), output_field=FloatField())
+def _case(tests: list[tuple[str, str]], weight: float) -> tuple[str, list[str]]:
+    # The first test that holds gives ``weight`` (a word in the issuer or the signer
+    # counts once).
+    whens = " ".join(f"WHEN {_has(field)} THEN {weight}" for field, _ in tests)
+    return f"CASE {whens} ELSE 0.0 END", [f" {words} " for _, words in tests]
+
+
+@functools.lru_cache(maxsize=512)
+def _score_sql(query: str, vendor: str) -> tuple[str, tuple]:
+    words = search_fold(query).split()[:MAX_SCORED_WORDS]
+    if not words:
+        return "0.0", ()
+    phrase = " ".join(words)
+    parts = [
+        (f'CASE WHEN {_TABLE}."number_folded" = %s THEN {EXACT_NUMBER} ELSE 0.0 END', [phrase])
+    ]
+    if len(words) > 1:
+        parts.append(_case([("subject_folded", phrase), ("number_folded", phrase)], PHRASE))
+    for word in dict.fromkeys(words):
+        parts.append(_case([("number_folded", word)], NUMBER))
+        parts.append(_case([("subject_folded", word)], SUBJECT))
+        parts.append(_case([("issuer_folded", word), ("signer_folded", word)], PEOPLE))
+    for pair in dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)):
+        parts.append(_case([("subject_folded", pair)], ADJACENT))
+    for word in exact_terms(query)[:MAX_SCORED_WORDS]:
+        parts.append(_case([("head_exact", word)], EXACT_MARKS))
+    sql = "(" + " + ".join(sql for sql, _ in parts) + ")"
+    return sql, tuple(p for _, params in parts for p in params)
 
 
 def score(query: str):
-    """The relevance of a row for ``query``, as an SQL expression (higher is better)."""
-    words = search_fold(query).split()[:MAX_SCORED_WORDS]
-    if not words:
-        return Value(0.0, output_field=FloatField())
-    phrase = " ".join(words)
-    parts = [
-        Case(
-            When(number_folded=phrase, then=Value(EXACT_NUMBER)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-    ]
-    if len(words) > 1:
-        parts.append(
-            Case(
-                _contains("subject_folded", phrase, PHRASE),
-                _contains("number_folded", phrase, PHRASE),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        )
-    for word in dict.fromkeys(words):
-        parts += [
-            _term("number_folded", word, NUMBER),
-            _term("subject_folded", word, SUBJECT),
-            Case(
-                _contains("issuer_folded", word, PEOPLE),
-                _contains("signer_folded", word, PEOPLE),
-                default=Value(0.0),
-                output_field=FloatField(),
-            ),
-        ]
-    for pair in dict.fromkeys(f"{a} {b}" for a, b in zip(words, words[1:], strict=False)):
-        parts.append(_term("subject_folded", pair, ADJACENT))
-    for word in exact_terms(query)[:MAX_SCORED_WORDS]:
-        parts.append(_term("head_exact", word, EXACT_MARKS))
-    total = parts[0]
-    for part in parts[1:]:
-        total = total + part
-    return total
+    """The relevance of a row for ``query``, as an SQL expression (higher is better).
+
+    Written as SQL text, kept per query (``_score_sql``): as a tree of Django
+    expressions (Case, When, Concat, StrIndex per word and field) compiling it cost more
+    than PostgreSQL spent running the search (issue 12, query latency).
+    """
+    sql, params = _score_sql(query, connection.vendor)
+    return RawSQL(sql, params, output_field=FloatField())
 
 
 def ranked(queryset, query: str):

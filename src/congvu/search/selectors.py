@@ -25,7 +25,7 @@ from .paging import (
     row_key,
 )
 from .ranking import MAX_SCORED_WORDS, ranked, score
-from .text import highlight, query_terms, search_fold
+from .text import highlight, highlight_terms, query_terms, search_fold
 
 #: Rows scored per search at most (``_candidates``); setting ``SEARCH_CANDIDATES``.
 CANDIDATES = 1000
@@ -143,7 +143,7 @@ _DETAIL = {Kind.INCOMING: "incoming:detail", Kind.OUTGOING: "outgoing:detail"}
 
 
 def to_hits(rows, query: str) -> list[SearchHit]:
-    terms = query_terms(query)
+    terms = highlight_terms(query)
     return [
         SearchHit(
             kind=row.kind,

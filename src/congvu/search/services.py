@@ -14,11 +14,11 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from .access import new_row_tokens, row_tokens
+from .access import new_row_tokens, row_tokens, rows_tokens
 from .backends import get_backend
 from .models import Kind, SearchDocument
 from .ranking import ranked_columns
-from .text import search_fold
+from .text import index_body, search_fold
 
 logger = logging.getLogger(__name__)
 
@@ -38,25 +38,35 @@ def _model(kind: str):
     raise ValueError(f"Unknown search kind {kind!r}")
 
 
-def _attachment_text(doc) -> str:
+def _attachment_texts(kind: str, docs) -> dict:
+    """The attachment text of each document (its files' extracted texts, newest version
+    first, each distinct text once, at most ``MAX_ATTACHMENT_CHARS``), in one query."""
     from congvu.files.models import StoredFile
 
-    texts, seen, size = [], set(), 0
+    if not docs:
+        return {}
     rows = (
-        StoredFile.objects.filter(owner_type=doc._meta.label_lower, owner_id=str(doc.pk))
+        StoredFile.objects.filter(
+            owner_type=_model(kind)._meta.label_lower, owner_id__in=[str(d.pk) for d in docs]
+        )
         .exclude(text="")
-        .order_by("-version", "pk")
-        .values_list("text", flat=True)
+        .order_by("owner_id", "-version", "pk")
+        .values_list("owner_id", "text")
     )
-    for text in rows:
-        if text in seen:
+    texts: dict[str, list[str]] = {}
+    sizes: dict[str, int] = {}
+    for owner, text in rows:
+        got, size = texts.setdefault(owner, []), sizes.get(owner, 0)
+        if size >= MAX_ATTACHMENT_CHARS or text in got:
             continue
-        seen.add(text)
-        texts.append(text[: MAX_ATTACHMENT_CHARS - size])
-        size += len(texts[-1])
-        if size >= MAX_ATTACHMENT_CHARS:
-            break
-    return "\n".join(texts)
+        got.append(text[: MAX_ATTACHMENT_CHARS - size])
+        sizes[owner] = size + len(got[-1])
+    return {d.pk: "\n".join(texts.get(str(d.pk), [])) for d in docs}
+
+
+def _attachment_text(doc) -> str:
+    kind = Kind.INCOMING if doc._meta.model is _model(Kind.INCOMING) else Kind.OUTGOING
+    return _attachment_texts(kind, [doc])[doc.pk]
 
 
 def _incoming_fields(doc) -> dict:
@@ -110,7 +120,8 @@ def _outgoing_fields(doc) -> dict:
     }
 
 
-def _write_row(kind: str, doc, *, attachments: str, access: str) -> SearchDocument:
+def _row(kind: str, doc, *, attachments: str, access: str) -> SearchDocument:
+    """The unsaved index row of ``doc``."""
     fields = _incoming_fields(doc) if kind == Kind.INCOMING else _outgoing_fields(doc)
     parts = [p for p in fields.pop("parts") if p]
     signer = fields.pop("signer") or ""
@@ -119,27 +130,77 @@ def _write_row(kind: str, doc, *, attachments: str, access: str) -> SearchDocume
     content = "\n".join(parts)
     fields.update(
         content=content,
-        body=search_fold(content),
+        body=index_body(content),
         issuer_folded=search_fold(fields["issuer"])[:255],
         **ranked_columns(fields["number_notation"], fields["subject"], fields["issuer"], signer),
         access=access,
     )
+    return SearchDocument(kind=kind, object_id=doc.pk, updated_at=timezone.now(), **fields)
+
+
+#: The columns an upsert rewrites (every field but the key).
+_UPDATE_FIELDS = [
+    f.name
+    for f in SearchDocument._meta.concrete_fields
+    if not f.primary_key and f.name not in ("kind", "object_id")
+]
+
+
+def _write_rows(rows: list[SearchDocument]) -> list[SearchDocument]:
+    """Upsert ``rows`` in one ``INSERT … ON CONFLICT DO UPDATE … RETURNING id``.
+
+    Where update_or_create needs a SELECT … FOR UPDATE, a write and two savepoints per
+    row. Inside a transaction (``search_index_new``) it shares it: no savepoint.
+    """
+    if not rows:
+        return rows
     backend = get_backend()
-    # One INSERT … ON CONFLICT DO UPDATE (…RETURNING id) where update_or_create needs a
-    # SELECT … FOR UPDATE, a write and two savepoints; this runs once per saved document.
-    row = SearchDocument(kind=kind, object_id=doc.pk, updated_at=timezone.now(), **fields)
-    # Inside a transaction (search_index_new) it shares it: no savepoint round trips.
     with transaction.atomic(savepoint=False):
         SearchDocument.objects.bulk_create(
-            [row],
+            rows,
             update_conflicts=True,
             unique_fields=["kind", "object_id"],
-            update_fields=[*fields, "updated_at"],
+            update_fields=_UPDATE_FIELDS,
         )
-        if row.pk is None:  # a database that does not return ids from an upsert
-            row.pk = SearchDocument.objects.get(kind=kind, object_id=doc.pk).pk
-        backend.index(row)
-    return row
+        missing = [r for r in rows if r.pk is None]  # a database that returns no upsert ids
+        if missing:
+            ids = dict(
+                SearchDocument.objects.filter(
+                    kind=rows[0].kind, object_id__in=[r.object_id for r in missing]
+                ).values_list("object_id", "pk")
+            )
+            for r in missing:
+                r.pk = ids[r.object_id]
+        backend.index_many(rows)
+    return rows
+
+
+def _write_row(kind: str, doc, *, attachments: str, access: str) -> SearchDocument:
+    return _write_rows([_row(kind, doc, attachments=attachments, access=access)])[0]
+
+
+def _index(kind: str, pks) -> list[SearchDocument]:
+    """Rebuild the rows of the documents ``pks`` of ``kind``, set-based; remove the gone."""
+    model = _model(kind)
+    pks = list(dict.fromkeys(pks))
+    related = ["document_type", "unit"] + (["signer"] if kind == Kind.OUTGOING else [])
+    docs = list(model._default_manager.select_related(*related).filter(pk__in=pks))
+    for gone in set(pks) - {d.pk for d in docs}:
+        search_index_remove(kind, gone)
+    texts, access = _attachment_texts(kind, docs), rows_tokens(kind, docs)
+    return _write_rows([_row(kind, d, attachments=texts[d.pk], access=access[d.pk]) for d in docs])
+
+
+def search_index_update_many(kind: str, pks) -> int:
+    """(Re)index the documents ``pks`` of ``kind``, set-based; returns the rows written.
+
+    The documents, their attachment texts and their access tokens are read in one query
+    each (two for outgoing tokens) and the rows written in one upsert, whatever the
+    number of documents; the rows of documents that are gone are removed. Used by
+    ``search_reindex`` and by anything that indexes many documents at once (issue 12:
+    indexing throughput).
+    """
+    return len(_index(kind, pks))
 
 
 def search_index_update(kind: str, obj) -> SearchDocument | None:
@@ -148,14 +209,8 @@ def search_index_update(kind: str, obj) -> SearchDocument | None:
     Call it after the change has committed, e.g.
     ``transaction.on_commit(lambda: search_index_update("incoming", doc.pk))``.
     """
-    model = _model(kind)
-    pk = getattr(obj, "pk", obj)
-    related = ["document_type", "unit"] + (["signer"] if kind == Kind.OUTGOING else [])
-    doc = model._default_manager.select_related(*related).filter(pk=pk).first()
-    if doc is None:
-        search_index_remove(kind, pk)
-        return None
-    return _write_row(kind, doc, attachments=_attachment_text(doc), access=row_tokens(kind, doc))
+    rows = _index(kind, [getattr(obj, "pk", obj)])
+    return rows[0] if rows else None
 
 
 def search_index_new(kind: str, doc, *, has_attachments: bool = False) -> SearchDocument:
@@ -221,16 +276,18 @@ def search_index_update_on_commit(kind: str, pk) -> None:
     transaction.on_commit(update, robust=True)
 
 
-def search_reindex(*, batch_size: int = 500) -> int:
-    """Rebuild the whole index (``congvu search_reindex``); returns the number of documents."""
+def search_reindex(*, batch_size: int = 200) -> int:
+    """Rebuild the whole index (``congvu search_reindex``); returns the number of documents.
+
+    In batches of ``batch_size`` documents (:func:`search_index_update_many`).
+    """
     backend = get_backend()
     with transaction.atomic():
         backend.reset()
         SearchDocument.objects.all().delete()
     count = 0
     for kind in (Kind.INCOMING, Kind.OUTGOING):
-        ids = _model(kind)._default_manager.order_by("pk").values_list("pk", flat=True)
-        for pk in ids.iterator(chunk_size=batch_size):
-            search_index_update(kind, pk)
-            count += 1
+        ids = list(_model(kind)._default_manager.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), batch_size):
+            count += search_index_update_many(kind, ids[start : start + batch_size])
     return count
