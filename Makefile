@@ -23,9 +23,13 @@ demo-setup:
 	@$(DEMO_ENV) $(CONGVU) collectstatic --noinput -v 0
 	@$(DEMO_ENV) $(CONGVU) load_demo
 
+## The periodic jobs (remote-signature answers, exchange, reminders…) run beside the
+## server in one `run_periodic --loop` process, the embedded stand-in for Celery beat.
 serve:
-	@echo "congvu: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	@$(DEMO_ENV) $(VENV)/bin/gunicorn congvu.wsgi:application --bind $(HOST):$(PORT) \
+	@echo "congvu: http://$(HOST):$(PORT)/  (Ctrl-C to stop; periodic jobs log to var/periodic.log)"
+	@mkdir -p var; $(DEMO_ENV) $(CONGVU) run_periodic --loop >>var/periodic.log 2>&1 & periodic=$$!; \
+		trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
+		$(DEMO_ENV) $(VENV)/bin/gunicorn congvu.wsgi:application --bind $(HOST):$(PORT) \
 		--workers 2 --threads 4 --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 ## Lint, Django checks, and the whole suite on SQLite and on PostgreSQL.
