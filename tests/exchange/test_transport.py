@@ -311,3 +311,22 @@ def test_a_replacement_is_linked_to_the_package_it_replaces(world):
     new = ReceivedPackage.objects.get(summary__code=second.number_notation)
     assert new.replaces == old and new.state == PackageState.ACCEPTED
     assert new.summary["business"] == 3
+
+
+def test_the_first_progress_entry_sends_05_once(world):
+    """Đang xử lý: handling starts with the first progress entry, after the assignment's 04."""
+    a, b = world
+    document = issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    received = package_register(actor=b.clerk, package=ReceivedPackage.objects.get(kind="edoc"))
+    incoming.incoming_present(actor=b.clerk, document=received, to_user=b.leader)
+    incoming.incoming_direct(
+        actor=b.leader, document=received, instruction="Văn phòng tham mưu", main=b.office
+    )
+    settle()
+    assert statuses(document) == ["01", "03", "04"]
+    incoming.incoming_progress(actor=b.office_head, document=received, note="Đang soạn trả lời")
+    incoming.incoming_progress(actor=b.office_head, document=received, note="Đã xin ý kiến")
+    settle()
+    assert statuses(document) == ["01", "03", "04", "05"]
+    assert DeliveryStatus.objects.get(status_code="05").meaning

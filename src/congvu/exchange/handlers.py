@@ -4,7 +4,8 @@ All are ``atomic=False``: they wait on the network, and what they write
 (``SentPackage``) is idempotent by the event's ``message_id``.
 
 Status replies (Decree 30 mapping): package accepted → 01 đã đến, returned →
-02 từ chối tiếp nhận, registered → 03, assigned → 04, done → 06; a revoke
+02 từ chối tiếp nhận, registered → 03, assigned → 04, handling started
+(first forward or progress entry) → 05, done → 06; a revoke
 applied → 15, one naming nothing we hold → 16. A recalled văn bản đi sends
 its revoke package to the same recipients.
 """
@@ -48,6 +49,7 @@ def register() -> None:
     subscribe(PACKAGE_RETURNED, status_returned, name="exchange.status_02", atomic=False)
     subscribe("incoming.registered", status_registered, name="exchange.status_03", atomic=False)
     subscribe("incoming.assigned", status_assigned, name="exchange.status_04", atomic=False)
+    subscribe("incoming.in_progress", status_in_progress, name="exchange.status_05", atomic=False)
     subscribe("incoming.done", status_done, name="exchange.status_06", atomic=False)
 
 
@@ -128,6 +130,10 @@ def status_registered(event: Event) -> None:
 
 def status_assigned(event: Event) -> None:
     _status(event, _package_of_incoming(event.payload["document_id"]), "04")
+
+
+def status_in_progress(event: Event) -> None:
+    _status(event, _package_of_incoming(event.payload["document_id"]), "05")
 
 
 def status_done(event: Event) -> None:
