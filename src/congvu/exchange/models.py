@@ -223,7 +223,8 @@ class SentPackage(models.Model):
     Built once per ``transport_id`` (the outbox message id, with the recipient's
     code for a document sent to several agencies) and stored, so every retry
     sends the same bytes under the same id and the receiving side drops a
-    repeat. ``sent_at`` is set when the transport accepted it.
+    repeat. ``sent_at`` is set when the transport accepted it; the bytes are
+    purged some days later (``purged_at``), the row kept as the record.
     """
 
     class Kind(models.TextChoices):
@@ -258,6 +259,8 @@ class SentPackage(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     last_error = models.CharField(_("lỗi lần gửi cuối"), max_length=300, blank=True)
+    #: The bytes were deleted after delivery (``EXCHANGE_SENT_RETENTION_DAYS``); the row stays.
+    purged_at = models.DateTimeField(_("xóa nội dung lúc"), null=True, blank=True)
 
     objects = RestrictedManager()
 

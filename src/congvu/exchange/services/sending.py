@@ -30,6 +30,7 @@ from django.utils import timezone
 from congvu.audit.services import snapshot
 from congvu.core.errors import ServiceError
 from congvu.core.faults import checkpoint
+from congvu.core.transactions import on_rollback
 from congvu.events.catalogue import Permanent
 
 from ..channels import EDXML_AXIS
@@ -59,9 +60,13 @@ def _prepared(*, transport_id: str, build: Callable[[], bytes], **fields) -> Sen
     if existing is not None:
         return existing
     raw = build()
-    name = default_storage.save(_storage_name(), ContentFile(raw))
     try:
         with transaction.atomic():
+            # Written inside the transaction: a rollback deletes it at once; a crash before
+            # the commit leaves it to ``exchange_orphan_blobs_sweep`` (maintenance.py).
+            name = default_storage.save(_storage_name(), ContentFile(raw))
+            on_rollback(lambda: default_storage.delete(name))
+            checkpoint("exchange.sent_package.after_blob")
             row = SentPackage.objects.create(
                 transport_id=transport_id,
                 storage_name=name,
@@ -71,12 +76,13 @@ def _prepared(*, transport_id: str, build: Callable[[], bytes], **fields) -> Sen
             )
             audit(None, "sent_package", "prepared", row, after=snapshot(row))
     except IntegrityError:
-        default_storage.delete(name)
         return SentPackage.objects.get(transport_id=transport_id)
     return row
 
 
 def sent_bytes(row: SentPackage) -> bytes:
+    if row.purged_at is not None:
+        raise ServiceError("The package's bytes were purged after delivery", code="purged")
     with default_storage.open(row.storage_name, "rb") as fh:
         data = fh.read()
     if hashlib.sha256(data).hexdigest() != row.sha256:
