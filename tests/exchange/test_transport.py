@@ -9,6 +9,7 @@ tests/faults/test_exchange_two_instances.py.
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from congvu.events.dispatch import dispatch
 from congvu.events.models import Delivery
@@ -330,3 +331,37 @@ def test_the_first_progress_entry_sends_05_once(world):
     settle()
     assert statuses(document) == ["01", "03", "04", "05"]
     assert DeliveryStatus.objects.get(status_code="05").meaning
+
+
+def test_a_send_to_many_recipients_stops_at_its_time_budget_and_resumes(world, settings):
+    """Each call may wait a whole timeout: an attempt never starts one it could not finish.
+
+    A budget of 0 s lets one call per attempt through; the outbox comes back
+    for the rest, each recipient receives once.
+    """
+    from congvu.exchange.services import agency_save
+
+    a, _b = world
+    admin = PositionFactory(system_admin=True).user
+    others = {"000.33.10.H56": "UBND xã Tân Phong", "000.34.10.H56": "UBND xã Mỹ Hòa"}
+    for code, name in others.items():
+        hub_agency_add(code=code, name=name)
+        agency_save(
+            actor=admin, code=code, name=name, channels=[{"channel": "edxml_axis", "address": code}]
+        )
+    settings.CONGVU_EXCHANGE_SEND_BUDGET_SECONDS = 0
+    issued(a, recipients=[{"external_name": n} for n in [B_NAME, *others.values()]])
+    dispatch()
+    delivery = Delivery.objects.get(subscriber="exchange.send_issued")
+    assert delivery.status == OutboxStatus.RETRYING
+    assert "send_deferred" in delivery.last_error
+    assert SentPackage.objects.filter(kind="edoc", sent_at__isnull=False).count() == 1
+    for expected in (2, 3):
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        dispatch()
+        assert SentPackage.objects.filter(kind="edoc", sent_at__isnull=False).count() == expected
+    delivery.refresh_from_db()
+    assert delivery.status == OutboxStatus.DONE
+    assert sorted(HubMessage.objects.filter(kind="edoc").values_list("recipient__code", flat=True)) == (
+        sorted([B_CODE, *others])
+    )
