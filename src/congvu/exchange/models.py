@@ -76,6 +76,17 @@ class ReceivedPackage(models.Model):
         related_name="replaced_by",
         verbose_name=_("thay thế gói tin"),
     )
+    #: A cập nhật (update) package: the earlier package of the same sender it updates.
+    updates = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates_received",
+        verbose_name=_("cập nhật gói tin"),
+    )
+    #: An update (or replacement) for a document already registered: the văn thư must look at it.
+    review_required = models.BooleanField(_("chờ văn thư xem"), default=False)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
