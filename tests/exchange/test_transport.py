@@ -298,9 +298,12 @@ def test_a_revoke_signed_by_someone_else_recalls_nothing(world):
 def test_a_replacement_is_linked_to_the_package_it_replaces(world):
     from congvu.outgoing import services as outgoing
 
-    a, _b = world
+    a, b = world
     first = issued(a, recipients=[{"external_name": B_NAME}])
     settle()
+    old_document = package_register(
+        actor=b.clerk, package=ReceivedPackage.objects.get(kind="edoc")
+    )
     draft = outgoing.document_replace(actor=a.specialist, document=first)
     outgoing.draft_submit(actor=a.specialist, document=draft, reviewers=[a.office_head, a.leader])
     outgoing.review_approve(actor=a.office_head, document=draft, comment="Đồng ý")
@@ -312,6 +315,11 @@ def test_a_replacement_is_linked_to_the_package_it_replaces(world):
     new = ReceivedPackage.objects.get(summary__code=second.number_notation)
     assert new.replaces == old and new.state == PackageState.ACCEPTED
     assert new.summary["business"] == 3
+    # The văn bản đến already registered shows it was replaced, with the replacement's package.
+    from congvu.exchange.selectors import incoming_notices
+
+    [notice] = incoming_notices(b.clerk, old_document)["replaced_by"]
+    assert notice["package"] == new and notice["visible"]
 
 
 def test_the_first_progress_entry_sends_05_once(world):
