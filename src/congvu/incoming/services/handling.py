@@ -239,13 +239,13 @@ def assignment_forward(*, actor, assignment: Assignment, to_user, note: str = ""
         assigned_by=user_of(a),
         parent=assignment,
     )
-    _start_handling(document)
     entry(document, a, Action.FORWARDED, note=note, assignment=child)
     publish(
         "incoming.assigned",
         {"document_id": document.pk, "assignment_ids": [child.pk]},
         key=document,
     )
+    _start_handling(document)  # after the assignment: 04 goes out before 05
     audit(a, "forwarded", document, before, entity="assignment", obj=child)
     if child.role != AssignmentRole.INFO:
         notify_urgent(document, [to_user], reason=_("Bạn được giao xử lý một văn bản khẩn."))
