@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 import os
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+
+import pytest
 
 from congvu.core.errors import ServiceError
 from congvu.exchange.maintenance import exchange_orphan_blobs_sweep, sent_packages_purge

@@ -8,8 +8,9 @@ tests/faults/test_exchange_two_instances.py.
 
 from __future__ import annotations
 
-import pytest
 from django.utils import timezone
+
+import pytest
 
 from congvu.events.dispatch import dispatch
 from congvu.events.models import Delivery
@@ -301,9 +302,7 @@ def test_a_replacement_is_linked_to_the_package_it_replaces(world):
     a, b = world
     first = issued(a, recipients=[{"external_name": B_NAME}])
     settle()
-    old_document = package_register(
-        actor=b.clerk, package=ReceivedPackage.objects.get(kind="edoc")
-    )
+    old_document = package_register(actor=b.clerk, package=ReceivedPackage.objects.get(kind="edoc"))
     draft = outgoing.document_replace(actor=a.specialist, document=first)
     outgoing.draft_submit(actor=a.specialist, document=draft, reviewers=[a.office_head, a.leader])
     outgoing.review_approve(actor=a.office_head, document=draft, comment="Đồng ý")
@@ -370,6 +369,6 @@ def test_a_send_to_many_recipients_stops_at_its_time_budget_and_resumes(world, s
         assert SentPackage.objects.filter(kind="edoc", sent_at__isnull=False).count() == expected
     delivery.refresh_from_db()
     assert delivery.status == OutboxStatus.DONE
-    assert sorted(HubMessage.objects.filter(kind="edoc").values_list("recipient__code", flat=True)) == (
-        sorted([B_CODE, *others])
-    )
+    assert sorted(
+        HubMessage.objects.filter(kind="edoc").values_list("recipient__code", flat=True)
+    ) == (sorted([B_CODE, *others]))

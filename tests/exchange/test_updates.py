@@ -52,7 +52,9 @@ def receive_update(subject="Bản đã sửa trích yếu", receivers=(), **chan
 
 
 def answer(package) -> str:
-    [event] = OutboxMessage.objects.filter(event_type=PACKAGE_UPDATED, payload__package_id=package.pk)
+    [event] = OutboxMessage.objects.filter(
+        event_type=PACKAGE_UPDATED, payload__package_id=package.pk
+    )
     return event.payload["status_code"]
 
 

@@ -224,9 +224,7 @@ def incoming_notices(actor, document) -> dict:
             {
                 "package": p,
                 "visible": p.pk in visible,
-                "new_document": p.incoming_document
-                if p.state == PackageState.REGISTERED
-                else None,
+                "new_document": p.incoming_document if p.state == PackageState.REGISTERED else None,
             }
             for p in packages.select_related("incoming_document").order_by("received_at", "pk")
         ]

@@ -16,5 +16,7 @@ class IncomingConfig(AppConfig):
         register_type(
             "incoming.in_progress",
             fields=("document_id",),
-            description=_("Văn bản đến bắt đầu được xử lý (chuyển xử lý hoặc cập nhật tiến độ đầu tiên)."),
+            description=_(
+                "Văn bản đến bắt đầu được xử lý (chuyển xử lý hoặc cập nhật tiến độ đầu tiên)."
+            ),
         )

@@ -207,7 +207,10 @@ def update_apply(*, package: ReceivedPackage, message: EdXMLMessage, actor) -> s
         "package",
         "update_applied" if applied else "update_unmatched",
         package,
-        after={"target": applied.pk if applied else None, "review_required": package.review_required},
+        after={
+            "target": applied.pk if applied else None,
+            "review_required": package.review_required,
+        },
         unit=package.unit,
     )
     return APPLIED if applied else REFUSED
