@@ -372,3 +372,32 @@ def test_a_send_to_many_recipients_stops_at_its_time_budget_and_resumes(world, s
     assert sorted(
         HubMessage.objects.filter(kind="edoc").values_list("recipient__code", flat=True)
     ) == (sorted([B_CODE, *others]))
+
+
+def test_an_update_or_replacement_signed_by_someone_else_changes_nothing(world):
+    """As for a revoke: only the original's signer updates or replaces it."""
+    from congvu.exchange import edxml
+    from congvu.exchange.selectors import incoming_notices
+    from congvu.exchange.services import package_bytes, package_receive
+
+    a, b = world
+    document = issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    original = ReceivedPackage.objects.get(kind="edoc")
+    received = package_register(actor=b.clerk, package=original)
+    forged = edxml.parse(package_bytes(original))
+    forged.signature = None
+    forged.subject = "Trích yếu giả mạo"
+    forged.business = edxml.Business(doc_type=2, document_id=original.message_id)
+    update = package_receive(raw=edxml.build(forged), source="edxml_axis")  # unsigned
+    assert update.updates is None and not update.review_required
+    forged.document_id = f"{A_CODE},2026,999/UBND-VP"
+    forged.business = edxml.Business(
+        doc_type=3, replacements=[edxml.ReplacementInfo(document_id=original.message_id)]
+    )
+    replacement = package_receive(raw=edxml.build(forged), source="edxml_axis")
+    assert replacement.replaces is None
+    assert incoming_notices(b.clerk, received) == {"replaced_by": [], "updates": []}
+    settle()
+    # The forged update refused; the forged "replacement" is only a new package (01), same số.
+    assert statuses(document) == ["01", "03", "16", "01"]

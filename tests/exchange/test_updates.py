@@ -134,3 +134,13 @@ def test_a_document_nobody_replaced_shows_no_notice(client, clerk):
     client.force_login(clerk)
     page = client.get(f"/app/van-ban-den/{document.pk}/").content.decode()
     assert "Nơi gửi đã thay thế hoặc cập nhật văn bản này" not in page
+
+
+def test_an_update_of_a_recalled_document_is_refused_with_16(clerk):
+    from congvu.incoming.services import incoming_mark_recalled
+
+    document = package_register(actor=clerk, package=receive_original())
+    incoming_mark_recalled(actor=None, incoming_id=document.pk, reason="Thu hồi")
+    update = receive_update()
+    assert update.updates is None and not update.review_required
+    assert answer(update) == "16"

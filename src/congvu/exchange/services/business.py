@@ -159,6 +159,8 @@ def _removes(business, codes: list[str]) -> bool:
 
 def update_apply(*, package: ReceivedPackage, message: EdXMLMessage, actor) -> str | None:
     """Apply an update package inside its reading transaction; the status to send, or None."""
+    from congvu.incoming.constants import Status as IncomingStatus
+
     business = message.business
     if business is None or business.doc_type != BUSINESS_UPDATE:
         return None
@@ -186,6 +188,8 @@ def update_apply(*, package: ReceivedPackage, message: EdXMLMessage, actor) -> s
             audit(actor, "package", "updated", target, before=before, after=snapshot(target))
             applied = target
         elif target.state == PackageState.REGISTERED and target.incoming_document_id:
+            if target.incoming_document.status == IncomingStatus.RECALLED:
+                continue  # nothing left to update: 16
             package.review_required = True
             audit(
                 actor,
