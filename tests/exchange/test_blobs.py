@@ -112,3 +112,21 @@ def django_capture():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def test_the_periodic_job_sweeps_and_purges(settings):
+    """``exchange-blobs`` is a periodic job like the others: embedded mode runs it too."""
+    from django.core.management import call_command
+
+    settings.CONGVU_EXCHANGE_SENT_RETENTION_DAYS = 30
+    orphan = default_storage.save("exchange/sent/2026/01/orphan.xml", ContentFile(b"x"))
+    age(orphan, 2)
+    row = prepared("m-8")
+    SentPackage.objects.filter(pk=row.pk).update(
+        sent_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    with django_capture():
+        call_command("run_periodic", only=["exchange-blobs"])
+    assert not default_storage.exists(orphan)
+    row.refresh_from_db()
+    assert row.purged_at is not None
