@@ -74,6 +74,7 @@ def test_register_direct_forward_and_complete():
         ("incoming.registered", key, {"document_id": doc.pk}),
         ("incoming.assigned", key, {"document_id": doc.pk, "assignment_ids": [main.pk]}),
         ("incoming.assigned", key, {"document_id": doc.pk, "assignment_ids": [child.pk]}),
+        ("incoming.in_progress", key, {"document_id": doc.pk}),
         ("incoming.done", key, {"document_id": doc.pk}),
     ]
 

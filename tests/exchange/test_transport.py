@@ -8,6 +8,8 @@ tests/faults/test_exchange_two_instances.py.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 import pytest
 
 from congvu.events.dispatch import dispatch
@@ -297,9 +299,10 @@ def test_a_revoke_signed_by_someone_else_recalls_nothing(world):
 def test_a_replacement_is_linked_to_the_package_it_replaces(world):
     from congvu.outgoing import services as outgoing
 
-    a, _b = world
+    a, b = world
     first = issued(a, recipients=[{"external_name": B_NAME}])
     settle()
+    old_document = package_register(actor=b.clerk, package=ReceivedPackage.objects.get(kind="edoc"))
     draft = outgoing.document_replace(actor=a.specialist, document=first)
     outgoing.draft_submit(actor=a.specialist, document=draft, reviewers=[a.office_head, a.leader])
     outgoing.review_approve(actor=a.office_head, document=draft, comment="Đồng ý")
@@ -311,3 +314,90 @@ def test_a_replacement_is_linked_to_the_package_it_replaces(world):
     new = ReceivedPackage.objects.get(summary__code=second.number_notation)
     assert new.replaces == old and new.state == PackageState.ACCEPTED
     assert new.summary["business"] == 3
+    # The văn bản đến already registered shows it was replaced, with the replacement's package.
+    from congvu.exchange.selectors import incoming_notices
+
+    [notice] = incoming_notices(b.clerk, old_document)["replaced_by"]
+    assert notice["package"] == new and notice["visible"]
+
+
+def test_the_first_progress_entry_sends_05_once(world):
+    """Đang xử lý: handling starts with the first progress entry, after the assignment's 04."""
+    a, b = world
+    document = issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    received = package_register(actor=b.clerk, package=ReceivedPackage.objects.get(kind="edoc"))
+    incoming.incoming_present(actor=b.clerk, document=received, to_user=b.leader)
+    incoming.incoming_direct(
+        actor=b.leader, document=received, instruction="Văn phòng tham mưu", main=b.office
+    )
+    settle()
+    assert statuses(document) == ["01", "03", "04"]
+    incoming.incoming_progress(actor=b.office_head, document=received, note="Đang soạn trả lời")
+    incoming.incoming_progress(actor=b.office_head, document=received, note="Đã xin ý kiến")
+    settle()
+    assert statuses(document) == ["01", "03", "04", "05"]
+    assert DeliveryStatus.objects.get(status_code="05").meaning
+
+
+def test_a_send_to_many_recipients_stops_at_its_time_budget_and_resumes(world, settings):
+    """Each call may wait a whole timeout: an attempt never starts one it could not finish.
+
+    A budget of 0 s lets one call per attempt through; the outbox comes back
+    for the rest, each recipient receives once.
+    """
+    from congvu.exchange.services import agency_save
+
+    a, _b = world
+    admin = PositionFactory(system_admin=True).user
+    others = {"000.33.10.H56": "UBND xã Tân Phong", "000.34.10.H56": "UBND xã Mỹ Hòa"}
+    for code, name in others.items():
+        hub_agency_add(code=code, name=name)
+        agency_save(
+            actor=admin, code=code, name=name, channels=[{"channel": "edxml_axis", "address": code}]
+        )
+    settings.CONGVU_EXCHANGE_SEND_BUDGET_SECONDS = 0
+    issued(a, recipients=[{"external_name": n} for n in [B_NAME, *others.values()]])
+    dispatch()
+    delivery = Delivery.objects.get(subscriber="exchange.send_issued")
+    assert delivery.status == OutboxStatus.RETRYING
+    assert "send_deferred" in delivery.last_error
+    assert SentPackage.objects.filter(kind="edoc", sent_at__isnull=False).count() == 1
+    for expected in (2, 3):
+        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        dispatch()
+        assert SentPackage.objects.filter(kind="edoc", sent_at__isnull=False).count() == expected
+    delivery.refresh_from_db()
+    assert delivery.status == OutboxStatus.DONE
+    assert sorted(
+        HubMessage.objects.filter(kind="edoc").values_list("recipient__code", flat=True)
+    ) == (sorted([B_CODE, *others]))
+
+
+def test_an_update_or_replacement_signed_by_someone_else_changes_nothing(world):
+    """As for a revoke: only the original's signer updates or replaces it."""
+    from congvu.exchange import edxml
+    from congvu.exchange.selectors import incoming_notices
+    from congvu.exchange.services import package_bytes, package_receive
+
+    a, b = world
+    document = issued(a, recipients=[{"external_name": B_NAME}])
+    settle()
+    original = ReceivedPackage.objects.get(kind="edoc")
+    received = package_register(actor=b.clerk, package=original)
+    forged = edxml.parse(package_bytes(original))
+    forged.signature = None
+    forged.subject = "Trích yếu giả mạo"
+    forged.business = edxml.Business(doc_type=2, document_id=original.message_id)
+    update = package_receive(raw=edxml.build(forged), source="edxml_axis")  # unsigned
+    assert update.updates is None and not update.review_required
+    forged.document_id = f"{A_CODE},2026,999/UBND-VP"
+    forged.business = edxml.Business(
+        doc_type=3, replacements=[edxml.ReplacementInfo(document_id=original.message_id)]
+    )
+    replacement = package_receive(raw=edxml.build(forged), source="edxml_axis")
+    assert replacement.replaces is None
+    assert incoming_notices(b.clerk, received) == {"replaced_by": [], "updates": []}
+    settle()
+    # The forged update refused; the forged "replacement" is only a new package (01), same số.
+    assert statuses(document) == ["01", "03", "16", "01"]

@@ -1,4 +1,4 @@
-"""Two congvu instances, two databases, one hub: a signed document both ways, statuses, a recall.
+"""Two congvu instances, two databases, one hub: a signed document both ways, statuses, recall, replacement.
 
 Instance A is the test database, served by gunicorn, which also runs the hub
 (``/truc/v1/``). Instance B is a second database cloned from the migrated
@@ -8,6 +8,8 @@ process would); each instance's receiving job is a real ``congvu
 run_periodic --only exchange-poll`` process with that instance's database
 and hub token. B's receiving process is SIGKILLed between keeping a package
 and acknowledging it, then started again: nothing lost, nothing doubled.
+Statuses 01, 03, 04, 05 (first progress entry) and 06 come back; a recall
+gets 15; a replacement of a registered document marks that document.
 """
 
 from __future__ import annotations
@@ -104,6 +106,18 @@ def commune(code, name, peer_code, peer_name, ca):
     return c
 
 
+def replaced(c, document):
+    """Thay thế: ``document`` replaced by a new one, approved, signed and issued (sent)."""
+    from congvu.outgoing import services as outgoing
+
+    draft = outgoing.document_replace(actor=c.specialist, document=document)
+    outgoing.draft_submit(actor=c.specialist, document=draft, reviewers=[c.office_head, c.leader])
+    outgoing.review_approve(actor=c.office_head, document=draft, comment="Đồng ý")
+    outgoing.draft_approve_for_signing(actor=c.leader, document=draft, authority_prefix="TM.")
+    draft.refresh_from_db()
+    return outgoing.document_issue(actor=c.clerk, document=draft)
+
+
 def codes(document) -> list[str]:
     return list(
         DeliveryStatus.objects.filter(outgoing_document=document)
@@ -188,11 +202,18 @@ def test_two_instances_exchange_both_ways_and_survive_a_killed_receiver(
         incoming.incoming_direct(
             actor=b.leader, document=received, instruction="Tham mưu", main=b.office
         )
+        incoming.incoming_progress(actor=b.office_head, document=received, note="Đang làm")
         incoming.incoming_complete(actor=b.office_head, document=received, note="Xong")
         sent = SentPackage.objects.filter(kind="status", sent_at__isnull=False)
-        assert sorted(sent.values_list("status_code", flat=True)) == ["01", "03", "04", "06"]
+        assert sorted(sent.values_list("status_code", flat=True)) == [
+            "01",
+            "03",
+            "04",
+            "05",
+            "06",
+        ]
     poll(a_db, A_CODE, token_a)
-    assert codes(document) == ["01", "03", "04", "06"]
+    assert codes(document) == ["01", "03", "04", "05", "06"]
     assert set(
         DeliveryStatus.objects.filter(outgoing_document=document).values_list(
             "recipient_code", flat=True
@@ -203,14 +224,29 @@ def test_two_instances_exchange_both_ways_and_survive_a_killed_receiver(
     from congvu.incoming.constants import Status
     from congvu.outgoing.services import document_recall
 
+    # In the same round A issues a second document, which it replaces once B registered it.
     document_recall(actor=a.clerk, document=document, reason="Sai thẩm quyền")
+    second = issued(a, recipients=[{"external_name": B_NAME}])
     poll(database_b, B_CODE, token_b)
     with on(database_b):
         received.refresh_from_db()
         assert received.status == Status.RECALLED
         assert received.recall_reason == "Sai thẩm quyền"
+        second_package = ReceivedPackage.objects.get(summary__code=second.number_notation)
+        second_received = package_register(actor=b.clerk, package=second_package)
+    replacement = replaced(a, second)
+    poll(database_b, B_CODE, token_b)
+    with on(database_b):
+        from congvu.exchange.selectors import incoming_notices
+
+        new = ReceivedPackage.objects.get(summary__code=replacement.number_notation)
+        assert new.replaces == second_package and new.state == PackageState.ACCEPTED
+        [notice] = incoming_notices(b.clerk, second_received)["replaced_by"]
+        assert notice["package"] == new
     poll(a_db, A_CODE, token_a)
-    assert codes(document) == ["01", "03", "04", "06", "15"]
+    assert codes(document) == ["01", "03", "04", "05", "06", "15"]
+    assert codes(second) == ["01", "03"]
+    assert codes(replacement) == ["01"]
 
     # --- B → A: the other way.
     with on(database_b):
@@ -226,8 +262,12 @@ def test_two_instances_exchange_both_ways_and_survive_a_killed_receiver(
         from congvu.outgoing.models import OutgoingDocument
 
         assert codes(OutgoingDocument.objects.get(pk=reply.pk)) == ["01", "03"]
-        # The document and its revoke (kept as a duplicate of it, never registered).
-        assert ReceivedPackage.objects.filter(kind="edoc", duplicate_of__isnull=True).count() == 1
+        # The document and its revoke (kept as a duplicate of it, never registered),
+        # the second document and its replacement.
+        assert ReceivedPackage.objects.filter(kind="edoc", duplicate_of__isnull=True).count() == 3
     # Every package the hub took was acknowledged; none twice in either database.
     assert not HubMessage.objects.filter(acknowledged_at__isnull=True).exists()
     assert ReceivedPackage.objects.filter(kind="edoc").count() == 1
+    with on(database_b):
+        # document + its revoke, second, its replacement: each kept once.
+        assert ReceivedPackage.objects.filter(kind="edoc").count() == 4

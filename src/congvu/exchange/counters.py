@@ -16,7 +16,10 @@ from . import selectors
     roles={Role.CLERK, Role.UNIT_ADMIN, Role.SYSTEM_ADMIN},
     order=15,
     url="exchange:list",
-    description=_("Gói tin edXML nhận qua trục liên thông, chờ vào sổ hoặc trả lại"),
+    description=_(
+        "Gói tin edXML nhận qua trục liên thông, chờ vào sổ hoặc trả lại, "
+        "và bản cập nhật của văn bản đã vào sổ"
+    ),
 )
 def exchange_packages_waiting(actor) -> int:
     return selectors.packages_waiting(actor).count()

@@ -4,8 +4,9 @@ All are ``atomic=False``: they wait on the network, and what they write
 (``SentPackage``) is idempotent by the event's ``message_id``.
 
 Status replies (Decree 30 mapping): package accepted → 01 đã đến, returned →
-02 từ chối tiếp nhận, registered → 03, assigned → 04, done → 06; a revoke
-applied → 15, one naming nothing we hold → 16. A recalled văn bản đi sends
+02 từ chối tiếp nhận, registered → 03, assigned → 04, handling started
+(first forward or progress entry) → 05, done → 06; a revoke
+or an update applied → 15, one naming nothing we hold → 16. A recalled văn bản đi sends
 its revoke package to the same recipients.
 """
 
@@ -20,6 +21,7 @@ from .transport import transport_name
 PACKAGE_ACCEPTED = "exchange.package.accepted"
 PACKAGE_RETURNED = "exchange.package.returned"
 PACKAGE_REVOKED = "exchange.package.revoked"
+PACKAGE_UPDATED = "exchange.package.updated"
 
 
 def register() -> None:
@@ -41,13 +43,20 @@ def register() -> None:
         fields=("package_id", "status_code"),
         description=_("Nơi gửi thu hồi văn bản liên thông: đã áp dụng (15) hoặc không (16)."),
     )
+    register_type(
+        PACKAGE_UPDATED,
+        fields=("package_id", "status_code"),
+        description=_("Nơi gửi cập nhật văn bản liên thông: đã nhận (15) hoặc không (16)."),
+    )
     subscribe("document.issued", send_issued, name="exchange.send_issued", atomic=False)
     subscribe("document.recalled", send_recalled, name="exchange.send_recalled", atomic=False)
     subscribe(PACKAGE_REVOKED, status_revoked, name="exchange.status_15_16", atomic=False)
+    subscribe(PACKAGE_UPDATED, status_revoked, name="exchange.status_update", atomic=False)
     subscribe(PACKAGE_ACCEPTED, status_received, name="exchange.status_01", atomic=False)
     subscribe(PACKAGE_RETURNED, status_returned, name="exchange.status_02", atomic=False)
     subscribe("incoming.registered", status_registered, name="exchange.status_03", atomic=False)
     subscribe("incoming.assigned", status_assigned, name="exchange.status_04", atomic=False)
+    subscribe("incoming.in_progress", status_in_progress, name="exchange.status_05", atomic=False)
     subscribe("incoming.done", status_done, name="exchange.status_06", atomic=False)
 
 
@@ -130,11 +139,15 @@ def status_assigned(event: Event) -> None:
     _status(event, _package_of_incoming(event.payload["document_id"]), "04")
 
 
+def status_in_progress(event: Event) -> None:
+    _status(event, _package_of_incoming(event.payload["document_id"]), "05")
+
+
 def status_done(event: Event) -> None:
     _status(event, _package_of_incoming(event.payload["document_id"]), "06")
 
 
 def status_revoked(event: Event) -> None:
-    """15 đồng ý thu hồi, 16 từ chối (nothing of that sender's to recall)."""
+    """15 đồng ý thu hồi/cập nhật, 16 từ chối (nothing of that sender's to recall or update)."""
     package = ReceivedPackage.objects.filter(pk=event.payload["package_id"]).first()
     _status(event, package, event.payload["status_code"])

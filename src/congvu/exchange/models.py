@@ -76,6 +76,17 @@ class ReceivedPackage(models.Model):
         related_name="replaced_by",
         verbose_name=_("thay thế gói tin"),
     )
+    #: A cập nhật (update) package: the earlier package of the same sender it updates.
+    updates = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="updates_received",
+        verbose_name=_("cập nhật gói tin"),
+    )
+    #: An update (or replacement) for a document already registered: the văn thư must look at it.
+    review_required = models.BooleanField(_("chờ văn thư xem"), default=False)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -223,7 +234,8 @@ class SentPackage(models.Model):
     Built once per ``transport_id`` (the outbox message id, with the recipient's
     code for a document sent to several agencies) and stored, so every retry
     sends the same bytes under the same id and the receiving side drops a
-    repeat. ``sent_at`` is set when the transport accepted it.
+    repeat. ``sent_at`` is set when the transport accepted it; the bytes are
+    purged some days later (``purged_at``), the row kept as the record.
     """
 
     class Kind(models.TextChoices):
@@ -258,6 +270,8 @@ class SentPackage(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     last_error = models.CharField(_("lỗi lần gửi cuối"), max_length=300, blank=True)
+    #: The bytes were deleted after delivery (``EXCHANGE_SENT_RETENTION_DAYS``); the row stays.
+    purged_at = models.DateTimeField(_("xóa nội dung lúc"), null=True, blank=True)
 
     objects = RestrictedManager()
 

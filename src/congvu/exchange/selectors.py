@@ -73,9 +73,12 @@ def channel_for_recipient(recipient, on: datetime.date | None = None) -> tuple[C
 
 
 def packages_waiting(actor):
-    """Document packages the actor's units still have to register or return."""
+    """Document packages the actor's units still have to register or return, or look at.
+
+    The last: updates of a document already registered (``review_required``).
+    """
     return ReceivedPackage.objects.restrict(actor, "view").filter(
-        kind=PackageKind.DOCUMENT, state=PackageState.ACCEPTED
+        Q(state=PackageState.ACCEPTED) | Q(review_required=True), kind=PackageKind.DOCUMENT
     )
 
 
@@ -100,7 +103,10 @@ def package_list(actor, tab: str):
     page; only those matching none are listed here (tab ``khong-khop``).
     """
     states = PACKAGE_TABS.get(tab, PACKAGE_TABS["cho-xu-ly"])
-    packages = ReceivedPackage.objects.restrict(actor, "view").filter(state__in=states)
+    shown = Q(state__in=states)
+    if tab == "cho-xu-ly":
+        shown |= Q(review_required=True)  # an update of a registered document to look at
+    packages = ReceivedPackage.objects.restrict(actor, "view").filter(shown)
     if tab == "khong-khop":
         packages = packages.filter(
             kind=PackageKind.STATUS, delivery_status__outgoing_document__isnull=True
@@ -197,3 +203,37 @@ def delivery_statuses(actor, document) -> list[dict]:
         )
         entry["history"].append(row)
     return list(by_recipient.values())
+
+
+def incoming_notices(actor, document) -> dict:
+    """What the sender did later to a văn bản đến registered from a package: replaced, updated.
+
+    ``{"replaced_by": [...], "updates": [...]}``, each ``{"package", "visible",
+    "new_document"}`` (``visible``: the actor may open the package page;
+    ``new_document``: the replacement once registered). Shown to whoever sees
+    the document (the fact belongs to it); the package links to those who may open it.
+    """
+    visible = set(
+        ReceivedPackage.objects.restrict(actor, "view")
+        .filter(Q(replaces__incoming_document=document) | Q(updates__incoming_document=document))
+        .values_list("pk", flat=True)
+    )
+
+    def rows(packages):
+        return [
+            {
+                "package": p,
+                "visible": p.pk in visible,
+                "new_document": p.incoming_document if p.state == PackageState.REGISTERED else None,
+            }
+            for p in packages.select_related("incoming_document").order_by("received_at", "pk")
+        ]
+
+    return {
+        "replaced_by": rows(
+            ReceivedPackage.objects.filter(
+                replaces__incoming_document=document, replaces__state=PackageState.REGISTERED
+            )
+        ),
+        "updates": rows(ReceivedPackage.objects.filter(updates__incoming_document=document)),
+    }

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/tep/<int:index>/", views.attachment_download, name="attachment"),
     path("<int:pk>/vao-so/", views.register, name="register"),
     path("<int:pk>/tra-lai/", views.return_to_sender, name="return"),
+    path("<int:pk>/da-xem-cap-nhat/", views.update_reviewed, name="update_reviewed"),
 ]

@@ -185,3 +185,18 @@ def return_to_sender(request, pk: int):
         return _confirm_page(request, package, kind="return", form=form)
     messages.success(request, _("Đã trả lại gói tin cho nơi gửi."))
     return redirect("exchange:detail", pk=package.pk)
+
+
+@official_required
+@require_http_methods(["POST"])
+def update_reviewed(request, pk: int):
+    """The văn thư looked at an update of a registered văn bản đến: back to that document."""
+    package = _package(request, pk)
+    try:
+        package = services.update_review_done(actor=as_actor(request.user), package=package)
+    except ReceivedPackage.DoesNotExist:
+        raise Http404 from None
+    target = package.updates
+    if target is not None and target.incoming_document_id:
+        return redirect("incoming:detail", target.incoming_document_id)
+    return redirect("exchange:detail", package.pk)

@@ -8,4 +8,15 @@ class IncomingConfig(AppConfig):
     verbose_name = _("Văn bản đến")
 
     def ready(self):
+        from congvu.events.catalogue import register_type
+
         from . import policies  # noqa: F401
+
+        # Beside the built-in incoming.* types (events/catalogue.py); exchange sends 05 on it.
+        register_type(
+            "incoming.in_progress",
+            fields=("document_id",),
+            description=_(
+                "Văn bản đến bắt đầu được xử lý (chuyển xử lý hoặc cập nhật tiến độ đầu tiên)."
+            ),
+        )

@@ -266,6 +266,7 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"prune": True},
     },
     "exchange-poll": {"task": "congvu.exchange.tasks.poll_exchange", "schedule": 60},
+    "exchange-blobs": {"task": "congvu.exchange.tasks.maintain_blobs", "schedule": 6 * 3600},
     "onestop-pending-uploads": {
         "task": "congvu.onestop.tasks.purge_pending_uploads",
         "schedule": 6 * 3600,
@@ -475,4 +476,8 @@ CONGVU_EXCHANGE_AGENCIES = {
     )
 }
 CONGVU_EXCHANGE_TIMEOUT_SECONDS = env_int("EXCHANGE_TIMEOUT_SECONDS", 30)
+# Time one outbox attempt may spend sending a document to its recipients (default: half the lease).
+CONGVU_EXCHANGE_SEND_BUDGET_SECONDS = env_int("EXCHANGE_SEND_BUDGET_SECONDS", 0) or None
 CONGVU_EXCHANGE_POLL_LIMIT = env_int("EXCHANGE_POLL_LIMIT", 20)
+# Days a sent package's bytes are kept after the transport accepted it (0: kept for ever).
+CONGVU_EXCHANGE_SENT_RETENTION_DAYS = env_int("EXCHANGE_SENT_RETENTION_DAYS", 90)

@@ -6,6 +6,7 @@
 ``sending.py`` puts them on the transport (outbox handlers, ``exchange-poll``).
 """
 
+from .business import update_review_done
 from .directory import agency_close, agency_save
 from .outbound import document_id_for, outgoing_to_package, status_reply
 from .packages import (
@@ -31,4 +32,5 @@ __all__ = [
     "package_return",
     "package_to_incoming",
     "status_reply",
+    "update_review_done",
 ]

@@ -10,9 +10,23 @@ package is set aside as returned; status 15 (đồng ý thu hồi) goes back. A
 revoke naming nothing we hold from that sender gets 16 (từ chối). The revoke
 package itself is never registered.
 
+An update (``Bussiness`` 2) carries the document as it now is (QCVN 102:
+``BussinessDocumentInfo`` says whether its information or its recipients
+changed). Same sender and signer rule as a revoke. A package still waiting
+for the văn thư is updated: its summary becomes the update's and the văn thư
+registers from the update's bytes (``registration_source``); an update
+removing us from the recipients (``ReceiverType`` 0) sets it aside as
+returned. A document already registered is never changed behind the văn
+thư's back: the update is linked to it (``updates``) and flagged
+(``review_required``), shown on the văn bản đến page and counted in "Việc
+của tôi". Either way 15 goes back; an update naming nothing we hold (or a
+package returned, refused or recalled) gets 16.
+
 A replace (``Bussiness`` 3) is a new document: it waits for the văn thư like
 any other, linked (``replaces``) to the package it replaces so its page says
-so.
+so. When the replaced package was registered, its văn bản đến shows that it
+was replaced, with links to the new package and, once registered, the new
+văn bản đến (``exchange_tags.exchange_notices``); audited on both.
 """
 
 from __future__ import annotations
@@ -24,7 +38,7 @@ from congvu.audit.services import snapshot
 
 from ..constants import PackageKind, PackageState, SignatureState
 from ..edxml import EdXMLMessage
-from ..edxml.codes import BUSINESS_REPLACE, BUSINESS_REVOKE
+from ..edxml.codes import BUSINESS_DOC_TYPES, BUSINESS_REPLACE, BUSINESS_REVOKE, BUSINESS_UPDATE
 from ..models import ReceivedPackage
 from .common import audit
 
@@ -108,4 +122,124 @@ def replaced_package(package: ReceivedPackage, message: EdXMLMessage) -> Receive
     if business is None or business.doc_type != BUSINESS_REPLACE:
         return None
     ids = [r.document_id for r in business.replacements]
-    return _earlier(package, ids).first()
+    # Only the original's signer replaces it (as for a revoke): a forged one links nothing.
+    return next((t for t in _earlier(package, ids) if _same_signer(package, t)), None)
+
+
+def replacement_mark(*, package: ReceivedPackage, actor) -> bool:
+    """A replace package arrived for a package already registered: mark its văn bản đến replaced.
+
+    The mark is the link (``package.replaces``) shown on the văn bản đến page,
+    audited on the old package and on the document. Only the original's signer
+    replaces it, as for a revoke.
+    """
+    from congvu.audit.services import log_action
+
+    target = package.replaces
+    if target is None or target.state != PackageState.REGISTERED:
+        return False
+    if not target.incoming_document_id or not _same_signer(package, target):
+        return False
+    audit(actor, "package", "replaced", target, after={"replaced_by": package.pk})
+    log_action(
+        actor=actor,
+        action="congvu.exchange.incoming.replaced",
+        obj=target.incoming_document,
+        after={"replaced_by_package": package.pk, "code": package.summary.get("code", "")},
+        unit=target.unit,
+    )
+    return True
+
+
+def _removes(business, codes: list[str]) -> bool:
+    info = business.document_info
+    receivers = info.receivers if info is not None else []
+    return any(r.receiver_type == 0 and r.organ_id in codes for r in receivers)
+
+
+def update_apply(*, package: ReceivedPackage, message: EdXMLMessage, actor) -> str | None:
+    """Apply an update package inside its reading transaction; the status to send, or None."""
+    from congvu.incoming.constants import Status as IncomingStatus
+
+    business = message.business
+    if business is None or business.doc_type != BUSINESS_UPDATE:
+        return None
+    applied = None
+    for target in _earlier(package, [business.document_id or message.document_id]):
+        target = ReceivedPackage.objects.select_for_update().get(pk=target.pk)
+        if not _same_signer(package, target):
+            continue
+        if target.state == PackageState.ACCEPTED:
+            before = snapshot(target)
+            if _removes(business, target.recipient_codes):
+                target.state = PackageState.RETURNED
+                target.refusal_reason = _("Nơi gửi cập nhật: cơ quan không còn là nơi nhận.")
+                target.handled_at = timezone.now()
+            else:
+                target.summary = {
+                    **package.summary,
+                    "business": target.summary.get("business", 0),
+                    "business_label": target.summary.get(
+                        "business_label", str(BUSINESS_DOC_TYPES[0])
+                    ),
+                    "updated_by": package.pk,
+                }
+            target.save()
+            audit(actor, "package", "updated", target, before=before, after=snapshot(target))
+            applied = target
+        elif target.state == PackageState.REGISTERED and target.incoming_document_id:
+            if target.incoming_document.status == IncomingStatus.RECALLED:
+                continue  # nothing left to update: 16
+            package.review_required = True
+            audit(
+                actor,
+                "package",
+                "update_flagged",
+                target,
+                after={"update": package.pk, "incoming_document": target.incoming_document_id},
+            )
+            applied = target
+        if applied is not None:
+            break
+    package.updates = applied
+    if package.state == PackageState.ACCEPTED:
+        # An update is never registered on its own: it changes what we hold.
+        package.state = PackageState.RECORDED
+    package.save(update_fields=["updates", "review_required", "state"])
+    audit(
+        actor,
+        "package",
+        "update_applied" if applied else "update_unmatched",
+        package,
+        after={
+            "target": applied.pk if applied else None,
+            "review_required": package.review_required,
+        },
+        unit=package.unit,
+    )
+    return APPLIED if applied else REFUSED
+
+
+def registration_source(package: ReceivedPackage) -> ReceivedPackage:
+    """The package whose bytes a waiting package registers from: its latest applied update."""
+    pk = package.summary.get("updated_by")
+    if not pk:
+        return package
+    return ReceivedPackage.objects.filter(pk=pk).first() or package
+
+
+def update_review_done(*, actor, package: ReceivedPackage) -> ReceivedPackage:
+    """The văn thư looked at an update of a registered document: the flag goes."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        package = (
+            ReceivedPackage.objects.restrict(actor, "change").select_for_update().get(pk=package.pk)
+        )
+        if not package.review_required:
+            return package
+        before = snapshot(package)
+        package.review_required = False
+        package.save(update_fields=["review_required"])
+        audit(actor, "package", "update_reviewed", package, before=before, after=snapshot(package))
+    return package

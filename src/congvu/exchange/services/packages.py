@@ -34,9 +34,21 @@ from ..constants import PackageState, SignatureState
 from ..edxml import EdXMLError, EdXMLMessage, StatusMessage, parse, verify
 from ..edxml.codes import BUSINESS_DOC_TYPES, PRIORITIES, status_meaning
 from ..edxml.signing import chain_certificates, chain_trusted
-from ..handlers import PACKAGE_ACCEPTED, PACKAGE_RETURNED, PACKAGE_REVOKED, publish_package
+from ..handlers import (
+    PACKAGE_ACCEPTED,
+    PACKAGE_RETURNED,
+    PACKAGE_REVOKED,
+    PACKAGE_UPDATED,
+    publish_package,
+)
 from ..models import ReceivedPackage
-from .business import replaced_package, revoke_apply
+from .business import (
+    registration_source,
+    replaced_package,
+    replacement_mark,
+    revoke_apply,
+    update_apply,
+)
 from .common import audit, require_signature, require_trusted, trust_anchors
 from .statuses import delivery_status_record
 
@@ -227,7 +239,10 @@ def _read(pk: int, raw: bytes, actor) -> ReceivedPackage:
         delivery_status_record(package=package, status=message, actor=actor)
     elif (code := revoke_apply(package=package, message=message, actor=actor)) is not None:
         publish_package(PACKAGE_REVOKED, package, status_code=code)  # 15/16 back
+    elif (code := update_apply(package=package, message=message, actor=actor)) is not None:
+        publish_package(PACKAGE_UPDATED, package, status_code=code)  # 15/16 back
     elif package.state == PackageState.ACCEPTED:
+        replacement_mark(package=package, actor=actor)
         publish_package(PACKAGE_ACCEPTED, package)  # status 01 back to the sender
     audit(
         actor,
@@ -307,7 +322,11 @@ def package_to_incoming(*, actor, package: ReceivedPackage) -> IncomingDraft:
     """The incoming document a received package becomes, for the văn thư to check and register."""
     package = ReceivedPackage.objects.restrict(actor, "view").get(pk=package.pk)
     _require_state(package, {PackageState.ACCEPTED})
-    message = parse(package_bytes(package))
+    source = registration_source(package)
+    message = parse(package_bytes(source))
+    if source != package and not message.attachments:
+        # An update of the header only: the files are the original's.
+        message.attachments = parse(package_bytes(package)).attachments
     uploads, skipped = _attachments_as_uploads(message)
     return IncomingDraft(
         unit=package.unit,

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -30,6 +32,7 @@ from django.utils import timezone
 from congvu.audit.services import snapshot
 from congvu.core.errors import ServiceError
 from congvu.core.faults import checkpoint
+from congvu.core.transactions import on_rollback
 from congvu.events.catalogue import Permanent
 
 from ..channels import EDXML_AXIS
@@ -59,9 +62,13 @@ def _prepared(*, transport_id: str, build: Callable[[], bytes], **fields) -> Sen
     if existing is not None:
         return existing
     raw = build()
-    name = default_storage.save(_storage_name(), ContentFile(raw))
     try:
         with transaction.atomic():
+            # Written inside the transaction: a rollback deletes it at once; a crash before
+            # the commit leaves it to ``exchange_orphan_blobs_sweep`` (maintenance.py).
+            name = default_storage.save(_storage_name(), ContentFile(raw))
+            on_rollback(lambda: default_storage.delete(name))
+            checkpoint("exchange.sent_package.after_blob")
             row = SentPackage.objects.create(
                 transport_id=transport_id,
                 storage_name=name,
@@ -71,12 +78,13 @@ def _prepared(*, transport_id: str, build: Callable[[], bytes], **fields) -> Sen
             )
             audit(None, "sent_package", "prepared", row, after=snapshot(row))
     except IntegrityError:
-        default_storage.delete(name)
         return SentPackage.objects.get(transport_id=transport_id)
     return row
 
 
 def sent_bytes(row: SentPackage) -> bytes:
+    if row.purged_at is not None:
+        raise ServiceError("The package's bytes were purged after delivery", code="purged")
     with default_storage.open(row.storage_name, "rb") as fh:
         data = fh.read()
     if hashlib.sha256(data).hexdigest() != row.sha256:
@@ -136,11 +144,44 @@ def _raise_first(errors: list[Exception]) -> None:
         raise errors[0]
 
 
+def send_budget_seconds() -> float:
+    """Time one attempt may spend sending: the outbox lease must not run out under it.
+
+    ``EXCHANGE_SEND_BUDGET_SECONDS``, by default half the outbox lease (the
+    batch's other deliveries need the rest).
+    """
+    lease = float(getattr(settings, "CONGVU_OUTBOX_LEASE_SECONDS", 300))
+    budget = getattr(settings, "CONGVU_EXCHANGE_SEND_BUDGET_SECONDS", None)
+    return float(lease / 2 if budget is None else budget)
+
+
+def _call_timeout() -> float:
+    return float(getattr(settings, "CONGVU_EXCHANGE_TIMEOUT_SECONDS", 30))
+
+
+class SendDeferred(TransportError):
+    """Recipients left for the next attempt: this one used its time budget."""
+
+    def __init__(self, left: list[str]):
+        super().__init__(
+            "send_deferred",
+            f"time budget used, {len(left)} recipient(s) left for the next attempt: "
+            + ", ".join(left[:10]),
+            retryable=True,
+        )
+        self.left = left
+
+
 def send_document(*, message_id, document, business_builder=None) -> list[SentPackage]:
     """Send an issued văn bản đi to each of its recipients on the edXML channel.
 
     ``business_builder(document, recipient)`` builds another package than the
     document itself (a revoke); by default ``outgoing_to_package``.
+
+    Each call to the transport may wait up to ``EXCHANGE_TIMEOUT_SECONDS``; with
+    many recipients the attempt stops before a further call could overrun
+    :func:`send_budget_seconds` and raises :class:`SendDeferred` (retryable):
+    the outbox comes back and sends only what is still unsent.
     """
     from .outbound import outgoing_to_package
 
@@ -148,8 +189,21 @@ def send_document(*, message_id, document, business_builder=None) -> list[SentPa
         return []
     sender_code = agency_code_of(document.unit)
     build = business_builder or (lambda doc, to: outgoing_to_package(document=doc, recipient=to))
-    rows, errors = [], []
+    rows, errors, left = [], [], []
+    started, budget, timeout = time.monotonic(), send_budget_seconds(), _call_timeout()
+    attempted = False
     for code, agency in edxml_recipients(document):
+        if attempted and time.monotonic() - started + timeout > budget:
+            if not SentPackage.objects.filter(
+                transport_id=f"{message_id}:{code}", sent_at__isnull=False
+            ).exists():
+                left.append(code)
+            continue
+        if SentPackage.objects.filter(
+            transport_id=f"{message_id}:{code}", sent_at__isnull=False
+        ).exists():
+            continue  # sent by an earlier attempt: costs no call
+        attempted = True
         try:
             row = _prepared(
                 transport_id=f"{message_id}:{code}",
@@ -166,6 +220,9 @@ def send_document(*, message_id, document, business_builder=None) -> list[SentPa
             errors.append(Permanent(f"{exc.code}: {exc.message}"))
         except (TransportError, Permanent) as exc:
             errors.append(exc)
+    if left:
+        logger.info("Exchange send %s: %s", message_id, SendDeferred(left))
+        errors.append(SendDeferred(left))
     _raise_first(errors)
     return rows
 

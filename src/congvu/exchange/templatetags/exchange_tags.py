@@ -1,6 +1,7 @@
 """Display helpers of the package pages.
 
 ``{% delivery_statuses document %}``: what the recipients reported back, on a văn bản đi page.
+``{% exchange_notices document %}``: on a văn bản đến page, its sender's replacement or update.
 ``|iso_vn``: a date or time the summary stores as ISO text, shown as dd/mm/yyyy (HH:MM).
 ``|channel_label``: the Vietnamese name of the channel (kênh nhận) a package came by.
 """
@@ -14,6 +15,7 @@ from congvu.core.authz import as_actor
 
 from ..channels import get_channel
 from ..selectors import delivery_statuses as select_statuses
+from ..selectors import incoming_notices
 
 register = template.Library()
 
@@ -24,6 +26,19 @@ def delivery_statuses(context, document):
     if request is None or document is None or not getattr(document, "issued_at", None):
         return {"show": False}
     return {"show": True, "recipients": select_statuses(as_actor(request.user), document)}
+
+
+@register.inclusion_tag("exchange/_incoming_notices.html", takes_context=True)
+def exchange_notices(context, document):
+    request = context.get("request")
+    if request is None or document is None or not getattr(document, "pk", None):
+        return {"show": False}
+    notices = incoming_notices(as_actor(request.user), document)
+    return {
+        "show": bool(notices["replaced_by"] or notices["updates"]),
+        "csrf_token": context.get("csrf_token"),
+        **notices,
+    }
 
 
 @register.filter

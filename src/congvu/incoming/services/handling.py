@@ -239,19 +239,26 @@ def assignment_forward(*, actor, assignment: Assignment, to_user, note: str = ""
         assigned_by=user_of(a),
         parent=assignment,
     )
-    if document.status == Status.DIRECTED:
-        document.status = Status.IN_PROGRESS
-        document.save(update_fields=["status", "updated_at"])
     entry(document, a, Action.FORWARDED, note=note, assignment=child)
     publish(
         "incoming.assigned",
         {"document_id": document.pk, "assignment_ids": [child.pk]},
         key=document,
     )
+    _start_handling(document)  # after the assignment: 04 goes out before 05
     audit(a, "forwarded", document, before, entity="assignment", obj=child)
     if child.role != AssignmentRole.INFO:
         notify_urgent(document, [to_user], reason=_("Bạn được giao xử lý một văn bản khẩn."))
     return child
+
+
+def _start_handling(document: IncomingDocument) -> None:
+    """Đã chỉ đạo → đang xử lý, once: the first forward or progress entry (status 05 to an edXML sender)."""
+    if document.status != Status.DIRECTED:
+        return
+    document.status = Status.IN_PROGRESS
+    document.save(update_fields=["status", "updated_at"])
+    publish("incoming.in_progress", {"document_id": document.pk}, key=document)
 
 
 def _handler_assignment(a, document):
@@ -278,9 +285,7 @@ def incoming_progress(
     if not (note or "").strip() and not files:
         raise ServiceError(_("Phải nhập nội dung tiến độ."), code="required", field="note")
     before = before_of(document)
-    if document.status == Status.DIRECTED:
-        document.status = Status.IN_PROGRESS
-        document.save(update_fields=["status", "updated_at"])
+    _start_handling(document)
     attach_files(actor=a, document=document, files=files)
     entry(document, a, Action.PROGRESS, note=note, assignment=mine)
     audit(a, "progressed", document, before)
