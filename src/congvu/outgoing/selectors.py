@@ -317,6 +317,8 @@ def reviewer_choices(*, document, query: str = ""):
     """Officials holding an active position in the issuing or drafting unit, but the drafter.
 
     With ``query``, only those whose name, position or unit matches it without accents.
+    A queryset (the form validates against it); its pickers sort it in Vietnamese order
+    (``forms.PersonChoiceField``), which the database cannot.
     """
     from congvu.accounts.models import Position, User
 
