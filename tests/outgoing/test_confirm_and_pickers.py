@@ -118,7 +118,6 @@ def test_the_submit_page_refuses_the_drafter_as_reviewer(client, commune):
     assert _status(doc) == Status.DRAFT
 
 
-
 NOT_ALLOWED = "Bạn không thực hiện được thao tác này với văn bản ở trạng thái hiện tại."
 
 
