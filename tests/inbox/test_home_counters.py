@@ -58,5 +58,5 @@ def test_the_categories_cost_one_query_per_kind(commune):
     with CaptureQueriesContext(connection) as own:
         for p in providers:
             getattr(p.fn, "own", p.fn)(actor)
-    # register, present, process: one query; review, issue: one query.
-    assert len(shared) == len(own) - 3
+    # register, present, process: one query; review, issue, signing (Chờ ký số): one query.
+    assert len(shared) == len(own) - 4

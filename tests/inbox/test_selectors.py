@@ -60,6 +60,7 @@ def test_clerk_counts_and_lists(commune, other):
         "process": 0,
         "review": 0,
         "issue": 1,
+        "signing": 0,
         "overdue": 0,
     }
     for key in ("register", "present", "issue"):

@@ -60,3 +60,29 @@ def test_direction_lists_units_and_people_in_vietnamese_order(client, commune, l
     people = [label.split(" — ")[0] for label in labels if label.split(" — ")[0] in ours]
     assert units == [f"Phòng {n}" for n in NAMES]
     assert people == [f"Nguyễn {n}" for n in NAMES]
+
+
+def test_the_agencies_page_lists_them_in_vietnamese_order_page_by_page(client, clerk):
+    for name in reversed(NAMES):
+        ExternalOrganizationFactory(name=name)
+    for i in range(50):  # a first page of 50 before ours ("A…" before "Ấp")
+        ExternalOrganizationFactory(name=f"An {i:02d}")
+    client.force_login(clerk)
+    first = client.get("/app/van-ban-den/co-quan-ngoai/").context["page"]
+    assert [org.name for org in first.object_list] == [f"An {i:02d}" for i in range(50)]
+    second = client.get("/app/van-ban-den/co-quan-ngoai/", {"trang": 2}).context["page"]
+    assert [org.name for org in second.object_list] == NAMES
+    assert first.paginator.count == 55
+
+
+def test_the_agencies_api_lists_them_in_vietnamese_order(clerk):
+    from rest_framework.test import APIClient
+
+    for name in reversed(NAMES):
+        ExternalOrganizationFactory(name=name)
+    api = APIClient()
+    api.force_login(clerk)
+    data = api.get("/api/v1/external-organizations/", {"limit": 3}).json()
+    assert data["count"] == 5 and [r["name"] for r in data["results"]] == NAMES[:3]
+    data = api.get("/api/v1/external-organizations/", {"limit": 3, "offset": 3}).json()
+    assert [r["name"] for r in data["results"]] == NAMES[3:]

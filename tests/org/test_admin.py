@@ -141,3 +141,16 @@ def test_unit_admin_sees_only_own_subtree(client):
     assert response.status_code == 200
     names = {u.name for u in response.context["cl"].result_list}
     assert names == {"Ủy ban nhân dân xã Một", "Phòng Kinh tế xã Một"}
+
+
+def test_the_predecessors_are_offered_in_vietnamese_order(sysadmin_client):
+    import html
+    import re
+
+    names = ["Ấp", "Bình", "Điền", "Đông", "Zeta"]
+    for name in reversed(names):
+        UnitFactory(name=f"UBND xã {name}")
+    body = sysadmin_client.get("/admin/org/unit/add/").content.decode()
+    select = re.search(r'<select name="add_predecessors"[^>]*>(.*?)</select>', body, re.S)
+    labels = [html.unescape(x).strip() for x in re.findall(r">([^<]*)</option>", select.group(1))]
+    assert [x for x in labels if x.startswith("UBND xã ")] == [f"UBND xã {n}" for n in names]

@@ -116,3 +116,40 @@ def test_the_submit_page_refuses_the_drafter_as_reviewer(client, commune):
     )
     assert response.status_code == 400
     assert _status(doc) == Status.DRAFT
+
+
+NOT_ALLOWED = "Bạn không thực hiện được thao tác này với văn bản ở trạng thái hiện tại."
+
+
+def _back_with(client, response, doc, message: str) -> None:
+    assert response.status_code == 302 and response.url == f"/app/van-ban-di/{doc.pk}/"
+    assert message in html.unescape(client.get(response.url).content.decode())
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_issue_page_in_a_state_that_does_not_allow_it_goes_back_to_the_document(
+    client, commune, method
+):
+    doc = _in_review(commune)  # not approved yet: nothing to issue
+    client.force_login(commune.clerk)
+    url = f"/app/van-ban-di/{doc.pk}/phat-hanh/"
+    _back_with(client, getattr(client, method)(url), doc, NOT_ALLOWED)
+    # Confirmed anyway (a stale page): the service refuses and the document page says why.
+    response = client.post(url, {"xac_nhan": "1"}, follow=True)
+    assert "khi văn bản ở trạng thái" in html.unescape(response.content.decode())
+    assert _status(doc) == Status.IN_REVIEW and not IssuedNumber.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_approve_page_in_a_state_that_does_not_allow_it_goes_back_to_the_document(
+    client, commune, method
+):
+    doc = approved(commune)  # already approved: nothing to sign again
+    client.force_login(commune.leader)
+    url = f"/app/van-ban-di/{doc.pk}/duyet-ky/"
+    _back_with(client, getattr(client, method)(url, {"authority_prefix": "TM."}), doc, NOT_ALLOWED)
+    _back_with(client, client.post(url, {"xac_nhan": "1"}), doc, NOT_ALLOWED)
+    # Confirmed from a stale page: back to the document with the service's reason.
+    response = client.post(url, {"xac_nhan": "1", "content_sha256": "0" * 64})
+    assert response.status_code == 302 and response.url == f"/app/van-ban-di/{doc.pk}/"
+    assert _status(doc) == Status.APPROVED

@@ -247,3 +247,30 @@ def test_the_holder_list_never_shows_a_unit_outside_the_admins_scope(client, uni
     page = client.get(reverse("signatures:key_register"), {"unit": outside.unit.pk})
     assert page.status_code == 200
     assert outside.leader.full_name not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_key_form_lists_units_and_holders_in_vietnamese_order(client, unit_admin, commune):
+    import html as html_lib
+    import re
+
+    from tests.factories import UnitFactory
+
+    names = ["Ấp", "Bình", "Điền", "Đông", "Zeta"]
+    for name in reversed(names):
+        UnitFactory(name=f"Phòng {name}", parent=commune.unit)
+        PositionFactory(unit=commune.unit, user__full_name=f"Nguyễn {name}")
+    client.force_login(unit_admin)
+    body = client.get(reverse("signatures:key_register")).content.decode()
+
+    def options(field):
+        select = re.search(rf'<select name="{field}"[^>]*>(.*?)</select>', body, re.S).group(1)
+        return [
+            html_lib.unescape(x).strip() for x in re.findall(r"<option[^>]*>(.*?)</option>", select)
+        ]
+
+    assert [x for x in options("unit") if x.startswith("Phòng ")] == [f"Phòng {n}" for n in names]
+    people = [f"Nguyễn {n}" for n in names]
+    assert [x for x in options("user") if x in people] == people
+    # The unit chosen at first is still the top of the administered subtree.
+    assert f'<option value="{commune.unit.pk}" selected>' in body

@@ -174,3 +174,49 @@ def test_banner_counts_calendar_days_in_vietnam_time(client, admin, ca, commune,
         client.force_login(commune.leader)
         html = client.get(reverse("web:home")).content.decode()
     assert f"hết hạn ngày 09/12/2026 (còn {expected} ngày)" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("read_at", "expected"),
+    [
+        # 24 h 20 min before the end, but the next calendar day is the last: one day left.
+        (datetime.datetime(2026, 12, 8, 0, 10, tzinfo=VN), 1),
+        # 23:30 on the 7th, ending 00:30 on the 9th: two days left.
+        (datetime.datetime(2026, 12, 7, 23, 30, tzinfo=VN), 2),
+    ],
+)
+def test_the_expiry_mail_counts_the_days_left_as_the_banner_does(
+    client, admin, ca, commune, read_at, expected, django_capture_on_commit_callbacks
+):
+    import time_machine
+
+    from congvu.signatures.models import SigningKey
+
+    key = key_ending_in(admin, ca, commune, 30, user=commune.leader)
+    end = datetime.datetime(2026, 12, 9, 0, 30, tzinfo=VN)
+    SigningKey.objects.filter(pk=key.pk).update(not_before=end - 365 * DAY, not_after=end)
+    with time_machine.travel(read_at, tick=False):
+        assert run(django_capture_on_commit_callbacks) == 1
+        client.force_login(commune.leader)
+        html = client.get(reverse("web:home")).content.decode()
+    said = f"còn {expected} ngày"
+    assert said in mail.outbox[-1].subject
+    assert f"hết hạn ngày 09/12/2026 ({said})" in html
+    assert notices(key) == [1 if expected == 1 else 7]
+
+
+@pytest.mark.django_db
+def test_a_key_ending_late_on_the_thirtieth_day_is_announced_that_day(
+    admin, ca, commune, django_capture_on_commit_callbacks
+):
+    import time_machine
+
+    from congvu.signatures.models import SigningKey
+
+    key = key_ending_in(admin, ca, commune, 60, user=commune.leader)
+    end = datetime.datetime(2027, 1, 6, 23, 30, tzinfo=VN)  # 30 calendar days after the 7th
+    SigningKey.objects.filter(pk=key.pk).update(not_before=end - 365 * DAY, not_after=end)
+    with time_machine.travel(datetime.datetime(2026, 12, 7, 8, 0, tzinfo=VN), tick=False):
+        assert run(django_capture_on_commit_callbacks) == 1
+    assert notices(key) == [30] and "còn 30 ngày" in mail.outbox[-1].subject

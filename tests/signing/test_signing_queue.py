@@ -104,3 +104,28 @@ def test_api_lists_the_queue(remote):  # noqa: F811
     data = client.get("/api/v1/outgoing-documents/", {"tab": "signing"}).json()
     results = data["results"] if isinstance(data, dict) else data
     assert {d["id"] for d in results} == {pending.pk, refused.pk, expired.pk}
+
+
+@pytest.mark.django_db
+def test_the_inbox_has_the_signing_queue_for_the_clerk_refused_and_expired_first(
+    client,
+    remote,  # noqa: F811
+):
+    pending, refused, expired = _three(remote)
+    client.force_login(remote.clerk)
+    html = client.get(reverse("inbox:home"), {"tab": "signing"}).content.decode()
+    rows = re.findall(r'<tr data-item="outgoing-(\d+)">(.*?)</tr>', html, re.S)
+    assert [int(pk) for pk, _row in rows] == [expired.pk, refused.pk, pending.pk]
+    assert 'data-signing-problem="expired"' in rows[0][1] and "Yêu cầu ký số hết hạn" in rows[0][1]
+    assert 'data-signing-problem="refused"' in rows[1][1] and "Ký số bị từ chối" in rows[1][1]
+    assert "Chờ ký số" in rows[2][1] and "data-signing-problem" not in rows[2][1]
+    # Both home counters open that tab of the inbox, with the counts of the queue.
+    home = client.get(reverse("web:home")).content.decode()
+    for key in ("outgoing_signing_attention", "outgoing_awaiting_signature"):
+        card = re.search(rf'data-counter="{key}">\s*<a href="([^"]+)"', home).group(1)
+        assert card == f"{reverse('inbox:home')}?tab=signing"
+    counts = _counts(remote.clerk)
+    assert counts["outgoing_awaiting_signature"] == 3 and counts["outgoing_signing_attention"] == 2
+    # Only the văn thư, who can send again or void, has the tab.
+    client.force_login(remote.specialist)
+    assert "tab=signing" not in client.get(reverse("inbox:home")).content.decode()

@@ -161,3 +161,31 @@ def test_unit_detail_lists_people_in_post(client, official):
 def test_unit_detail_404_for_unknown_unit(client, official):
     client.force_login(official)
     assert client.get(reverse("web:unit_detail", args=[999999])).status_code == 404
+
+
+NAMES = ["Ấp", "Bình", "Điền", "Đông", "Zeta"]
+
+
+def test_the_tree_lists_siblings_in_vietnamese_order(client, official):
+    root = UnitFactory(name="UBND huyện Thử")
+    for name in reversed(NAMES):
+        child = UnitFactory(name=f"Phòng {name}", parent=root)
+        UnitFactory(name=f"Tổ {name}", parent=child)
+    client.force_login(official)
+    ours = [x for n in NAMES for x in (f"Phòng {n}", f"Tổ {n}")]
+    names = tree_names(client.get(reverse("web:org_tree")))
+    assert [n for n in names if n in ours] == ours
+
+
+def test_the_unit_page_lists_its_children_in_vietnamese_order(client, official):
+    root = UnitFactory(name="UBND huyện Thử")
+    for name in reversed(NAMES):
+        UnitFactory(name=f"Phòng {name}", parent=root)
+    closed = UnitFactory(name="Phòng Ánh", parent=root, closed=True)
+    client.force_login(official)
+    response = client.get(reverse("web:unit_detail", args=[root.pk]))
+    # Those in force first, in Vietnamese order; the closed one after them.
+    assert [u.name for u in response.context["detail"].children] == [
+        *(f"Phòng {n}" for n in NAMES),
+        closed.name,
+    ]

@@ -45,6 +45,8 @@ COUNTER_TABS = {
     "outgoing_to_review": "review",
     "outgoing_to_sign": "sign",
     "outgoing_to_issue": "issue",
+    "outgoing_signing_attention": "signing",
+    "outgoing_awaiting_signature": "signing",
 }
 
 
@@ -60,6 +62,7 @@ SAME_AS_CATEGORY = {
     "outgoing_to_review": "review",
     "outgoing_to_sign": "sign",
     "outgoing_to_issue": "issue",
+    "outgoing_awaiting_signature": "signing",
 }
 
 

@@ -34,6 +34,7 @@ from congvu.incoming import selectors as incoming
 from congvu.incoming.constants import Status
 from congvu.incoming.models import IncomingDocument
 from congvu.outgoing import selectors as outgoing
+from congvu.outgoing.constants import SIGNING_PROBLEMS
 from congvu.outgoing.models import OutgoingDocument
 
 INCOMING = "incoming"
@@ -139,6 +140,10 @@ class Category:
     kind: str
     condition: Callable[[Actor], Q]
     roles: frozenset[str] | None = None
+    #: Its own order (the queryset ordered, maybe annotated), instead of its kind's.
+    order: Callable | None = None
+    #: Columns a row reads besides its kind's ``LIST_FIELDS`` (annotations of ``order``).
+    extra_fields: tuple[str, ...] = ()
 
     def applies_to(self, actor: Actor) -> bool:
         if self.roles is None:
@@ -187,6 +192,16 @@ CATEGORIES: tuple[Category, ...] = (
         outgoing.to_issue_q,
         frozenset({Role.CLERK}),
     ),
+    Category(
+        "signing",
+        _("Chờ ký số"),
+        OUTGOING,
+        outgoing.awaiting_signature_q,
+        frozenset({Role.CLERK}),
+        # Refused or expired first (the văn thư sends again or voids), as the outgoing tab.
+        order=outgoing.signing_queue_order,
+        extra_fields=("remote_state",),
+    ),
     Category("overdue", _("Quá hạn"), INCOMING, overdue_q),
 )
 CATEGORY_KEYS = tuple(c.key for c in CATEGORIES)
@@ -208,6 +223,8 @@ def category_queryset(actor, key: str):
         raise ValueError(f"Unknown inbox category {key!r}")
     a = as_actor(actor)
     qs = category.queryset(a)
+    if category.order is not None:
+        return category.order(qs)
     order = INCOMING_ORDER if category.kind == INCOMING else OUTGOING_ORDER
     return qs.order_by(*order)
 
@@ -304,6 +321,8 @@ class InboxItem:
     status_label: str
     url: str
     overdue: bool
+    #: A remote signature refused or expired ("refused", "expired"): the văn thư must act.
+    signing_problem: str = ""
 
     # What the row shows, formatted here: a template filter per row and cell
     # costs more than the rest of the row (the page renders 20 at a time).
@@ -349,7 +368,8 @@ def _incoming_item(row, today, url: str) -> InboxItem:
 
 
 def _outgoing_item(row, today, url: str) -> InboxItem:
-    pk, number_notation, subject, unit_name, urgency, secrecy, created_at, status = row
+    pk, number_notation, subject, unit_name, urgency, secrecy, created_at, status, *extra = row
+    problem = extra[0] if extra and extra[0] in SIGNING_PROBLEMS else ""
     return InboxItem(
         kind=OUTGOING,
         pk=pk,
@@ -361,9 +381,14 @@ def _outgoing_item(row, today, url: str) -> InboxItem:
         secrecy=secrecy,
         deadline=None,
         date=timezone.localtime(created_at).date() if created_at else None,
-        status_label=_label(OutgoingDocument, "status", status),
+        status_label=(
+            str(SIGNING_PROBLEMS[problem])
+            if problem
+            else _label(OutgoingDocument, "status", status)
+        ),
         url=url.format(pk=pk),
         overdue=False,
+        signing_problem=problem,
     )
 
 
@@ -380,6 +405,7 @@ def inbox_list(actor, category: str, limit: int = 20, offset: int = 0) -> list[I
         raise ValueError(f"Unknown inbox category {category!r}")
     a = as_actor(actor)
     kind = _BY_KEY[category].kind
+    fields = (*LIST_FIELDS[kind], *_BY_KEY[category].extra_fields)
     today = timezone.localdate()
     if kind == INCOMING:
         make, url = _incoming_item, _detail_url("incoming:detail")
@@ -387,7 +413,7 @@ def inbox_list(actor, category: str, limit: int = 20, offset: int = 0) -> list[I
         make, url = _outgoing_item, _detail_url("outgoing:detail")
 
     def build():
-        qs = category_queryset(a, category).values_list("pk", *LIST_FIELDS[kind])
+        qs = category_queryset(a, category).values_list("pk", *fields)
         return qs[offset : offset + limit]
 
     rows = LIST_SQL.fetch_rows(_sql_key(a, category, offset, limit), build)

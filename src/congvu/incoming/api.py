@@ -389,7 +389,9 @@ class ExternalOrganizationViewSet(
         if "q" in filters:
             ids = selectors.external_organizations(actor=self.request.user, query=filters["q"])
             queryset = queryset.filter(pk__in=ids.values("pk"))
-        return queryset
+        # The list in Vietnamese order of names, as its page shows it (the database
+        # puts "Đ" after "Z"); the limit/offset pages read only their rows.
+        return selectors.InVietnameseOrder(queryset, "name")
 
     def create(self, request, *args, **kwargs):
         serializer = ExternalOrganizationSerializer(data=request.data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -12,7 +13,7 @@ from django.utils import timezone
 from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.core.authz import as_actor
 from congvu.core.lookups import in_subquery
-from congvu.core.text import fold
+from congvu.core.text import fold, vietnamese_sort_key
 
 from .calendar import previous_working_day
 from .constants import OPEN_STATUSES, AssignmentRole, AssignmentStatus, Status
@@ -157,6 +158,43 @@ def external_organizations(*, actor, query: str = ""):
         for word in fold(query).split():
             qs = qs.filter(search_text__contains=word)
     return qs
+
+
+class InVietnameseOrder(Sequence):
+    """The rows of a queryset in Vietnamese order of ``field``, read a page at a time.
+
+    The database cannot sort Vietnamese ("Đ" after "Z"), so the ids are sorted here
+    from ``(pk, field)`` alone and only the rows of the slice asked for are read: a
+    ``Paginator`` or the API's limit/offset pages take it like a queryset.
+    """
+
+    CHUNK = 500
+
+    def __init__(self, queryset, field: str = "name"):
+        self.queryset = queryset.order_by()
+        rows = self.queryset.values_list("pk", field)
+        self.ids = [
+            pk for pk, _text in sorted(rows, key=lambda r: (vietnamese_sort_key(r[1]), r[0]))
+        ]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            ids = self.ids[index]
+            rows = self.queryset.in_bulk(ids)
+            return [rows[pk] for pk in ids if pk in rows]
+        return self.queryset.get(pk=self.ids[index])
+
+    def __iter__(self):
+        for start in range(0, len(self.ids), self.CHUNK):
+            yield from self[start : start + self.CHUNK]
+
+
+def external_organizations_in_order(*, actor, query: str = "") -> InVietnameseOrder:
+    """The danh mục cơ quan bên ngoài as its list pages show it: in Vietnamese order of names."""
+    return InVietnameseOrder(external_organizations(actor=actor, query=query), "name")
 
 
 @dataclass

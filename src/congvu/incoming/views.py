@@ -254,7 +254,7 @@ def external_orgs(request):
         else:
             messages.success(request, _("Đã thêm %(name)s vào danh mục.") % {"name": org.name})
             return redirect("incoming:external_orgs")
-    orgs = selectors.external_organizations(actor=actor, query=request.GET.get("q", ""))
+    orgs = selectors.external_organizations_in_order(actor=actor, query=request.GET.get("q", ""))
     page = Paginator(orgs, 50).get_page(request.GET.get("trang"))
     return render(
         request,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.errors import PermissionDenied, ServiceError
+from congvu.core.text import vietnamese_order
 
 from .models import Unit
 from .services import (
@@ -71,6 +72,11 @@ class UnitAdminForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = FORM_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Vietnamese order ("Đ" after "D"); the database sorts by code point.
+        vietnamese_order(self.fields["add_predecessors"])
 
     def clean(self):
         data = super().clean()

@@ -9,6 +9,8 @@ from operator import or_
 from django.db.models import Q
 from django.utils import timezone
 
+from congvu.core.text import vietnamese_tree_sorted
+
 from .models import Unit
 
 
@@ -31,6 +33,7 @@ def active_units(day: datetime.date | None = None):
 
 
 def unit_tree(*, actor, day: datetime.date | None = None) -> list[Unit]:
-    """Units valid on ``day`` in tree order (``path``), as the actor may see them."""
+    """Units valid on ``day`` in tree order, as the actor may see them: each after its
+    parent, siblings in Vietnamese order of their names (the database puts "Đ" after "Z")."""
     qs = Unit.objects.restrict(actor, "view").filter(pk__in=active_units(day).values("pk"))
-    return list(qs.order_by("path"))
+    return vietnamese_tree_sorted(qs, path=lambda u: u.path, name=lambda u: u.name)

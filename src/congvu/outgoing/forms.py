@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.models import User
+from congvu.core.text import VietnameseChoiceIterator, vietnamese_order
 from congvu.files.forms import UploadField
 from congvu.org.models import Unit
 from congvu.registry.constants import Secrecy, Urgency
@@ -13,13 +14,20 @@ from congvu.registry.models import DocumentType
 
 from .constants import AuthorityPrefix, RecipientKind
 
+# The pick lists below list their choices in Vietnamese order of their labels
+# ("Đ" after "D", not after "Z"): the database does not sort Vietnamese.
+
 
 class UnitChoiceField(forms.ModelChoiceField):
+    iterator = VietnameseChoiceIterator
+
     def label_from_instance(self, obj):
         return obj.name
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = VietnameseChoiceIterator
+
     def label_from_instance(self, obj):
         return obj.name
 
@@ -27,6 +35,7 @@ class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):
 class PersonChoiceField(forms.ModelChoiceField):
     """A person shown as "name — position, unit" when the form is given the labels."""
 
+    iterator = VietnameseChoiceIterator
     labels: dict = {}
 
     def label_from_instance(self, obj):
@@ -81,6 +90,8 @@ class DraftForm(forms.Form):
         targets = recipient_units if recipient_units is not None else Unit.objects.none()
         self.fields["main_units"].queryset = targets
         self.fields["info_units"].queryset = targets
+        # Document types keep the order the administrators set, then go by name.
+        vietnamese_order(self.fields["document_type"], first=lambda t: t.order)
 
     def recipients(self) -> list[dict]:
         data = self.cleaned_data

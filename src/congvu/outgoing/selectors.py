@@ -166,6 +166,22 @@ def with_signing_state(qs):
     )
 
 
+def signing_queue_order(qs):
+    """Chờ ký số as the văn thư works it: those needing him (refused, expired) first, then the
+    oldest wait; each with ``remote_state`` (:func:`with_signing_state`)."""
+    return (
+        with_signing_state(qs)
+        .annotate(
+            attention=Case(
+                When(remote_state__in=list(SIGNING_PROBLEMS), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("attention", "issued_at", "pk")
+    )
+
+
 def document_list(*, actor, tab: str = "all", query: str = ""):
     actor = as_actor(actor)
     if tab == "review":
@@ -175,18 +191,7 @@ def document_list(*, actor, tab: str = "all", query: str = ""):
     elif tab == "issue":
         qs = to_issue(actor=actor)
     elif tab == "signing":
-        # Those needing the văn thư (refused, expired) first, then the oldest wait.
-        qs = (
-            with_signing_state(awaiting_signature(actor=actor))
-            .annotate(
-                attention=Case(
-                    When(remote_state__in=list(SIGNING_PROBLEMS), then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("attention", "issued_at", "pk")
-        )
+        qs = signing_queue_order(awaiting_signature(actor=actor))
     else:
         qs = documents(actor=actor)
         if tab == "drafts":
@@ -312,6 +317,8 @@ def reviewer_choices(*, document, query: str = ""):
     """Officials holding an active position in the issuing or drafting unit, but the drafter.
 
     With ``query``, only those whose name, position or unit matches it without accents.
+    A queryset (the form validates against it); its pickers sort it in Vietnamese order
+    (``forms.PersonChoiceField``), which the database cannot.
     """
     from congvu.accounts.models import Position, User
 

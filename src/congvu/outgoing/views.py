@@ -32,6 +32,7 @@ from .forms import (
     VersionForm,
 )
 from .signing import signs_remotely
+from .views_signing import not_allowed
 
 PAGE_SIZE = 30
 
@@ -286,7 +287,6 @@ def _confirm_page(request, doc, *, kind: str, form=None):
         "doc": doc,
         "kind": kind,
         "form": form,
-        "allowed": selectors.actions_for(actor=actor, document=doc).get(kind, False),
         "recipient_lines": selectors.recipient_lines(doc),
         "next_number": (
             selectors.next_number_preview(actor=actor, document=doc) if kind == "issue" else None
@@ -328,15 +328,13 @@ def _sign_page(request, doc, *, status: int = 200):
     context = {
         "nav": "outgoing",
         "doc": doc,
-        "allowed": _may_sign(actor, doc),
         "recipient_lines": selectors.recipient_lines(doc),
         "authority_choices": SignForm.base_fields["authority_prefix"].choices,
     }
-    if context["allowed"]:
-        if doc.secrecy:
-            log_access(actor=actor, obj=doc, unit=doc.unit_id, confidentiality=doc.secrecy)
-        signed, query = _as_shown(request, actor, doc)
-        context.update(signed=signed, query=query, preview=preview.document_preview(signed))
+    if doc.secrecy:
+        log_access(actor=actor, obj=doc, unit=doc.unit_id, confidentiality=doc.secrecy)
+    signed, query = _as_shown(request, actor, doc)
+    context.update(signed=signed, query=query, preview=preview.document_preview(signed))
     return render(request, "outgoing/sign.html", context, status=status)
 
 
@@ -346,9 +344,12 @@ def approve_for_signing(request, pk: int):
     actor = as_actor(request.user)
     doc = selectors.document_for(actor=actor, pk=pk)
     if not _confirmed(request):
-        return _sign_page(request, doc)
+        # Like the resend and void pages: a page that cannot act goes back to the document.
+        return _sign_page(request, doc) if _may_sign(actor, doc) else not_allowed(request, doc)
     form = ApproveForm(request.POST)
     if not form.is_valid():
+        if not _may_sign(actor, doc):
+            return not_allowed(request, doc)
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
@@ -362,8 +363,10 @@ def approve_for_signing(request, pk: int):
             content_sha256=form.cleaned_data["content_sha256"],
         )
     except ServiceError as exc:
-        # The page again, with what the draft reads now.
         messages.error(request, exc.message)
+        if not _may_sign(actor, doc):
+            return redirect("outgoing:detail", pk=doc.pk)  # nothing left to sign here
+        # The page again, with what the draft reads now.
         return _sign_page(request, doc, status=400)
     messages.success(request, _("Đã duyệt ký văn bản."))
     return redirect("outgoing:detail", pk=doc.pk)
@@ -428,8 +431,12 @@ def preview_pdf(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def issue(request, pk: int):
     if not _confirmed(request):
-        doc = selectors.document_for(actor=as_actor(request.user), pk=pk)
+        actor = as_actor(request.user)
+        doc = selectors.document_for(actor=actor, pk=pk)
+        if not selectors.actions_for(actor=actor, document=doc).get("issue", False):
+            return not_allowed(request, doc)  # as the resend and void pages do
         return _confirm_page(request, doc, kind="issue")
+    # Confirmed: the service decides, and a refusal says its own reason.
     return _act(
         request,
         pk,

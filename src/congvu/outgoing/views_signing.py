@@ -103,7 +103,7 @@ def _confirm(request, doc, *, kind: str, form=None):
     return render(request, "outgoing/confirm_signing.html", context)
 
 
-def _not_allowed(request, doc):
+def not_allowed(request, doc):
     """Back to the document, saying why: its state (or the actor) does not allow the step."""
     messages.error(
         request, _("Bạn không thực hiện được thao tác này với văn bản ở trạng thái hiện tại.")
@@ -127,7 +127,7 @@ def signing_retry(request, pk: int):
     actor = as_actor(request.user)
     doc = selectors.document_for(actor=actor, pk=pk)
     if not remote_context(actor, doc)["may_act"]:
-        return _not_allowed(request, doc)
+        return not_allowed(request, doc)
     if request.POST.get(CONFIRM_FIELD) != "1":
         return _confirm(request, doc, kind="retry")
     return _run(
@@ -144,7 +144,7 @@ def signing_void(request, pk: int):
     actor = as_actor(request.user)
     doc = selectors.document_for(actor=actor, pk=pk)
     if not remote_context(actor, doc)["may_act"]:
-        return _not_allowed(request, doc)
+        return not_allowed(request, doc)
     form = VoidForm(request.POST or None)
     if request.POST.get(CONFIRM_FIELD) != "1" or not form.is_valid():
         return _confirm(request, doc, kind="void", form=form)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import math
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -72,7 +71,8 @@ def expiry_notice_send(key: SigningKey, *, now=None) -> int | None:
     )
     if key.revoked_at or key.not_after < now:
         return None
-    days_left = max(0, math.ceil((key.not_after - now) / datetime.timedelta(days=1)))
+    # Calendar days in Vietnam time, as the banner counts them: both say the same "còn N ngày".
+    days_left = admin_selectors.days_left(key.not_after, now=now)
     threshold = threshold_for(days_left)
     if threshold is None or _already_sent(key, threshold):
         return None
@@ -117,7 +117,9 @@ def expiry_notice_send(key: SigningKey, *, now=None) -> int | None:
 def expiry_notices_send(*, now=None) -> int:
     """Send every due notice; returns how many keys were announced this run."""
     now = now or timezone.now()
-    horizon = now + datetime.timedelta(days=max(thresholds()))
+    # A day more than the longest threshold: the days left count calendar days, so a key
+    # ending late on the threshold's last day is already due (``threshold_for`` decides).
+    horizon = now + datetime.timedelta(days=max(thresholds()) + 1)
     due = SigningKey.objects.filter(
         revoked_at__isnull=True, not_after__gte=now, not_after__lte=horizon
     ).order_by("not_after", "pk")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congvu.accounts.forms import add_service_error as accounts_add_service_error
 from congvu.core.errors import ServiceError
+from congvu.core.text import vietnamese_order
 
 from . import admin_selectors
 from .models import KeyKind
@@ -108,6 +109,9 @@ class KeyOwnerForm(forms.Form):
             self.initial["unit"] = unit_id
         self.fields["user"].queryset = admin_selectors.unit_officials(unit_id)
         self.fields["user"].label_from_instance = lambda u: u.full_name or u.username
+        # Listed in Vietnamese order ("Đ" after "D"); the initial unit above stays the top one.
+        vietnamese_order(self.fields["unit"])
+        vietnamese_order(self.fields["user"])
         # HTMX: picking a unit reloads the list of its officials.
         self.fields["unit"].widget.attrs.update(
             {

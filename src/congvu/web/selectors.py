@@ -15,7 +15,7 @@ from congvu.accounts.constants import UserKind
 from congvu.accounts.models import Delegation, Position, User
 from congvu.audit.models import AuditRecord
 from congvu.core.authz import as_actor
-from congvu.core.text import vietnamese_tree_sorted
+from congvu.core.text import vietnamese_sorted, vietnamese_tree_sorted
 from congvu.org.models import Unit
 from congvu.org.selectors import active_units, descendant_ids, unit_tree
 
@@ -87,7 +87,7 @@ def unit_forest(*, actor, day: datetime.date | None = None) -> list[TreeNode]:
     units = unit_tree(actor=actor, day=day)
     nodes: dict[int, TreeNode] = {}
     roots = []
-    for unit in units:  # path order: a parent comes before its children
+    for unit in units:  # tree order: a parent comes before its children
         parent = nodes.get(unit.parent_id)
         node = TreeNode(unit, level=parent.level + 1 if parent else 0)
         nodes[unit.pk] = node
@@ -116,8 +116,10 @@ def unit_detail(*, actor, unit: Unit) -> UnitDetail:
         unit=unit,
         predecessors=list(visible.filter(successors=unit).order_by("path")),
         successors=list(visible.filter(predecessors=unit).order_by("path")),
-        children=list(
-            visible.filter(parent=unit).order_by(F("valid_to").desc(nulls_first=True), "name")
+        # Those in force first, then the latest closed; the same dates in Vietnamese order.
+        children=sorted(
+            vietnamese_sorted(visible.filter(parent=unit), key=lambda u: u.name),
+            key=lambda u: (u.valid_to is not None, -u.valid_to.toordinal() if u.valid_to else 0),
         ),
         positions=list(
             Position.objects.restrict(actor, "view")
