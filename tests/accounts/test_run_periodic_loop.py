@@ -2,8 +2,9 @@
 
 import datetime
 
-import pytest
 from django.core.management import call_command
+
+import pytest
 
 pytestmark = pytest.mark.django_db
 
