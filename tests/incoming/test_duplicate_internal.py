@@ -116,9 +116,7 @@ def test_another_agency_code_with_another_name_is_no_duplicate(
 
 def test_same_name_without_any_code_still_matches(clerk, commune, internal_copy, register_package):
     nameless = UnitFactory(commune=True, name="Ủy ban nhân dân xã Phú Lộc", code="")
-    services.incoming_register_pending(
-        actor=clerk, document=internal_copy(outgoing_unit=nameless)
-    )
+    services.incoming_register_pending(actor=clerk, document=internal_copy(outgoing_unit=nameless))
     with pytest.raises(ServiceError) as exc:
         register_package(name="ỦY BAN NHÂN DÂN XÃ PHÚ LỘC", code="")
     assert exc.value.code == "duplicate_suspected"
@@ -190,3 +188,52 @@ def test_api_refuses_then_registers_when_confirmed(clerk, internal_copy, registe
     resp = api.post(url, {"confirm_duplicate": True}, format="json")
     assert resp.status_code == 200
     assert resp.json()["arrival_number"] == 2
+
+
+@pytest.fixture
+def edxml_package(commune):
+    """A real edXML package from ``sender`` to ``commune``, received as the axis delivers it."""
+    from congvu.exchange import edxml
+    from congvu.exchange.services import package_receive
+    from tests.exchange.conftest import sample_message
+
+    commune.code = "000.31.10.H56"
+    commune.save(update_fields=["code"])
+
+    def make():
+        message = sample_message(
+            from_=edxml.Organization(organ_id=CODE, organ_name="UBND xã Đại Điền"),
+            to=[edxml.Organization(organ_id=commune.code, organ_name=commune.name)],
+            code=edxml.Code("01", "UBND-VHXH"),
+            promulgation_date=DATE,
+            document_id=f"{CODE},2026,{NOTATION}",
+            trace_headers=[],
+            response_for=[],
+            business=None,
+            attachments=[],
+        )
+        return package_receive(raw=edxml.build(message), source="edxml_axis")
+
+    return make
+
+
+@pytest.mark.parametrize("package_first", [True, False])
+def test_the_reported_scenario_through_exchange(clerk, internal_copy, edxml_package, package_first):
+    from congvu.exchange.services import package_register
+
+    package, copy = edxml_package(), internal_copy()
+    if package_first:
+        first = package_register(actor=clerk, package=package)
+        with pytest.raises(ServiceError) as exc:
+            services.incoming_register_pending(actor=clerk, document=copy)
+        second = services.incoming_register_pending(
+            actor=clerk, document=copy, confirm_duplicate=True
+        )
+    else:
+        first = services.incoming_register_pending(actor=clerk, document=copy)
+        with pytest.raises(ServiceError) as exc:
+            package_register(actor=clerk, package=package)
+        second = package_register(actor=clerk, package=package, confirm_duplicate=True)
+    assert exc.value.code == "duplicate_suspected"
+    assert f"số đến {first.arrival_number_display}" in exc.value.message
+    assert (first.arrival_number, second.arrival_number) == (1, 2)
