@@ -145,6 +145,13 @@ class RegisterSerializer(serializers.Serializer):
     confirm_duplicate = serializers.BooleanField(default=False, label=_("xác nhận không trùng"))
 
 
+class RegisterPendingSerializer(serializers.Serializer):
+    """Input of ``incoming_register_pending`` (vào sổ an internal copy); the body may be empty."""
+
+    confirm_duplicate = serializers.BooleanField(default=False, label=_("xác nhận không trùng"))
+    note = serializers.CharField(required=False, allow_blank=True, label=_("ghi chú"))
+
+
 class PresentSerializer(serializers.Serializer):
     to_user = ScopedPrimaryKeyRelatedField(model=User, label=_("trình cho"))
     note = serializers.CharField(required=False, allow_blank=True, label=_("ghi chú"))
@@ -271,10 +278,21 @@ class IncomingDocumentViewSet(
         doc = services.incoming_register(actor=request.user, **data)
         return self._out(doc, status.HTTP_201_CREATED)
 
-    @_action_schema(_("Vào sổ văn bản liên thông"), None)
+    @extend_schema(
+        summary=_("Vào sổ văn bản liên thông"),
+        description=_(
+            "Văn bản có thể trùng (cùng cơ quan ban hành, số, ký hiệu, ngày với văn bản đã vào "
+            "sổ) bị từ chối với mã duplicate_suspected trừ khi confirm_duplicate."
+        ),
+        request=RegisterPendingSerializer,
+        responses=IncomingDocumentDetailSerializer,
+    )
     @action(detail=True, methods=["post"], url_path="register")
     def register_pending(self, request, pk=None):
-        doc = services.incoming_register_pending(actor=request.user, document=self.get_object())
+        data = self._input(RegisterPendingSerializer)
+        doc = services.incoming_register_pending(
+            actor=request.user, document=self.get_object(), **data
+        )
         return self._out(doc)
 
     @_action_schema(_("Trình văn bản"), PresentSerializer)

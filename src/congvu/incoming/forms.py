@@ -177,6 +177,19 @@ class OptionalNoteForm(forms.Form):
     )
 
 
+class RegisterPendingForm(OptionalNoteForm):
+    """Vào sổ an internal copy; the duplicate confirmation shows once a duplicate is suspected."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("Tôi đã kiểm tra: đây không phải văn bản trùng"), required=False
+    )
+
+    def __init__(self, *args, ask_confirmation: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_confirmation:
+            del self.fields["confirm_duplicate"]
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 3}))
 

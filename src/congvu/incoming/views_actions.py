@@ -26,6 +26,7 @@ from .forms import (
     PresentForm,
     ProgressForm,
     ReasonForm,
+    RegisterPendingForm,
     ReplyForm,
 )
 from .people import labelled, matches, unit_head
@@ -114,15 +115,53 @@ def _data(request):
 @official_required
 def register_pending(request, pk: int):
     actor, doc = _doc(request, pk)
-    form = OptionalNoteForm(*_data(request))
-    return _run(
+    data = _data(request)
+    # The confirmation box appears once a duplicate is suspected (an unticked box posts
+    # nothing: the service suspects it again and the box comes back).
+    form = RegisterPendingForm(*data, ask_confirmation="confirm_duplicate" in request.POST)
+    duplicates = []
+    if data and form.is_valid():
+        try:
+            registered = services.incoming_register_pending(
+                actor=actor,
+                document=doc,
+                confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                note=form.cleaned_data["note"],
+            )
+        except ServiceError as e:
+            if e.code == "duplicate_suspected":
+                form = RegisterPendingForm(*data, ask_confirmation=True)
+                form.is_valid()
+                duplicates = services.incoming_find_duplicates(
+                    actor=actor,
+                    unit=doc.unit,
+                    number_notation=doc.number_notation,
+                    document_date=doc.document_date,
+                    issuer_unit=doc.issuer_unit,
+                    issuer_external=doc.issuer_external,
+                    issuer_name=doc.issuer_name,
+                    exclude_pk=doc.pk,
+                )
+            _form_error(form, e)
+        else:
+            messages.success(
+                request,
+                _("Đã vào sổ văn bản đến, số đến %(number)s.")
+                % {"number": registered.arrival_number_display},
+            )
+            return redirect("incoming:detail", pk=doc.pk)
+    return render(
         request,
-        doc,
-        form,
-        lambda d: services.incoming_register_pending(actor=actor, document=doc),
-        _("Đã vào sổ văn bản đến."),
-        title=_("Vào sổ văn bản liên thông"),
-        submit=_("Vào sổ"),
+        "incoming/action.html",
+        {
+            "nav": "incoming",
+            "doc": doc,
+            "title": _("Vào sổ văn bản liên thông"),
+            "form": form,
+            "submit": _("Vào sổ"),
+            "duplicates": duplicates,
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -5,6 +5,7 @@ called by ``congvu.outgoing``), ``incoming_link_reply`` and
 ``incoming_complete_by_reply`` (a reply issued).
 """
 
+from .duplicates import incoming_find_duplicates
 from .handling import (
     assignment_forward,
     can,
@@ -19,7 +20,6 @@ from .handling import (
 )
 from .registration import (
     external_org_create,
-    incoming_find_duplicates,
     incoming_mark_recalled,
     incoming_receive_internal,
     incoming_register,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime
-import re
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,12 +35,12 @@ from .common import (
     entry,
     is_clerk,
     lock,
-    notation_key,
     require,
     require_status,
     search_text_for,
     user_of,
 )
+from .duplicates import issuer_label, refuse_duplicates
 from .files import attach_files
 
 
@@ -73,89 +72,8 @@ def external_org_create(
     return org
 
 
-def _issuer_name(issuer_unit, issuer_external, issuer_name: str) -> str:
-    if issuer_unit is not None:
-        return issuer_unit.name
-    if issuer_external is not None:
-        return issuer_external.name
-    return (issuer_name or "").strip()
-
-
-def incoming_find_duplicates(
-    *,
-    actor,
-    unit,
-    number_notation: str,
-    document_date: datetime.date,
-    issuer_unit=None,
-    issuer_external=None,
-    issuer_name: str = "",
-    exclude_pk=None,
-):
-    """Likely duplicates in ``unit``: same issuer, số ký hiệu and date (flagged before saving).
-
-    Only documents already vào sổ (with a số đến) count: an internal copy still
-    waiting for the văn thư (``pending``) is the same document on its way in,
-    not one registered before, and the warning names the số đến it was given.
-    """
-    name = fold(_issuer_name(issuer_unit, issuer_external, issuer_name))
-    key = notation_key(number_notation)
-    # Compare on four columns of the unit's documents of that date (they can be many),
-    # then load the few matches whole, through restrict(): the same documents as
-    # filtering the scan itself, but the policy's query is built only when something
-    # matched, not on every registration. Folding keeps the ASCII digits of a số, ký hiệu and their order (checked over
-    # every code point), so an equal key has these digits in this order: a LIKE drops
-    # most of the day's documents in the database (a regular expression costs more
-    # there than the rows it saves) before Python folds the rest. Plain SQL: this runs
-    # on every registration and the ORM spent more building it than the database did.
-    table = IncomingDocument._meta.db_table
-    sql = (
-        "SELECT id, number_notation, issuer_unit_id, issuer_external_id, issuer_name "  # noqa: S608
-        f"FROM {table} WHERE unit_id = %s AND document_date = %s AND status <> %s"
-        " AND arrival_number IS NOT NULL"
-    )
-    params = [
-        getattr(unit, "pk", unit),
-        connection.ops.adapt_datefield_value(document_date),
-        Status.RETURNED.value,
-    ]
-    if exclude_pk is not None:
-        sql += " AND id <> %s"
-        params.append(exclude_pk)
-    digits = re.sub(r"[^0-9]", "", key)
-    if digits:
-        sql += " AND number_notation LIKE %s"
-        params.append("%" + "%".join(digits) + "%")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    found = [
-        pk
-        for pk, notation, unit_id, external_id, issuer in rows
-        if notation_key(notation) == key
-        and (
-            (issuer_unit is not None and unit_id == issuer_unit.pk)
-            or (issuer_external is not None and external_id == issuer_external.pk)
-            or fold(issuer) == name
-        )
-    ]
-    if not found:
-        return []
-    return list(IncomingDocument.objects.restrict(actor, "view").filter(pk__in=found))
-
-
-def _duplicate_label(document: IncomingDocument) -> str:
-    """ "văn bản số 12/QĐ-UBND của <cơ quan>, đã vào sổ với số đến 05": the sender's số, ký hiệu
-    is never shown as if it were our số đến."""
-    return _("văn bản số %(notation)s của %(issuer)s, đã vào sổ với số đến %(number)s") % {
-        "notation": document.number_notation,
-        "issuer": document.issuer_name,
-        "number": document.arrival_number_display,
-    }
-
-
 def _validate_issuer(issuer_unit, issuer_external, issuer_name):
-    if not _issuer_name(issuer_unit, issuer_external, issuer_name):
+    if not issuer_label(issuer_unit, issuer_external, issuer_name):
         raise ServiceError(
             _("Phải chọn hoặc nhập cơ quan ban hành."), code="required", field="issuer_name"
         )
@@ -249,8 +167,8 @@ def incoming_register(
     if source not in Source.values:
         raise ServiceError(_("Nguồn văn bản không hợp lệ."), code="invalid", field="source")
     if not confirm_duplicate:
-        dupes = incoming_find_duplicates(
-            actor=a,
+        refuse_duplicates(
+            a,
             unit=unit,
             number_notation=number_notation,
             document_date=document_date,
@@ -258,16 +176,6 @@ def incoming_register(
             issuer_external=issuer_external,
             issuer_name=issuer_name,
         )
-        if dupes:
-            raise ServiceError(
-                _(
-                    "Có thể trùng %(documents)s: cùng cơ quan ban hành, số, ký hiệu và ngày. "
-                    "Kiểm tra lại, nếu đúng là văn bản khác thì xác nhận để vào sổ."
-                )
-                % {"documents": "; ".join(_duplicate_label(d) for d in dupes)},
-                code="duplicate_suspected",
-                field="confirm_duplicate",
-            )
     now = timezone.now()
     document = IncomingDocument(
         unit=unit,
@@ -275,7 +183,7 @@ def incoming_register(
         source=source,
         issuer_unit=issuer_unit,
         issuer_external=issuer_external,
-        issuer_name=_issuer_name(issuer_unit, issuer_external, issuer_name),
+        issuer_name=issuer_label(issuer_unit, issuer_external, issuer_name),
         number_notation=number_notation.strip(),
         document_date=document_date,
         document_type=document_type,
@@ -390,8 +298,16 @@ def incoming_receive_internal(
 
 
 @transaction.atomic
-def incoming_register_pending(*, actor, document: IncomingDocument) -> IncomingDocument:
-    """Vào sổ a document delivered internally: it gets its số đến now."""
+def incoming_register_pending(
+    *, actor, document: IncomingDocument, confirm_duplicate: bool = False, note: str = ""
+) -> IncomingDocument:
+    """Vào sổ a document delivered internally: it gets its số đến now.
+
+    The same duplicate check as ``incoming_register`` runs first (the edXML
+    package of this very document may already be vào sổ): refused with
+    ``duplicate_suspected`` unless ``confirm_duplicate``, before any number
+    is taken, so a refusal leaves no gap in the register.
+    """
     a = actor_of(actor)
     document = lock(document)
     require(
@@ -402,6 +318,17 @@ def incoming_register_pending(*, actor, document: IncomingDocument) -> IncomingD
     require_status(
         document, {Status.PENDING}, _("Văn bản đang ở trạng thái %(status)s, không vào sổ được.")
     )
+    if not confirm_duplicate:
+        refuse_duplicates(
+            a,
+            unit=document.unit,
+            number_notation=document.number_notation,
+            document_date=document.document_date,
+            issuer_unit=document.issuer_unit,
+            issuer_external=document.issuer_external,
+            issuer_name=document.issuer_name,
+            exclude_pk=document.pk,
+        )
     before = before_of(document)
     now = timezone.now()
     _assign_number(a, document, now)
@@ -409,7 +336,7 @@ def incoming_register_pending(*, actor, document: IncomingDocument) -> IncomingD
     document.save(
         update_fields=["register", "arrival_number", "registered_at", "status", "updated_at"]
     )
-    entry(document, a, Action.REGISTERED)
+    entry(document, a, Action.REGISTERED, note=(note or "").strip())
     publish("incoming.registered", {"document_id": document.pk}, key=document)
     audit(a, "registered", document, before)
     _notify_leaders(document)
