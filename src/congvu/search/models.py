@@ -95,3 +95,24 @@ class PendingIndex(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id}"
+
+
+class SearchWord(models.Model):
+    """Từ vựng tìm kiếm: one distinct folded word of the ranked fields of the index.
+
+    Số ký hiệu, trích yếu, issuer and signer, folded (``SearchDocument.number_folded`` …),
+    added by the indexer as it writes rows and never removed (a word whose documents are
+    gone only corrects a typo to a word that then matches nothing). The typo fallback
+    over the whole table corrects each unknown query word to the nearest word here
+    (PostgreSQL trigram index, migration 0011) and then matches exactly: its cost
+    follows the vocabulary, not the number of documents.
+    """
+
+    word = models.CharField(max_length=64, primary_key=True)
+
+    class Meta:
+        verbose_name = _("từ vựng tìm kiếm")
+        verbose_name_plural = _("từ vựng tìm kiếm")
+
+    def __str__(self) -> str:
+        return self.word
