@@ -136,14 +136,16 @@ def _tsquery_text(kind: str, words: list[str]) -> str:
 VOCABULARY_BACKFILL_SQL = (
     "INSERT INTO search_searchword (word) SELECT DISTINCT w FROM search_searchdocument, "
     "regexp_split_to_table(number_folded || ' ' || subject_folded || ' ' || issuer_folded"
-    " || ' ' || signer_folded, ' +') AS w WHERE w <> '' AND length(w) <= 64 "
+    " || ' ' || signer_folded, ' +') AS w WHERE w ~ '^[a-z]{1,64}$' "
     "ON CONFLICT DO NOTHING"
 )
 
 #: Each query word as it is when the vocabulary knows it, else the most similar word of the
 #: vocabulary (pg_trgm ``%``, over the trigram index of migration 0011), else itself.
+#: A word with a digit is kept as typed (the vocabulary has letters only).
 _CORRECT_SQL = """
 SELECT CASE
+  WHEN t.term ~ '[0-9]' THEN t.term
   WHEN EXISTS (SELECT 1 FROM search_searchword WHERE word = t.term) THEN t.term
   ELSE coalesce((SELECT w.word FROM search_searchword w WHERE w.word %% t.term
                  ORDER BY similarity(w.word, t.term) DESC, w.word LIMIT 1), t.term)
@@ -154,11 +156,12 @@ FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, n) ORDER BY t.n
 
 def vocabulary(rows) -> list[str]:
     """The distinct words of the ranked fields of ``rows``, sorted (inserted in one order,
-    concurrent indexers never deadlock on the vocabulary's key)."""
+    concurrent indexers never deadlock on the vocabulary's key). Letters only: the numbers
+    of số ký hiệu are unique per document and a typo in a number has no nearest word."""
     words = set()
     for r in rows:
         for text in (r.number_folded, r.subject_folded, r.issuer_folded, r.signer_folded):
-            words.update(w for w in (text or "").split() if len(w) <= 64)
+            words.update(w for w in (text or "").split() if len(w) <= 64 and w.isalpha())
     return sorted(words)
 
 
