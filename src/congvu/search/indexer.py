@@ -79,8 +79,10 @@ def search_index_later(kind: str, pk) -> None:
             _wake()
             return
         transaction.on_commit(_marker(key, row.pk, shared), robust=True)
-    # A wake-up per call (cheap: the others return at once); one registered at an
-    # inner savepoint that rolls back must not take this change's wake-up with it.
+    # A wake-up per call (cheap: those after the first return at once). Not one per
+    # transaction: one registered at an inner savepoint that rolls back must not take
+    # this change's wake-up with it, and a test's captured commit runs only the
+    # callbacks registered inside it.
     transaction.on_commit(_marker("wake", None, shared), robust=True)
 
 
