@@ -11,8 +11,9 @@ characters (``bench.legaltext``). Rows, all measured in this one run:
 - relevance: for title-derived queries (typed with and without diacritics) of
   documents the leader sees, the share whose source document is in the top 10;
 - indexing throughput through congvu's own path (``search_index_update``, which
-  reads the attachment text and writes the index row, one by one; and
-  ``search_index_update_many`` in batches of 100) for a sample of documents;
+  reads the attachment text and writes the index row, one by one;
+  ``search_index_update_many`` in batches of 100; and the after-commit indexer of
+  ``congvu.search.indexer``, embedded and with a worker) for a sample of documents;
 - the same queries, scope and relevance check on a tantivy index built from the
   same documents and attachment texts, with its indexing rate and size on disk.
 
@@ -323,6 +324,51 @@ class FullTextBench(TantivyMixin):
         self.add_rate(
             f"indexing with attachments ({len(batched)} documents, batches of 100)", batched, wall
         )
+        self.pg_indexing_after_commit(rng, keys)
+
+    def pg_indexing_after_commit(self, rng, keys) -> None:
+        """The path a change takes (``congvu.search.indexer``): the change records its
+        document as pending in its transaction; after the commit the indexer indexes the
+        pending documents. Embedded mode (no broker): each commit drains at once, so one
+        document per batch. With a broker: the commits only record, and the Celery task
+        drains what accumulated, in batches (measured here as one drain of the sample;
+        the producers' cost per change is reported beside it)."""
+        from django.db import transaction
+
+        from congvu.search import indexer
+        from congvu.search.services import search_index_update_on_commit
+
+        sample = rng.sample(keys, min(2 * self.index_sample, len(keys)))
+        eager, batched = sample[: len(sample) // 2], sample[len(sample) // 2 :]
+        started = time.perf_counter()
+        for kind, pk in eager:
+            with transaction.atomic():
+                search_index_update_on_commit(kind, pk)
+        wall = time.perf_counter() - started
+        self.add_rate(
+            f"indexing after commit, embedded ({len(eager)} changes, each drained at its commit)",
+            eager,
+            wall,
+        )
+        wake, indexer._wake = indexer._wake, lambda: None  # the worker is "busy"
+        try:
+            started = time.perf_counter()
+            for kind, pk in batched:
+                with transaction.atomic():
+                    search_index_update_on_commit(kind, pk)
+            produced = time.perf_counter() - started
+        finally:
+            indexer._wake = wake
+        started = time.perf_counter()
+        indexer.search_index_drain()
+        wall = time.perf_counter() - started
+        self.add_rate(
+            f"indexing after commit, worker ({len(batched)} changes, drained in batches of "
+            f"{indexer.BATCH_SIZE}; recording cost {1000 * produced / len(batched):.2f} ms a "
+            "change, its commit included)",
+            batched,
+            wall,
+        )
 
     def add_rate(self, name: str, sample, wall: float) -> None:
         self.rows.append(
@@ -351,8 +397,12 @@ class FullTextBench(TantivyMixin):
             self.index = None
             shutil.rmtree(path, ignore_errors=True)
 
-    def run(self, *, http: bool, tantivy: bool) -> None:
+    def run(self, *, http: bool, tantivy: bool, indexing_only: bool = False) -> None:
         self.machine()
+        if indexing_only:
+            self.pg_indexing()
+            self.facts["load_end"] = os.getloadavg()
+            return
         self.pick_actors()
         self.pick_relevance()
         self.run_pg()
@@ -373,6 +423,9 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument(
+        "--indexing-only", action="store_true", help="only the indexing rows (with --report '')"
+    )
     parser.add_argument(
         "--report",
         default=str(ROOT / "docs" / "benchmarks-fulltext.md"),
@@ -401,7 +454,7 @@ def main(argv=None) -> int:
         index_sample=args.index_sample,
         seed=args.seed,
     )
-    bench.run(http=not args.no_http, tantivy=not args.no_tantivy)
+    bench.run(http=not args.no_http, tantivy=not args.no_tantivy, indexing_only=args.indexing_only)
     if args.report:
         from bench.fulltext_report import write_report
 

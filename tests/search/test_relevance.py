@@ -81,3 +81,34 @@ def test_title_queries_find_their_document_in_the_top_10(corpus, commune):
     # Printed for docs/inbox-and-search.md (pytest -s): the first place is not a target.
     print(f"relevance: {found}/100 in the top 10, {first}/100 first; missed: {missed}")
     assert found >= 95, missed
+
+
+def _typo(rng: random.Random, fragment: str) -> str:
+    """The folded fragment with one letter doubled in up to two of its longer words."""
+    words = fold(fragment).split()
+    longer = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
+    for i in rng.sample(longer, min(2, len(longer))):
+        words[i] = words[i] + words[i][-1]
+    return " ".join(words)
+
+
+def test_typo_queries_over_the_whole_table_find_their_document(corpus):
+    """A system administrator's scope is the whole table: the typo fallback corrects each
+    unknown word against the vocabulary of the ranked fields, then matches exactly."""
+    from django.db import connection
+
+    from tests.factories import PositionFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's FTS5 has no typo fallback (exact words only)")
+    admin = PositionFactory(system_admin=True, user__is_superuser=True).user
+    rng = random.Random(12)
+    picked = rng.sample(range(len(CORPUS)), 30)
+    queries = [(_typo(rng, _fragment(rng, CORPUS[i]["subject"])), i) for i in picked]
+    missed = []
+    for query, index in queries:
+        hits, _total = search(actor=admin, query=query, limit=10)
+        if corpus[index].pk not in [h.object_id for h in hits]:
+            missed.append(query)
+    print(f"typos over the whole table: {30 - len(missed)}/30 in the top 10; missed: {missed}")
+    assert len(missed) <= 1, missed

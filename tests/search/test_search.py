@@ -272,3 +272,25 @@ def test_data_migration_moves_old_rows_to_the_local_day(commune):
         (noon.pk, datetime.date(2026, 12, 7)),
     }
     assert outgoing_dates_to_local(apps, None) == 0
+
+
+def test_the_vocabulary_backfill_and_the_indexer_agree(commune):
+    """Migration 0011 fills the vocabulary with the words the indexer would have added."""
+    from django.db import connection
+
+    from congvu.search.backends import VOCABULARY_BACKFILL_SQL
+    from congvu.search.models import SearchWord
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the vocabulary is PostgreSQL's typo fallback")
+    doc = IncomingDocumentFactory(
+        unit=commune.unit, number_notation="7/KH-UBND", subject="Kế hoạch nạo vét kênh"
+    )
+    search_index_update("incoming", doc)
+    written = set(SearchWord.objects.values_list("word", flat=True))
+    assert {"kh", "ubnd", "ke", "hoach", "nao", "vet", "kenh"} <= written
+    assert "7" not in written  # numbers are unique per document: not a vocabulary
+    SearchWord.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(VOCABULARY_BACKFILL_SQL)
+    assert set(SearchWord.objects.values_list("word", flat=True)) == written

@@ -71,3 +71,48 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.number_notation}"
+
+
+class PendingIndex(models.Model):
+    """Chỉ mục chờ cập nhật: a document whose index row is due, written with its change.
+
+    A service's change (through ``services.search_index_later``) adds one row in its
+    own transaction, so the row exists exactly when the change committed; the indexer
+    (``services.search_index_drain``) reindexes the pending documents in batches after
+    the commit and deletes the rows it has applied. A crash between the commit and
+    the indexing leaves the rows for the next run (the periodic job). Rows only ever
+    are added and deleted, never updated: producers never wait on each other or on
+    the indexer. Several rows of one document are applied together.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("chỉ mục chờ cập nhật")
+        verbose_name_plural = _("chỉ mục chờ cập nhật")
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id}"
+
+
+class SearchWord(models.Model):
+    """Từ vựng tìm kiếm: one distinct folded word of the ranked fields of the index.
+
+    Số ký hiệu, trích yếu, issuer and signer, folded (``SearchDocument.number_folded`` …),
+    added by the indexer as it writes rows and never removed (a word whose documents are
+    gone only corrects a typo to a word that then matches nothing). The typo fallback
+    over the whole table corrects each unknown query word to the nearest word here
+    (PostgreSQL trigram index, migration 0011) and then matches exactly: its cost
+    follows the vocabulary, not the number of documents.
+    """
+
+    word = models.CharField(max_length=64, primary_key=True)
+
+    class Meta:
+        verbose_name = _("từ vựng tìm kiếm")
+        verbose_name_plural = _("từ vựng tìm kiếm")
+
+    def __str__(self) -> str:
+        return self.word

@@ -1,8 +1,10 @@
 """Keeping the search index in step with the documents.
 
-:func:`search_index_update` rebuilds one document's row; the incoming and
-outgoing services (or, for now, the ``post_save`` receivers in ``signals.py``)
-call it after their transaction commits. It reads the document itself by
+:func:`search_index_update` rebuilds one document's row and
+:func:`search_index_update_many` a batch's; the changes of the incoming and outgoing
+services (through the ``post_save`` receivers in ``signals.py``) record their
+documents as pending, and the indexer (``indexer.py``) applies them in batches after
+the commit. It reads the document itself by
 primary key, so it never indexes rolled-back or stale data. Index rows are
 not audited: they are a derived copy, rebuilt by ``congvu search_reindex``.
 """
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from .access import new_row_tokens, row_tokens, rows_tokens
 from .backends import get_backend
+from .indexer import search_index_later, supersede
 from .models import Kind, SearchDocument
 from .ranking import ranked_columns
 from .text import index_body, search_fold
@@ -222,10 +225,10 @@ def search_index_new(kind: str, doc, *, has_attachments: bool = False) -> Search
     ``has_attachments`` False: nothing of the document's own was stored yet besides
     its row (no files, assignments, review steps or recipients), so neither the
     attachment text nor the access tokens need a query. The index request that
-    saving ``doc`` scheduled for after the commit (``signals.py``) is dropped; a
-    later save in this transaction schedules a new one.
+    saving ``doc`` recorded in this transaction (``signals.py``, ``indexer.py``) is
+    deleted; a later save in this transaction records a new one.
     """
-    _supersede_pending(kind, doc.pk)
+    supersede(kind, doc.pk)
     if has_attachments:
         return _write_row(
             kind, doc, attachments=_attachment_text(doc), access=row_tokens(kind, doc)
@@ -245,35 +248,14 @@ def search_index_remove(kind: str, pk) -> None:
         SearchDocument.objects.filter(kind=kind, object_id=pk).delete()
 
 
-def _supersede_pending(kind: str, pk) -> None:
-    """Drop the pending index requests for this document at this or an inner savepoint."""
-    key = (kind, pk)
-    connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        current = set(connection.savepoint_ids)
-        for sids, func, _robust in connection.run_on_commit:
-            if getattr(func, "search_key", None) == key and current <= sids:
-                func.superseded = True
-
-
 def search_index_update_on_commit(kind: str, pk) -> None:
-    """Schedule :func:`search_index_update` after the current transaction commits.
+    """Have the document reindexed after the current transaction commits.
 
-    Once per document and transaction: a service that saves a document several times
-    (or its assignments, review steps, recipients) reindexes it once, with the last
-    request. An earlier pending request is dropped only when the new one is at the
-    same or an outer savepoint level, so a savepoint rollback never loses the update.
-    ``robust``: a failure to index is logged and never breaks the change itself.
+    Records it as pending in this transaction (``indexer.search_index_later``); the
+    indexer applies it after the commit, in batches. Nothing is indexed if the
+    transaction rolls back.
     """
-    key = (kind, pk)
-    _supersede_pending(kind, pk)
-
-    def update():
-        if not update.superseded:
-            search_index_update(kind, pk)
-
-    update.search_key, update.superseded = key, False
-    transaction.on_commit(update, robust=True)
+    search_index_later(kind, pk)
 
 
 def search_reindex(*, batch_size: int = 200) -> int:

@@ -265,6 +265,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "kwargs": {"prune": True},
     },
+    "search-index-pending": {"task": "congvu.search.tasks.drain_index", "schedule": 60},
     "exchange-poll": {"task": "congvu.exchange.tasks.poll_exchange", "schedule": 60},
     "exchange-blobs": {"task": "congvu.exchange.tasks.maintain_blobs", "schedule": 6 * 3600},
     "onestop-pending-uploads": {
