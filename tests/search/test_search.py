@@ -294,3 +294,16 @@ def test_the_vocabulary_backfill_and_the_indexer_agree(commune):
     with connection.cursor() as cursor:
         cursor.execute(VOCABULARY_BACKFILL_SQL)
     assert set(SearchWord.objects.values_list("word", flat=True)) == written
+
+
+def test_the_type_filter_lists_document_types_in_vietnamese_order(commune):
+    from congvu.core.text import vietnamese_sort_key
+    from congvu.search.forms import SearchForm
+
+    form = SearchForm(actor=commune.leader)
+    labels = [str(label) for value, label in form.fields["type"].choices if value != ""]
+    assert len(labels) > 10
+    assert labels == sorted(labels, key=vietnamese_sort_key)
+    # Đ is a letter after D, not after Z; Báo cáo before Biên bản.
+    assert labels.index("Đề án") < labels.index("Giấy mời")
+    assert labels.index("Báo cáo") < labels.index("Biên bản")

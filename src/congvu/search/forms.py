@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from congvu.core.text import vietnamese_order
 from congvu.registry.constants import Secrecy
 from congvu.registry.models import DocumentType, Register
 
@@ -53,8 +54,11 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].queryset = DocumentType.objects.restrict(actor, "view").order_by("name")
+        self.fields["type"].queryset = DocumentType.objects.restrict(actor, "view")
         self.fields["register"].queryset = Register.objects.restrict(actor, "view")
+        # A filter is looked up by name: plain Vietnamese order (Đề án after Dự thảo, not last).
+        vietnamese_order(self.fields["type"])
+        vietnamese_order(self.fields["register"])
         self.fields["status"].choices = [("", _("Tất cả")), *status_choices()]
 
     def filters(self) -> dict:
