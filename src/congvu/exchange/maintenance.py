@@ -21,6 +21,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from congvu.files.maintenance import sweep_orphans
+
 from .models import ReceivedPackage, SentPackage
 from .services.common import audit
 
@@ -28,17 +30,6 @@ logger = logging.getLogger(__name__)
 
 ROOT = "exchange"
 GRACE = datetime.timedelta(hours=6)
-
-
-def _walk(storage, path: str):
-    try:
-        dirs, files = storage.listdir(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    if files:
-        yield path, files
-    for name in dirs:
-        yield from _walk(storage, f"{path}/{name}")
 
 
 def _known(paths: list[str]) -> set[str]:
@@ -55,29 +46,7 @@ def exchange_orphan_blobs_sweep(
     *, older_than: datetime.timedelta = GRACE, now=None, storage=None
 ) -> int:
     """Delete blobs under ``exchange/`` that no received or sent package names; return how many."""
-    storage = storage or default_storage
-    now = now or timezone.now()
-    deleted = 0
-    for directory, names in _walk(storage, ROOT):
-        paths = [f"{directory}/{name}" for name in names]
-        known = _known(paths)
-        for path in paths:
-            if path in known:
-                continue
-            try:
-                modified = storage.get_modified_time(path)
-            except (NotImplementedError, OSError):
-                continue
-            if timezone.is_naive(modified):
-                modified = timezone.make_aware(modified)
-            if now - modified < older_than:
-                continue
-            if _known([path]):  # a row may have committed meanwhile
-                continue
-            storage.delete(path)
-            deleted += 1
-            logger.warning("Deleted orphan exchange blob %s", path)
-    return deleted
+    return sweep_orphans(ROOT, _known, older_than=older_than, now=now, storage=storage)
 
 
 def sent_packages_purge(*, days: int | None = None, now=None, storage=None) -> int:

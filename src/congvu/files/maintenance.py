@@ -34,16 +34,30 @@ def _walk(storage, path: str):
 
 def orphan_blobs_sweep(*, older_than: datetime.timedelta = GRACE, now=None, storage=None) -> int:
     """Delete blobs under ``files/`` that no ``StoredFile`` row names; return how many."""
+
+    def known(paths: list[str]) -> set[str]:
+        rows = StoredFile.objects.filter(storage_name__in=paths)
+        return set(rows.values_list("storage_name", flat=True))
+
+    return sweep_orphans(ROOT, known, older_than=older_than, now=now, storage=storage)
+
+
+def sweep_orphans(
+    root: str, known, *, older_than: datetime.timedelta = GRACE, now=None, storage=None
+) -> int:
+    """Delete blobs under ``root`` older than ``older_than`` that ``known(paths)`` does not name.
+
+    ``known`` returns the subset of the given storage names some row holds; other apps
+    that keep blobs of their own (``exchange/``) sweep them through this one loop.
+    """
     storage = storage or default_storage
     now = now or timezone.now()
     deleted = 0
-    for directory, names in _walk(storage, ROOT):
+    for directory, names in _walk(storage, root):
         paths = [f"{directory}/{name}" for name in names]
-        known = set(
-            StoredFile.objects.filter(storage_name__in=paths).values_list("storage_name", flat=True)
-        )
+        held = known(paths)
         for path in paths:
-            if path in known:
+            if path in held:
                 continue
             try:
                 modified = storage.get_modified_time(path)
@@ -54,7 +68,7 @@ def orphan_blobs_sweep(*, older_than: datetime.timedelta = GRACE, now=None, stor
             if now - modified < older_than:
                 continue
             # Re-check just before deleting: a row may have committed meanwhile.
-            if StoredFile.objects.filter(storage_name=path).exists():
+            if known([path]):
                 continue
             storage.delete(path)
             deleted += 1
