@@ -117,3 +117,16 @@ class Unit(models.Model):
     @property
     def is_active(self) -> bool:
         return self.is_active_on()
+
+    def agency_code(self) -> str:
+        """The mã định danh (QCVN 102) of this unit or of its nearest ancestor that has one.
+
+        A phòng without a code of its own speaks for its agency: edXML packages name
+        that code as sender, and the duplicate check of văn bản đến compares by it.
+        """
+        node = self
+        while node is not None:
+            if node.code:
+                return node.code
+            node = node.parent
+        return ""

@@ -78,9 +78,4 @@ def agency_key(unit):
 
 def agency_code_of(unit) -> str:
     """The QCVN 102 code of ``unit`` or of its nearest ancestor that has one."""
-    node = unit
-    while node is not None:
-        if node.code:
-            return node.code
-        node = node.parent
-    return ""
+    return unit.agency_code()

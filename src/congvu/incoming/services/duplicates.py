@@ -93,23 +93,9 @@ def incoming_find_duplicates(
     return list(IncomingDocument.objects.restrict(actor, "view").filter(pk__in=found))
 
 
-def _unit_agency_code(unit) -> str:
-    """The mã định danh (QCVN 102) of ``unit`` or of its nearest ancestor that has one.
-
-    The same rule ``congvu.exchange`` uses for a package's sender (``organ_id``),
-    so an internal copy and the edXML package of one document carry one code.
-    """
-    node = unit
-    while node is not None:
-        if node.code:
-            return node.code
-        node = node.parent
-    return ""
-
-
 def _agency_code(issuer_unit, issuer_external) -> str:
     if issuer_unit is not None:
-        return _unit_agency_code(issuer_unit)
+        return issuer_unit.agency_code()
     if issuer_external is not None:
         return (issuer_external.code or "").strip()
     return ""
@@ -136,7 +122,7 @@ def _same_agency(code: str, rows) -> list[int]:
     return [
         pk
         for pk, _n, unit_id, external_id, _i in rows
-        if (unit_id in units and _unit_agency_code(units[unit_id]) == code)
+        if (unit_id in units and units[unit_id].agency_code() == code)
         or (external_id is not None and (codes.get(external_id) or "").strip() == code)
     ]
 
