@@ -246,6 +246,13 @@ def test_a_recall_reaches_the_registered_copy_and_15_comes_back(world):
     revoke = ReceivedPackage.objects.get(kind="edoc", summary__business=1)
     assert revoke.state == PackageState.DUPLICATE and revoke.incoming_document is None
     assert statuses(document) == ["01", "03", "15"]
+    # The sender's page reads 13 (our request) then the recipient's 15 in one history.
+    from congvu.exchange.selectors import delivery_statuses
+
+    (recipient,) = delivery_statuses(a.clerk, document)
+    assert [s.status_code for s in recipient["history"]] == ["15", "13", "03", "01"]
+    assert recipient["history"][1].meaning == "Yêu cầu lấy lại/thu hồi"
+    assert recipient["history"][1].description == "Sai thẩm quyền ban hành"
 
 
 def test_a_recall_before_registration_sets_the_waiting_package_aside(world):

@@ -15,6 +15,7 @@ from __future__ import annotations
 from congvu.events.catalogue import Event, register_type, subscribe
 from congvu.events.services import publish
 
+from .edxml.codes import BUSINESS_REVOKE
 from .models import ReceivedPackage
 from .transport import transport_name
 
@@ -99,7 +100,12 @@ def send_recalled(event: Event) -> None:
     def revoke(doc, to):
         return outgoing_to_package(document=doc, recipient=to, revoke_reason=doc.recall_reason)
 
-    send_document(message_id=event.message_id, document=document, business_builder=revoke)
+    send_document(
+        message_id=event.message_id,
+        document=document,
+        business_builder=revoke,
+        business=BUSINESS_REVOKE,
+    )
 
 
 def _package_of_incoming(document_id) -> ReceivedPackage | None:

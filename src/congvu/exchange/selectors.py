@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from congvu.core.text import fold
 
 from .channels import INTERNAL, POSTAL, Channel, get_channel
 from .constants import PackageKind, PackageState
+from .edxml.codes import BUSINESS_REVOKE, STATUS_RECALL_REQUESTED, status_meaning
 from .models import OutsideAgency, ReceivedPackage
 
 
@@ -195,14 +197,72 @@ def delivery_statuses(actor, document) -> list[dict]:
     from .models import DeliveryStatus
 
     rows = DeliveryStatus.objects.restrict(actor, "view").filter(outgoing_document=document)
+    history = list(rows) + _recall_requests(actor, document)
+    history.sort(key=_in_order, reverse=True)
     by_recipient: dict[str, dict] = {}
-    for row in rows.order_by("-status_at", "-pk"):
+    for row in history:
         entry = by_recipient.setdefault(
             row.recipient_code,
             {"code": row.recipient_code, "name": row.recipient_name, "latest": row, "history": []},
         )
         entry["history"].append(row)
     return list(by_recipient.values())
+
+
+def _in_order(row) -> tuple:
+    """By the reported time; within one second (edXML times have whole seconds), by meaning:
+    a handling status, then our recall request (13), then its answer (15/16)."""
+    rank = {"13": 1, "15": 2, "16": 2}.get(row.status_code, 0)
+    return (row.status_at.replace(microsecond=0), rank, row.status_at, row.pk)
+
+
+@dataclass(frozen=True)
+class RecallRequest:
+    """13 yêu cầu lấy lại/thu hồi: our own step, when the revoke package went to a recipient.
+
+    Read like a ``DeliveryStatus`` row, so the recipient's 15/16 answer follows it
+    in the same history.
+    """
+
+    pk: int
+    recipient_code: str
+    recipient_name: str
+    status_at: datetime.datetime
+    description: str
+    status_code: str = STATUS_RECALL_REQUESTED
+
+    @property
+    def meaning(self) -> str:
+        with translation.override("vi"):
+            return str(status_meaning(self.status_code))
+
+
+def _recall_requests(actor, document) -> list[RecallRequest]:
+    from .models import DeliveryStatus, SentPackage
+
+    # The caller shows this only on a văn bản đi page the actor may see.
+    sent = SentPackage.objects.filter(
+        outgoing_document=document,
+        kind=SentPackage.Kind.DOCUMENT,
+        business=BUSINESS_REVOKE,
+        sent_at__isnull=False,
+    ).order_by("pk")
+    names = {
+        code: name
+        for code, name in DeliveryStatus.objects.filter(outgoing_document=document).values_list(
+            "recipient_code", "recipient_name"
+        )
+    }
+    return [
+        RecallRequest(
+            pk=-row.pk,
+            recipient_code=row.recipient_code,
+            recipient_name=names.get(row.recipient_code, ""),
+            status_at=row.sent_at,
+            description=row.outgoing_document.recall_reason or "",
+        )
+        for row in sent.select_related("outgoing_document")
+    ]
 
 
 def incoming_notices(actor, document) -> dict:

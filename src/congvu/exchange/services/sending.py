@@ -172,11 +172,14 @@ class SendDeferred(TransportError):
         self.left = left
 
 
-def send_document(*, message_id, document, business_builder=None) -> list[SentPackage]:
+def send_document(
+    *, message_id, document, business_builder=None, business: int = 0
+) -> list[SentPackage]:
     """Send an issued văn bản đi to each of its recipients on the edXML channel.
 
     ``business_builder(document, recipient)`` builds another package than the
-    document itself (a revoke); by default ``outgoing_to_package``.
+    document itself (a revoke); by default ``outgoing_to_package``. ``business``
+    (edXML ``Bussiness`` type, 1 for a revoke) is kept on each ``SentPackage``.
 
     Each call to the transport may wait up to ``EXCHANGE_TIMEOUT_SECONDS``; with
     many recipients the attempt stops before a further call could overrun
@@ -209,6 +212,7 @@ def send_document(*, message_id, document, business_builder=None) -> list[SentPa
                 transport_id=f"{message_id}:{code}",
                 build=lambda code=code, agency=agency: build(document, agency or code),
                 kind=SentPackage.Kind.DOCUMENT,
+                business=business,
                 sender_code=sender_code,
                 recipient_code=code,
                 outgoing_document=document,
