@@ -13,8 +13,8 @@ from django.utils.cache import patch_vary_headers
 
 from congvu.accounts.access import OfficialRequiredMixin, official_required
 from congvu.accounts.selectors import staff_directory
-from congvu.core.text import vietnamese_sort_key
 from congvu.core.authz import as_actor
+from congvu.core.text import vietnamese_sort_key
 
 from . import selectors
 from .forms import DirectoryForm, OrgTreeForm
