@@ -179,6 +179,9 @@ def test_the_form_warns_and_registers_only_with_the_box_ticked(client, ca, commu
     assert warned.status_code == 400
     assert 'data-warning="certificate-trust"' in html and 'role="alert"' in html
     assert "không thuộc chứng thư gốc tin cậy" in html and 'name="accept_untrusted"' in html
+    # The password box comes back empty: the page says to type it again.
+    assert "nhập lại mật khẩu hoặc mã PIN" in html
+    assert 'class="field field-check"' in html  # the tick box beside its text
     assert not SigningKey.objects.exists()
     done = post(accept_untrusted="on")
     assert done.status_code == 302
