@@ -1,4 +1,4 @@
-"""A confirmation tick box sits at the left of its text, on the same line (shared CSS)."""
+"""Shared CSS: tick boxes beside their text, the current tab marked."""
 
 from pathlib import Path
 
@@ -38,3 +38,19 @@ def test_the_box_is_left_of_its_text(browser, wrapper):
     assert box["x"] - field["x"] < 4  # at the left edge, not centred
     assert box["x"] + box["width"] <= label["x"]  # before the text
     assert box["y"] < label["y"] + label["height"] and label["y"] < box["y"] + box["height"]
+
+
+def test_the_current_tab_of_a_quick_links_bar_is_marked(browser):
+    """Văn bản đi's groups are a .quick-links bar: the open one must stand out."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(
+        f"<style>{CSS}</style><nav class='quick-links'><a href='?tab=a' aria-current='page'>"
+        "Đang soạn</a> · <a href='?tab=b'>Chờ ký</a></nav>"
+    )
+    style = "el => [getComputedStyle(el).fontWeight, getComputedStyle(el).textDecorationLine]"
+    current = page.locator("a[aria-current]").evaluate(style)
+    other = page.locator("a:not([aria-current])").evaluate(style)
+    context.close()
+    assert current != other
+    assert int(current[0]) >= 700 and "underline" in current[1]
