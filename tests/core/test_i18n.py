@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
+
 import polib
 import pytest
 
@@ -68,6 +70,22 @@ def test_pages_are_vietnamese_by_default_and_english_on_request(client):
     vi_page = client.get("/accounts/login/").content.decode()
     assert "Đăng nhập dành cho cán bộ" in vi_page
     assert 'lang="vi"' in vi_page
-    en_page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    en_page = client.get("/accounts/login/").content.decode()
     assert heading.msgstr in en_page
     assert 'lang="en"' in en_page
+
+
+def test_browser_language_does_not_decide(client):
+    """A new browser set to English still gets Vietnamese: only a chosen language counts."""
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'lang="vi"' in page.content.decode()
+    assert "Đăng nhập dành cho cán bộ" in page.content.decode()
+    assert page["Content-Language"] == "vi"
+
+
+def test_language_chosen_with_the_switch_is_kept(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert 'lang="en"' in page

@@ -40,3 +40,11 @@ def test_key_detail_fits_a_390px_screen(page):
     assert key.fingerprint in page.locator("main").inner_text().replace("\n", "")
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 390, width
+    page.goto("/app/chu-ky-so/")
+    row = page.locator(f'tr[data-key="{key.pk}"]')
+    serial = row.locator("code").first
+    assert serial.inner_text() == key.serial
+    box = serial.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 390, width

@@ -169,3 +169,32 @@ def test_an_empty_queue_says_so(client, admin):
     body = page(client, "/app/su-kien/")
     assert "Hàng đợi trống: chưa có sự kiện nào được ghi nhận." in body
     assert "<strong>0</strong>" not in body
+
+
+def test_receivers_and_objects_are_shown_by_what_they_mean(client, admin, recorder):
+    """ "Nơi nhận" by its label (code small beside), "Đối tượng" as "Văn bản đi #14", linked."""
+    from congvu.events import catalogue
+
+    catalogue.subscribe(PING, recorder.handler, name="tests.labelled", label="Gửi thử đi nơi khác")
+    recorder.names.append("tests.labelled")
+    with transaction.atomic():
+        publish(PING, {"n": 1}, key="outgoing.outgoingdocument:14")
+        publish(PING, {"n": 2}, key="test:2")
+    client.force_login(admin)
+    body = page(client, "/app/su-kien/")
+    assert "Gửi thử đi nơi khác <small><code>tests.labelled</code></small>" in body
+    assert '<option value="tests.labelled">Gửi thử đi nơi khác</option>' in body
+    assert '<a href="/app/van-ban-di/14/">Văn bản đi #14</a>' in body
+    assert "outgoing.outgoingdocument:14</td>" not in body
+    assert "test:2" in body  # a key of no model is shown as it is
+    filtered = page(client, "/app/su-kien/", noi_nhan="tests.labelled")
+    assert "Gửi thử đi nơi khác" in filtered
+
+
+def test_exchange_subscribers_all_have_a_label():
+    from congvu.events import catalogue
+
+    names = [s.name for s in catalogue._SUBSCRIBERS.values() if s.name.startswith("exchange.")]
+    assert names
+    for name in names:
+        assert catalogue.subscriber_label(name) != name

@@ -89,6 +89,7 @@ def test_package_pages_show_vietnamese_dates_and_the_channel_name(client, clerk,
         assert "05/03/2026" in page and "20/03/2026" in page  # ngày ban hành, hạn xử lý
         assert "2026-03-05" not in page and "2026-03-20" not in page
         assert "Trục liên thông (edXML)" in page and "edxml_axis" not in page
+        assert "(Trục liên thông (edXML))" not in page  # no double parentheses
 
 
 def test_outside_the_receiving_unit_everything_is_404(client, commune, package):
@@ -179,3 +180,16 @@ def test_iso_times_of_a_summary_read_as_local_dd_mm_yyyy_hh_mm():
     assert iso_vn("hôm qua") == "hôm qua" and iso_vn("") == ""
     assert channel_label("internal") == "Liên thông nội bộ"
     assert channel_label("lgsp-tinh") == "lgsp-tinh"  # an unknown channel keeps its code
+
+
+def test_urgency_and_business_type_follow_the_chosen_language(client, clerk, package):
+    """The summary stores labels as received (Vietnamese); pages translate them from the codes."""
+    from django.conf import settings
+
+    assert package.summary["priority_label"] == "Thượng khẩn"
+    client.force_login(clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (f"{LIST}{package.pk}/", f"{LIST}{package.pk}/vao-so/"):
+        page = client.get(url).content.decode()
+        assert "Thượng khẩn" not in page and "Văn bản mới" not in page
+        assert "New document" in page

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.urls import reverse
 
 import pytest
@@ -108,5 +109,6 @@ def test_amounts_are_grouped_the_vietnamese_way(client, version):
     FeeFactory(version=version, amount=1_250_000)
     url = reverse("procedures:detail", args=[version.procedure.code])
     assert "1.250.000 đồng" in client.get(url).content.decode()
-    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
     assert "1,250,000" in english

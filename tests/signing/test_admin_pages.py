@@ -93,6 +93,9 @@ def test_holder_reads_his_own_key_but_cannot_revoke_or_register(client, keys, co
 
 @pytest.mark.django_db
 def test_unit_admin_registers_a_pkcs12_key(client, unit_admin, ca, commune):
+    # The certificate names the leader (a different name needs a confirmation).
+    commune.leader.full_name = "Nguyễn Thị Hồng Nhung"
+    commune.leader.save(update_fields=["full_name"])
     client.force_login(unit_admin)
     form = client.get(reverse("signatures:key_register"))
     assert form.status_code == 200

@@ -179,6 +179,9 @@ def test_the_form_warns_and_registers_only_with_the_box_ticked(client, ca, commu
     assert warned.status_code == 400
     assert 'data-warning="certificate-trust"' in html and 'role="alert"' in html
     assert "không thuộc chứng thư gốc tin cậy" in html and 'name="accept_untrusted"' in html
+    # The password box comes back empty: the page says to type it again.
+    assert "nhập lại mật khẩu hoặc mã PIN" in html
+    assert 'class="field field-check"' in html  # the tick box beside its text
     assert not SigningKey.objects.exists()
     done = post(accept_untrusted="on")
     assert done.status_code == 302
@@ -186,3 +189,70 @@ def test_the_form_warns_and_registers_only_with_the_box_ticked(client, ca, commu
     assert audit_after(key)["untrusted_accepted"] is True
     assert AuditRecord.objects.get(action=REGISTERED).actor_id == unit_admin.pk
     assert TrustAnchor.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_certificate_naming_someone_else_needs_the_same_confirmation(client, ca, commune):
+    """CN "Nguyễn Thị Kiểm Thử" for official "Trương Công Danh": warned, registered only when ticked."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    trust(ca)
+    commune.leader.full_name = "Trương Công Danh"
+    commune.leader.save(update_fields=["full_name"])
+    unit_admin = PositionFactory(unit=commune.unit, unit_admin=True).user
+    client.force_login(unit_admin)
+
+    def post(cn, **extra):
+        return client.post(
+            reverse("signatures:key_register"),
+            {
+                "kind": KeyKind.PERSON,
+                "unit": commune.unit.pk,
+                "user": commune.leader.pk,
+                "password": PASSWORD,
+                "pkcs12": SimpleUploadedFile("k.p12", pki.issue_pkcs12(ca, cn, "UBND", PASSWORD)),
+                "image": SimpleUploadedFile("k.png", pki.signature_png("n"), "image/png"),
+                **extra,
+            },
+        )
+
+    warned = post("Nguyễn Thị Kiểm Thử")
+    html = warned.content.decode()
+    assert warned.status_code == 400 and 'data-warning="certificate-trust"' in html
+    assert "Nguyễn Thị Kiểm Thử" in html and "Trương Công Danh" in html
+    assert not SigningKey.objects.exists()
+    assert post("Nguyễn Thị Kiểm Thử", accept_untrusted="on").status_code == 302
+    key = SigningKey.objects.get()
+    after = audit_after(key)
+    assert after["name_mismatch"] == "Nguyễn Thị Kiểm Thử" and after["untrusted_accepted"] is True
+    page = client.get(reverse("signatures:key_detail", args=[key.pk])).content.decode()
+    assert 'data-warning="name-mismatch"' in page
+    # The same name without accents or in capitals is the same person: no warning.
+    key.delete()
+    assert post("TRUONG CONG DANH").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_key_page_says_it_was_accepted_untrusted(client, ca, commune):
+    admin = PositionFactory(unit=commune.unit, unit_admin=True).user
+    data, _cert = self_signed_p12()
+    key = register(admin, commune, data, accept_untrusted=True)
+    client.force_login(admin)
+    page = client.get(reverse("signatures:key_detail", args=[key.pk])).content.decode()
+    assert 'data-trust="self_signed"' in page and "Chứng thư tự ký" in page
+    trust(ca)
+    trusted = register(admin, commune, pki.issue_pkcs12(ca, "UBND", "UBND", PASSWORD))
+    page = client.get(reverse("signatures:key_detail", args=[trusted.pk])).content.decode()
+    assert "data-trust=" not in page
+
+
+def test_certificate_names_read_the_same_whatever_their_order():
+    from congvu.signatures.templatetags.signing_keys import common_name, readable_name
+
+    assert readable_name("C=VN,O=UBND xã Thạnh Phú,CN=Trương Công Danh") == (
+        "CN=Trương Công Danh, O=UBND xã Thạnh Phú, C=VN"
+    )
+    assert readable_name("O=UBND,CN=Trương Công Danh") == "CN=Trương Công Danh, O=UBND"
+    assert readable_name("CN=A\\, B") == "CN=A, B"
+    assert common_name("C=VN,CN=Trương Công Danh") == "Trương Công Danh"
+    assert readable_name("not a name") == "not a name"

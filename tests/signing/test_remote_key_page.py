@@ -47,6 +47,8 @@ def test_a_remote_key_is_registered_from_the_page(
     sandbox_service,  # noqa: F811
 ):
     store, _url = sandbox_service
+    commune.leader.full_name = "Nguyễn Thị Hồng Nhung"  # the name on the certificate
+    commune.leader.save(update_fields=["full_name"])
     account = enrol(store, ca, "Nguyễn Thị Hồng Nhung", commune.unit.name)
     client.force_login(unit_admin)
     assert "Đăng ký khóa ký số từ xa" in client.get(reverse("signatures:key_list")).content.decode()
@@ -55,6 +57,9 @@ def test_a_remote_key_is_registered_from_the_page(
     key = SigningKey.objects.get()
     assert key.is_remote and key.remote_account == account.account_id
     assert (key.kind, key.user, bytes(key.pkcs12)) == (KeyKind.PERSON, commune.leader, b"")
+    detail = client.get(f"/app/chu-ky-so/{key.pk}/").content.decode()
+    assert "Ký số từ xa" in detail and "tệp PKCS#12" not in detail
+    assert "Dịch vụ ký số từ xa thử nghiệm (sandbox)" in detail and account.account_id in detail
 
 
 def test_the_service_refusals_and_form_errors_name_the_field(

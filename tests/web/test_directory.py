@@ -109,6 +109,26 @@ def test_directory_is_paginated(client, official, staff, monkeypatch):
     assert not set(people(second)) & set(people(response))
 
 
+def test_people_are_in_vietnamese_order_across_pages(client, official, staff, monkeypatch):
+    PositionFactory(unit=staff["office"], user__full_name="Trương Công Danh")
+    PositionFactory(unit=staff["office"], user__full_name="Vũ Văn Ba")
+    monkeypatch.setattr("congvu.web.views.DIRECTORY_PAGE_SIZE", 3)
+    client.force_login(official)
+    names = []
+    for number in (1, 2):
+        names += [
+            p.full_name for p in people(client.get(reverse("web:directory"), {"trang": number}))
+        ]
+    assert names == [
+        "Đặng Văn Thành",
+        "Lý Văn Đông",
+        "Nguyễn Thị Hoa",
+        "Trần Thị Chuyên Viên",
+        "Trương Công Danh",
+        "Vũ Văn Ba",
+    ]
+
+
 def test_person_detail(client, official, staff):
     ended = PositionFactory(user=staff["dang"], ended=True, title="Chuyên viên cũ")
     client.force_login(official)

@@ -62,14 +62,19 @@ class Permanent(Exception):  # noqa: N818 (a signal, not an error of the events 
 
 @dataclass(frozen=True)
 class Subscriber:
+    """A consumer of one event type; ``label`` is what an administrator reads (Vietnamese)."""
+
     name: str
     event_type: str
     handler: Handler
     atomic: bool = True
+    label: str | Promise = ""
 
 
 _TYPES: dict[str, EventType] = {}
 _SUBSCRIBERS: dict[str, Subscriber] = {}
+#: Model label ("outgoing.outgoingdocument") → URL name of its detail page, taking the pk.
+_OBJECT_URLS: dict[str, str] = {}
 
 
 def register_type(
@@ -101,7 +106,12 @@ def event_types() -> list[EventType]:
 
 
 def subscribe(
-    event_type_name: str, handler: Handler, *, name: str, atomic: bool = True
+    event_type_name: str,
+    handler: Handler,
+    *,
+    name: str,
+    atomic: bool = True,
+    label: str | Promise = "",
 ) -> Subscriber:
     """Deliver every later ``event_type_name`` event to ``handler``.
 
@@ -118,9 +128,14 @@ def subscribe(
     it runs (on SQLite that would be the one write lock of the whole
     database), and its own writes commit as it makes them, so they too must
     be idempotent by ``Event.message_id``.
+
+    ``label`` says in Vietnamese what the subscriber does ("Gửi văn bản ban
+    hành qua liên thông"); the queue page shows it, the name small beside it.
     """
     event_type(event_type_name)  # fail at start-up, not at the first event
-    subscriber = Subscriber(name=name, event_type=event_type_name, handler=handler, atomic=atomic)
+    subscriber = Subscriber(
+        name=name, event_type=event_type_name, handler=handler, atomic=atomic, label=label
+    )
     _SUBSCRIBERS[name] = subscriber
     return subscriber
 
@@ -135,6 +150,25 @@ def subscribers_of(event_type_name: str) -> list[Subscriber]:
 
 def subscriber(name: str) -> Subscriber | None:
     return _SUBSCRIBERS.get(name)
+
+
+def subscriber_label(name: str) -> str:
+    """What the subscriber ``name`` does, for people; its name when it has no label (or is gone)."""
+    known = _SUBSCRIBERS.get(name)
+    return str(known.label) if known is not None and known.label else name
+
+
+def register_object_url(model_label: str, url_name: str) -> None:
+    """Link the queue page's "Đối tượng" of ``model_label`` to ``url_name`` (given the pk).
+
+    The owning app (or the web layer that composes them) registers its detail
+    page; the page it opens does its own authorization.
+    """
+    _OBJECT_URLS[model_label.lower()] = url_name
+
+
+def object_url_name(model_label: str) -> str | None:
+    return _OBJECT_URLS.get(model_label.lower())
 
 
 def check_payload(event_type_name: str, payload: dict) -> dict:

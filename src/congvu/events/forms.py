@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .catalogue import event_types
+from .catalogue import event_types, subscriber_label
 
 STATUS_CHOICES = [
     ("open", _("Chưa chuyển xong")),
@@ -27,7 +27,10 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("Tất cả"))]
         self.fields["loai"].choices = everything + [(t.name, t.name) for t in event_types()]
-        self.fields["noi_nhan"].choices = everything + [(s, s) for s in subscribers]
+        # People read what the subscriber does; the code stays the submitted value.
+        self.fields["noi_nhan"].choices = everything + [
+            (s, subscriber_label(s)) for s in subscribers
+        ]
 
     def filters(self) -> dict:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -17,7 +20,7 @@ from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 
 from . import selectors, services
-from .catalogue import EventType, event_types
+from .catalogue import EventType, event_types, object_url_name, subscriber_label
 from .forms import QueueFilterForm
 
 #: The field a confirmation page posts: without it a POST only shows the page again.
@@ -40,6 +43,28 @@ def event_label(name: str) -> str:
         return str(EVENT_LABELS[name])
     known = {t.name: t for t in event_types()}.get(name)
     return str(known.description).rstrip(".") if known is not None else name
+
+
+def object_label(key: str) -> dict:
+    """ "Đối tượng" as people read it: "Văn bản đi #14", linked when its app registered a page.
+
+    Only the model's name and the id are shown, never the object's content (a Mật
+    document's subject stays off this page); the linked page does its own authorization.
+    """
+    model_label, _sep, pk = key.partition(":")
+    try:
+        model = apps.get_model(model_label)
+    except (LookupError, ValueError):
+        return {"label": key, "url": None}
+    label = f"{capfirst(model._meta.verbose_name)} #{pk}"
+    url_name = object_url_name(model_label)
+    url = None
+    if url_name and pk.isdigit():
+        try:
+            url = reverse(url_name, args=[int(pk)])
+        except NoReverseMatch:
+            url = None
+    return {"label": label, "url": url}
 
 
 def _labelled(types: list[EventType]) -> list[dict]:
@@ -71,6 +96,8 @@ def queue(request):
     )
     for delivery in page.object_list:
         delivery.event_label = event_label(delivery.message.event_type)
+        delivery.subscriber_label = subscriber_label(delivery.subscriber)
+        delivery.object = object_label(delivery.key)
     # The filter lists the types by what they mean; the form (and its validation) keeps the codes.
     form.fields["loai"].choices = [
         (code, event_label(code) if code else label) for code, label in form.fields["loai"].choices
@@ -98,10 +125,18 @@ def message_detail(request, pk: int):
     context = {
         "message": message,
         "event_label": event_label(message.event_type),
+        "object": object_label(message.key),
         "payload": json.dumps(message.payload, indent=2, ensure_ascii=False, sort_keys=True),
-        "deliveries": selectors.deliveries_of(actor=actor, message=message),
+        "deliveries": [
+            _with_label(d) for d in selectors.deliveries_of(actor=actor, message=message)
+        ],
     }
     return render(request, "events/message_detail.html", context)
+
+
+def _with_label(delivery):
+    delivery.subscriber_label = subscriber_label(delivery.subscriber)
+    return delivery
 
 
 @official_required

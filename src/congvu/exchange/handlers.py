@@ -12,7 +12,7 @@ its revoke package to the same recipients.
 
 from __future__ import annotations
 
-from congvu.events.catalogue import Event, register_type, subscribe
+from congvu.events.catalogue import Event, register_object_url, register_type, subscribe
 from congvu.events.services import publish
 
 from .edxml.codes import BUSINESS_REVOKE
@@ -42,23 +42,89 @@ def register() -> None:
     register_type(
         PACKAGE_REVOKED,
         fields=("package_id", "status_code"),
-        description=_("Nơi gửi thu hồi văn bản liên thông: đã áp dụng (15) hoặc không (16)."),
+        description=_(
+            "Nơi gửi thu hồi văn bản liên thông: báo lại nơi gửi đã thu hồi hoặc không tìm thấy văn bản."
+        ),
     )
     register_type(
         PACKAGE_UPDATED,
         fields=("package_id", "status_code"),
-        description=_("Nơi gửi cập nhật văn bản liên thông: đã nhận (15) hoặc không (16)."),
+        description=_(
+            "Nơi gửi cập nhật văn bản liên thông: báo lại nơi gửi đã nhận bản cập nhật "
+            "hoặc không tìm thấy văn bản."
+        ),
     )
-    subscribe("document.issued", send_issued, name="exchange.send_issued", atomic=False)
-    subscribe("document.recalled", send_recalled, name="exchange.send_recalled", atomic=False)
-    subscribe(PACKAGE_REVOKED, status_revoked, name="exchange.status_15_16", atomic=False)
-    subscribe(PACKAGE_UPDATED, status_revoked, name="exchange.status_update", atomic=False)
-    subscribe(PACKAGE_ACCEPTED, status_received, name="exchange.status_01", atomic=False)
-    subscribe(PACKAGE_RETURNED, status_returned, name="exchange.status_02", atomic=False)
-    subscribe("incoming.registered", status_registered, name="exchange.status_03", atomic=False)
-    subscribe("incoming.assigned", status_assigned, name="exchange.status_04", atomic=False)
-    subscribe("incoming.in_progress", status_in_progress, name="exchange.status_05", atomic=False)
-    subscribe("incoming.done", status_done, name="exchange.status_06", atomic=False)
+    register_object_url("exchange.receivedpackage", "exchange:detail")
+    subscribe(
+        "document.issued",
+        send_issued,
+        name="exchange.send_issued",
+        atomic=False,
+        label=_("Gửi văn bản ban hành qua liên thông"),
+    )
+    subscribe(
+        "document.recalled",
+        send_recalled,
+        name="exchange.send_recalled",
+        atomic=False,
+        label=_("Gửi thông báo thu hồi văn bản qua liên thông"),
+    )
+    subscribe(
+        PACKAGE_REVOKED,
+        status_revoked,
+        name="exchange.status_15_16",
+        atomic=False,
+        label=_("Báo nơi gửi kết quả thu hồi văn bản"),
+    )
+    subscribe(
+        PACKAGE_UPDATED,
+        status_revoked,
+        name="exchange.status_update",
+        atomic=False,
+        label=_("Báo nơi gửi kết quả cập nhật văn bản"),
+    )
+    subscribe(
+        PACKAGE_ACCEPTED,
+        status_received,
+        name="exchange.status_01",
+        atomic=False,
+        label=_("Báo nơi gửi: đã đến"),
+    )
+    subscribe(
+        PACKAGE_RETURNED,
+        status_returned,
+        name="exchange.status_02",
+        atomic=False,
+        label=_("Báo nơi gửi: từ chối tiếp nhận"),
+    )
+    subscribe(
+        "incoming.registered",
+        status_registered,
+        name="exchange.status_03",
+        atomic=False,
+        label=_("Báo nơi gửi: đã vào sổ"),
+    )
+    subscribe(
+        "incoming.assigned",
+        status_assigned,
+        name="exchange.status_04",
+        atomic=False,
+        label=_("Báo nơi gửi: đã phân công"),
+    )
+    subscribe(
+        "incoming.in_progress",
+        status_in_progress,
+        name="exchange.status_05",
+        atomic=False,
+        label=_("Báo nơi gửi: đang xử lý"),
+    )
+    subscribe(
+        "incoming.done",
+        status_done,
+        name="exchange.status_06",
+        atomic=False,
+        label=_("Báo nơi gửi: hoàn thành"),
+    )
 
 
 def publish_package(event_type: str, package: ReceivedPackage, **extra) -> None:

@@ -68,7 +68,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "congvu.accounts.middleware.SessionRefreshMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Vietnamese unless the person chose another language (not Accept-Language).
+    "congvu.core.middleware.ChosenLanguageMiddleware",
     # Inside the locale: it only fills an empty 405 with the Vietnamese page.
     "congvu.core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -193,3 +193,17 @@ def days_left(not_after, *, now=None) -> int:
     now = now or timezone.now()
     end = not_after.astimezone(BANNER_ZONE).date()
     return max(0, (end - now.astimezone(BANNER_ZONE).date()).days)
+
+
+def key_registration_facts(key: SigningKey) -> dict:
+    """What the registration's audit record says of the certificate: trust, a name accepted as it was."""
+    record = (
+        AuditRecord.objects.filter(
+            object_type=SigningKey._meta.label_lower,
+            object_id=str(key.pk),
+            action=KEY_ACTIONS_PREFIX + "register",
+        )
+        .order_by("seq")
+        .first()
+    )
+    return dict(record.after or {}) if record is not None else {}

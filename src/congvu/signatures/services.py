@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from congvu.audit.services import log_action
 from congvu.core.authz import as_actor
 from congvu.core.errors import PermissionDenied, ServiceError, TransitionNotAllowed
+from congvu.core.text import fold
 
 from .crypto import seal_password
 from .models import KeyKind, SigningKey, TrustAnchor
@@ -69,8 +70,12 @@ def _certificate_facts(cert, der: bytes) -> dict:
 
 #: How a certificate stands against the configured trust anchors (``trust_problem``).
 TRUSTED, SELF_SIGNED, UNTRUSTED = "trusted", "self_signed", "untrusted"
-#: The codes of a registration refused for want of ``accept_untrusted``.
-TRUST_CODES = {"certificate_self_signed", "certificate_untrusted"}
+#: The codes of a registration refused for want of ``accept_untrusted`` (a warning, not an error).
+TRUST_CODES = {
+    "certificate_self_signed",
+    "certificate_untrusted",
+    "certificate_name_mismatch",
+}
 #: Longest chain walked from the certificate to an anchor.
 MAX_CHAIN = 8
 
@@ -115,26 +120,64 @@ def trust_problem(cert, intermediates=()) -> str:
     return UNTRUSTED
 
 
-def _require_trust(cert, intermediates, accept_untrusted: bool) -> dict:
-    """What the audit record says of the certificate's trust; refuses an untrusted one unless accepted."""
+def name_mismatch(cert, user) -> str:
+    """The certificate's CN when it does not name ``user`` (accents and case aside), else ""."""
+    if user is None:
+        return ""
+    names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    common = str(names[0].value) if names else ""
+    full_name = user.full_name or user.username
+    if fold(" ".join(common.split())) == fold(" ".join(full_name.split())):
+        return ""
+    return common or "—"
+
+
+def _require_trust(
+    cert, intermediates, accept_untrusted: bool, user=None, check_holder_name: bool = False
+) -> dict:
+    """What the audit record says of the certificate's trust; refuses a doubtful one unless accepted.
+
+    Doubtful: self-signed, outside the trust anchors, or naming someone other than
+    the official the key is registered for (tên trên chứng thư khác tên người ký).
+    All problems are told at once; one confirmation (``accept_untrusted``) covers them.
+    The name is compared only when ``check_holder_name`` (the registration pages ask
+    for it; the demo and the system's own paths name the holder themselves).
+    """
     problem = trust_problem(cert, intermediates)
-    if problem == TRUSTED:
-        return {"trust": TRUSTED}
+    other_name = name_mismatch(cert, user) if check_holder_name else ""
+    facts = {"trust": problem}
+    if other_name:
+        facts["name_mismatch"] = other_name
+    if problem == TRUSTED and not other_name:
+        return facts
     if not accept_untrusted:
+        messages = []
         if problem == SELF_SIGNED:
-            message = _(
-                "Chứng thư số này là chứng thư tự ký, không do tổ chức cung cấp dịch vụ chứng thực "
-                "chữ ký số cấp: chữ ký bằng khóa này sẽ hiện “chưa xác thực”. Chỉ đăng ký khi đã "
-                "kiểm tra và đánh dấu ô xác nhận."
+            messages.append(
+                _(
+                    "Chứng thư số này là chứng thư tự ký, không do tổ chức cung cấp dịch vụ "
+                    "chứng thực chữ ký số cấp: chữ ký bằng khóa này sẽ hiện “chưa xác thực”."
+                )
             )
-        else:
-            message = _(
-                "Chứng thư số này không thuộc chứng thư gốc tin cậy nào đã cấu hình: chữ ký bằng "
-                "khóa này sẽ hiện “chưa xác thực”. Chỉ đăng ký khi đã kiểm tra và đánh dấu ô xác "
-                "nhận."
+        elif problem == UNTRUSTED:
+            messages.append(
+                _(
+                    "Chứng thư số này không thuộc chứng thư gốc tin cậy nào đã cấu hình: chữ ký "
+                    "bằng khóa này sẽ hiện “chưa xác thực”."
+                )
             )
-        raise ServiceError(message, code=f"certificate_{problem}", field="accept_untrusted")
-    return {"trust": problem, "untrusted_accepted": True}
+        if other_name:
+            messages.append(
+                _(
+                    "Chứng thư số cấp cho “%(cn)s”, không phải “%(name)s”: kiểm tra lại đúng "
+                    "người ký chưa."
+                )
+                % {"cn": other_name, "name": user.full_name or user.username}
+            )
+        messages.append(_("Chỉ đăng ký khi đã kiểm tra và đánh dấu ô xác nhận."))
+        code = f"certificate_{problem}" if problem != TRUSTED else "certificate_name_mismatch"
+        raise ServiceError(" ".join(str(m) for m in messages), code=code, field="accept_untrusted")
+    return {**facts, "untrusted_accepted": True}
 
 
 @transaction.atomic
@@ -148,6 +191,7 @@ def signing_key_register(
     image: bytes = b"",
     user=None,
     accept_untrusted: bool = False,
+    check_holder_name: bool = False,
 ) -> SigningKey:
     """Register a PKCS#12 key for an official (``user``) or for the agency ``unit``.
 
@@ -169,11 +213,21 @@ def signing_key_register(
         image=image,
         user=user,
         accept_untrusted=accept_untrusted,
+        check_holder_name=check_holder_name,
     )
 
 
 def register_key_unchecked(
-    *, actor, unit, kind, pkcs12_data, password, image=b"", user=None, accept_untrusted=False
+    *,
+    actor,
+    unit,
+    kind,
+    pkcs12_data,
+    password,
+    image=b"",
+    user=None,
+    accept_untrusted=False,
+    check_holder_name=False,
 ):
     """``signing_key_register`` without the permission check: for the system itself (the demo)."""
     if kind not in KeyKind.values:
@@ -201,7 +255,7 @@ def register_key_unchecked(
             field="pkcs12",
         )
     _check_certificate(cert, image)
-    trust = _require_trust(cert, extra or (), accept_untrusted)
+    trust = _require_trust(cert, extra or (), accept_untrusted, user, check_holder_name)
     der = cert.public_bytes(serialization.Encoding.DER)
     signing_key = SigningKey.objects.create(
         kind=kind,
@@ -238,6 +292,7 @@ def signing_key_register_token(
     image: bytes = b"",
     user=None,
     accept_untrusted: bool = False,
+    check_holder_name: bool = False,
 ) -> SigningKey:
     """Register a key held on a PKCS#11 token (its certificate given as DER); the key stays there.
 
@@ -273,7 +328,7 @@ def signing_key_register_token(
             field="token_key_label",
         )
     # Last: a warning confirmed should not be followed by another refusal.
-    trust = _require_trust(cert, (), accept_untrusted)
+    trust = _require_trust(cert, (), accept_untrusted, user, check_holder_name)
     signing_key = SigningKey.objects.create(
         kind=kind,
         unit=unit,
@@ -308,6 +363,7 @@ def signing_key_register_remote(
     image: bytes = b"",
     provider: str = "",
     accept_untrusted: bool = False,
+    check_holder_name: bool = False,
 ) -> SigningKey:
     """Register an official's key held by a remote-signing service (ký số từ xa).
 
@@ -329,6 +385,7 @@ def signing_key_register_remote(
         image=image,
         provider=provider,
         accept_untrusted=accept_untrusted,
+        check_holder_name=check_holder_name,
     )
 
 
@@ -342,6 +399,7 @@ def register_remote_unchecked(
     image=b"",
     provider="",
     accept_untrusted=False,
+    check_holder_name=False,
 ) -> SigningKey:
     """``signing_key_register_remote`` without the permission check: for the system (the demo)."""
     from django.conf import settings
@@ -378,7 +436,7 @@ def register_remote_unchecked(
             intermediates.append(x509.load_der_x509_certificate(der))
         except ValueError:
             continue  # a broken chain element only costs the path through it
-    trust = _require_trust(cert, intermediates, accept_untrusted)
+    trust = _require_trust(cert, intermediates, accept_untrusted, user, check_holder_name)
     signing_key = SigningKey.objects.create(
         kind=KeyKind.PERSON,
         unit=unit,

@@ -20,6 +20,7 @@ from congvu.core.errors import ServiceError
 from . import admin_selectors, services
 from .forms import Pkcs12KeyForm, RemoteKeyForm, RevokeForm, TokenKeyForm, add_service_error
 from .models import SigningKey
+from .remote import registered_providers
 
 
 def _can_manage(actor) -> bool:
@@ -52,9 +53,14 @@ def key_detail(request, pk: int):
         not key.revoked_at
         and SigningKey.objects.restrict(actor, "change").filter(pk=key.pk).exists()
     )
+    provider = registered_providers().get(key.remote_provider) if key.is_remote else None
     context = {
         "nav": "signing_keys",
         "key": key,
+        "registration": admin_selectors.key_registration_facts(key),
+        "provider_name": (provider.verbose_name or provider.key)
+        if provider
+        else key.remote_provider,
         "history": admin_selectors.key_history(key),
         "can_revoke": can_revoke,
     }
@@ -101,6 +107,7 @@ def key_register(request):
             password=data["password"],
             image=data["image"],
             accept_untrusted=data["accept_untrusted"],
+            check_holder_name=True,
         )
 
     return _register(request, Pkcs12KeyForm, _("Đăng ký khóa từ tệp PKCS#12"), register)
@@ -122,6 +129,7 @@ def key_register_token(request):
             certificate_der=data["certificate"],
             image=data["image"],
             accept_untrusted=data["accept_untrusted"],
+            check_holder_name=True,
         )
 
     return _register(request, TokenKeyForm, _("Đăng ký khóa trên token PKCS#11"), register)
@@ -139,6 +147,7 @@ def key_register_remote(request):
             certificate_der=data["certificate"],
             image=data["image"],
             accept_untrusted=data["accept_untrusted"],
+            check_holder_name=True,
         )
 
     return _register(request, RemoteKeyForm, _("Đăng ký khóa ký số từ xa"), register)

@@ -25,3 +25,9 @@ class WebConfig(AppConfig):
                 config.module, "counters"
             ):
                 import_module(f"{config.name}.counters")
+        # The event queue page links "Đối tượng" to the documents' pages; the web
+        # layer composes the apps, so it names their detail pages here.
+        from congvu.events.catalogue import register_object_url
+
+        register_object_url("outgoing.outgoingdocument", "outgoing:detail")
+        register_object_url("incoming.incomingdocument", "incoming:detail")

@@ -4,6 +4,7 @@
 ``{% exchange_notices document %}``: on a văn bản đến page, its sender's replacement or update.
 ``|iso_vn``: a date or time the summary stores as ISO text, shown as dd/mm/yyyy (HH:MM).
 ``|channel_label``: the Vietnamese name of the channel (kênh nhận) a package came by.
+``|priority_label``, ``|business_label``: a summary's độ khẩn and nghiệp vụ, translated when shown.
 """
 
 import datetime
@@ -14,6 +15,7 @@ from django.utils import timezone
 from congvu.core.authz import as_actor
 
 from ..channels import get_channel
+from ..edxml.codes import BUSINESS_DOC_TYPES, PRIORITIES, status_meaning
 from ..selectors import delivery_statuses as select_statuses
 from ..selectors import incoming_notices
 
@@ -70,3 +72,28 @@ def iso_vn(value) -> str:
 def channel_label(code) -> str:
     channel = get_channel(code or "")
     return str(channel.name) if channel is not None else (code or "")
+
+
+@register.filter
+def priority_label(summary) -> str:
+    """The độ khẩn of a package's summary in the reader's language.
+
+    The summary keeps the label as text of the moment it was received (Vietnamese),
+    so it is looked up again from the code when the page is drawn.
+    """
+    label = PRIORITIES.get((summary or {}).get("priority"))
+    return str(label) if label is not None else (summary or {}).get("priority_label", "")
+
+
+@register.filter
+def business_label(summary) -> str:
+    """The nghiệp vụ (new, revoke, update, replace) of a package's summary in the reader's language."""
+    label = BUSINESS_DOC_TYPES.get((summary or {}).get("business"))
+    return str(label) if label is not None else (summary or {}).get("business_label", "")
+
+
+@register.filter
+def status_label(summary) -> str:
+    """The meaning of a status package's code in the reader's language (stored text if unknown)."""
+    summary = summary or {}
+    return status_meaning(summary.get("status_code", "")) or summary.get("status_label", "")
