@@ -18,7 +18,7 @@ from congvu.accounts.models import User
 from congvu.api.fields import ScopedPrimaryKeyRelatedField
 from congvu.api.viewsets import ScopedViewSetMixin
 from congvu.core.text import fold
-from congvu.files.api import StoredFileSerializer
+from congvu.files.models import StoredFile
 from congvu.incoming.models import IncomingDocument
 from congvu.org.models import Unit
 from congvu.registry.constants import Secrecy, Urgency
@@ -100,6 +100,15 @@ class OutgoingDocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IssuedAttachmentSerializer(serializers.ModelSerializer):
+    """An agency-signed attachment (văn bản kèm theo); its bytes at /api/v1/files/<id>/download/."""
+
+    class Meta:
+        model = StoredFile
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+        read_only_fields = fields
+
+
 class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
     recipients = RecipientSerializer(many=True, read_only=True, label=_("nơi nhận"))
     review_steps = ReviewStepSerializer(many=True, read_only=True, label=_("trình duyệt"))
@@ -132,9 +141,9 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
     def get_recipient_lines(self, doc) -> list[str]:
         return selectors.recipient_lines(doc)
 
-    @extend_schema_field(StoredFileSerializer(many=True))
+    @extend_schema_field(IssuedAttachmentSerializer(many=True))
     def get_issued_attachments(self, doc) -> list[dict]:
-        return StoredFileSerializer(selectors.issued_attachments(doc), many=True).data
+        return IssuedAttachmentSerializer(selectors.issued_attachments(doc), many=True).data
 
 
 # --- Input -------------------------------------------------------------------------
