@@ -81,9 +81,9 @@ def test_full_flow_through_the_pages(client, commune, other):
     assert doc.status == Status.ISSUED and doc.number_notation == "01/UBND-VP"
     page = client.get(f"/app/van-ban-di/{doc.pk}/").content.decode()
     assert "Phiên bản 1: du-thao.docx" in page and "Tải bản phát hành" in page
-    # The recipient's clerk can open the issued original.
+    # The recipient's clerk gets it as a văn bản đến, not the issuing unit's record.
     client.force_login(other.clerk)
-    assert client.get(f"/app/van-ban-di/{doc.pk}/").status_code == 200
+    assert client.get(f"/app/van-ban-di/{doc.pk}/").status_code == 404
 
 
 def test_refused_action_shows_a_message_and_changes_nothing(client, commune):

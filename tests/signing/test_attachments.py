@@ -139,3 +139,24 @@ def test_without_pades_attachments_are_not_signed(settings, signing):
     doc = approved(signing, prepare=lambda draft: attach(signing, draft, attachment_pdf()))
     doc = outgoing.document_issue(actor=signing.clerk, document=doc)
     assert signed_attachments(doc) == []
+
+
+def test_issued_page_and_api_list_the_signed_attachment(signing, client):
+    from rest_framework.test import APIClient
+
+    doc = approved(signing, prepare=lambda draft: attach(signing, draft, attachment_pdf()))
+    outgoing.document_issue(actor=signing.clerk, document=doc)
+    signed = StoredFile.objects.get(
+        owner_type="outgoing.outgoingdocument",
+        owner_id=str(doc.pk),
+        purpose=SIGNED_ATTACHMENT_PURPOSE,
+    )
+    client.force_login(signing.clerk)
+    page = client.get(f"/app/van-ban-di/{doc.pk}/").content.decode()
+    assert "Tải bản phát hành (PDF)" in page
+    assert f'href="/app/tep/{signed.pk}/"' in page and "phu-luc.pdf" in page
+    assert client.get(f"/app/tep/{signed.pk}/").status_code == 200
+    api = APIClient()
+    api.force_authenticate(signing.clerk)
+    listed = api.get(f"/api/v1/outgoing-documents/{doc.pk}/").json()["issued_attachments"]
+    assert [(f["id"], f["original_name"]) for f in listed] == [(signed.pk, "phu-luc.pdf")]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from congvu.accounts.models import User
 from congvu.api.fields import ScopedPrimaryKeyRelatedField
 from congvu.api.viewsets import ScopedViewSetMixin
 from congvu.core.text import fold
+from congvu.files.models import StoredFile
 from congvu.incoming.models import IncomingDocument
 from congvu.org.models import Unit
 from congvu.registry.constants import Secrecy, Urgency
@@ -99,10 +100,25 @@ class OutgoingDocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class IssuedAttachmentSerializer(serializers.ModelSerializer):
+    """An agency-signed attachment (văn bản kèm theo); its bytes at /api/v1/files/<id>/download/."""
+
+    class Meta:
+        model = StoredFile
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+        read_only_fields = fields
+
+
 class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
     recipients = RecipientSerializer(many=True, read_only=True, label=_("nơi nhận"))
     review_steps = ReviewStepSerializer(many=True, read_only=True, label=_("trình duyệt"))
     recipient_lines = serializers.SerializerMethodField(label=_("khối nơi nhận"))
+    issued_attachments = serializers.SerializerMethodField(
+        label=_("văn bản kèm theo đã ký số"),
+        help_text=_(
+            "Tệp đính kèm được ký số của cơ quan khi phát hành; tải tại /api/v1/files/<id>/download/."
+        ),
+    )
 
     class Meta(OutgoingDocumentSerializer.Meta):
         fields = [
@@ -118,11 +134,16 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentSerializer):
             "recipients",
             "review_steps",
             "recipient_lines",
+            "issued_attachments",
         ]
         read_only_fields = fields
 
     def get_recipient_lines(self, doc) -> list[str]:
         return selectors.recipient_lines(doc)
+
+    @extend_schema_field(IssuedAttachmentSerializer(many=True))
+    def get_issued_attachments(self, doc) -> list[dict]:
+        return IssuedAttachmentSerializer(selectors.issued_attachments(doc), many=True).data
 
 
 # --- Input -------------------------------------------------------------------------

@@ -1,8 +1,12 @@
 """Who may see an outgoing document (văn bản đi).
 
-- Drafts: the drafter, reviewers on the chain, the signer, the clerks (văn
-  thư) and leaders of the issuing unit, administrators of its subtree.
-- Issued documents, in addition: clerks and leaders of the recipients' units.
+- The drafter, reviewers on the chain, the signer, the clerks (văn thư) and
+  leaders of the issuing unit, administrators of its subtree. Drafts and issued
+  documents alike.
+- Not the recipients: a recipient unit sees what it was sent as its own văn bản
+  đến (``incoming``), with its own copies of the issued files. The outgoing
+  record is the issuing unit's: review history, drafts and delivery tracking
+  of other recipients stay inside it (404 elsewhere).
 - "Mật": people named on the document (drafter, reviewer, signer) see it;
   everyone else also needs the clearance.
 """
@@ -12,7 +16,6 @@ from django.db.models import Exists, OuterRef, Q
 from congvu.accounts.constants import LEADER_ROLES, Role
 from congvu.core.authz import ALL, NONE, Actor, policy
 
-from .constants import ISSUED_STATES
 from .models import OutgoingDocument, Recipient, ReviewStep
 
 #: Roles that see every outgoing document of their unit.
@@ -38,13 +41,7 @@ def document_rule(actor: Actor, action: str):
         # when the query is wide, at the planner's choice; same rows.
         | Q(Exists(ReviewStep.objects.filter(document_id=OuterRef("pk"), reviewer_id=uid)))
     )
-    unit_wide = units_with(actor, UNIT_WIDE_ROLES)
-    by_unit = Q(unit_id__in=unit_wide | set(actor.admin_unit_ids))
-    if action == "view":
-        by_unit |= Q(
-            status__in=ISSUED_STATES,
-            pk__in=Recipient.objects.filter(unit_id__in=unit_wide).values("document_id"),
-        )
+    by_unit = Q(unit_id__in=units_with(actor, UNIT_WIDE_ROLES) | set(actor.admin_unit_ids))
     return named | (by_unit & Q(secrecy__lte=actor.clearance))
 
 

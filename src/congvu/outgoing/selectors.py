@@ -387,6 +387,15 @@ def draft_files(document):
     return list(files_of(document, "draft").order_by("-version"))
 
 
+def issued_attachments(document) -> list:
+    """The agency-signed attachments (văn bản kèm theo) made at issuance, in upload order."""
+    if not document.issued_file_id:
+        return []
+    from congvu.signatures.attachments import signed_attachments
+
+    return signed_attachments(document)
+
+
 def actions_for(*, actor, document) -> dict[str, bool]:
     """Which action buttons the detail page shows (the services still decide)."""
     from congvu.accounts.constants import LEADER_ROLES, Role

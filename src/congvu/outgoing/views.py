@@ -161,6 +161,7 @@ def detail(request, pk: int):
         "recipients": doc.recipients.select_related("unit"),
         "recipient_lines": selectors.recipient_lines(doc),
         "versions": selectors.draft_files(doc),
+        "issued_attachments": selectors.issued_attachments(doc),
     }
     # Only the forms of the actions offered (most views of a document offer none).
     forms = {

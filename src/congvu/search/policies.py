@@ -4,7 +4,7 @@ The rule is the documents' own (``congvu.incoming.policies.document_rule`` and
 ``congvu.outgoing.policies.document_rule``), restated over the columns the index
 row copies from its document (``unit_id``, ``secrecy``, ``status``) plus
 ``EXISTS`` look-ups, by document, of the people named on it (assignments, review
-steps, recipients, drafter, signer). It never asks "is this row's document in the
+steps, drafter, signer). It never asks "is this row's document in the
 set of documents the actor may see", which on PostgreSQL meant hashing every
 visible document (hundreds of thousands) for each query.
 
@@ -51,8 +51,7 @@ def _incoming(actor: Actor) -> Q:
 
 
 def _outgoing(actor: Actor) -> Q:
-    from congvu.outgoing.constants import ISSUED_STATES
-    from congvu.outgoing.models import OutgoingDocument, Recipient, ReviewStep
+    from congvu.outgoing.models import OutgoingDocument, ReviewStep
     from congvu.outgoing.policies import UNIT_WIDE_ROLES, units_with
 
     outgoing = Q(kind=Kind.OUTGOING)
@@ -65,12 +64,9 @@ def _outgoing(actor: Actor) -> Q:
     )
     reviewing = Exists(ReviewStep.objects.filter(document_id=of_row, reviewer_id=uid))
     unit_wide = units_with(actor, UNIT_WIDE_ROLES)
-    received = Exists(Recipient.objects.filter(document_id=of_row, unit_id__in=unit_wide))
     cleared = outgoing & Q(secrecy__lte=actor.clearance)
-    return (
-        cleared & Q(unit_id__in=unit_wide | set(actor.admin_unit_ids))
-        | cleared & Q(status__in=ISSUED_STATES) & received
-        | outgoing & (drafted_or_signed | reviewing)
+    return cleared & Q(unit_id__in=unit_wide | set(actor.admin_unit_ids)) | outgoing & (
+        drafted_or_signed | reviewing
     )
 
 
