@@ -260,6 +260,10 @@ def test_void_after_refusal_voids_the_number_and_approves_again(remote):
     assert doc.status == Status.APPROVED and doc.number is None and not doc.number_notation
     number.refresh_from_db()
     assert number.status == NumberStatus.VOIDED and "Lãnh đạo đi vắng" in number.void_reason
+    # What the register reads: the reason and the trích yếu, no internal id.
+    assert number.void_reason == (
+        f"Lãnh đạo đi vắng (hủy số của văn bản chưa ký xong: “{doc.subject[:80]}”)"
+    )
     assert (number.object_type, number.object_id) == ("", "")  # released in the same step
     assert "congvu.outgoing.document.number_voided" in actions(doc)
     # Issued again later: the next number, never the voided one.

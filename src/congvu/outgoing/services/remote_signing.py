@@ -249,6 +249,16 @@ def document_signing_retry(*, actor, document: OutgoingDocument) -> OutgoingDocu
     return document
 
 
+def _void_reason(reason: str, document: OutgoingDocument) -> str:
+    from django.utils import translation
+
+    with translation.override("vi"):
+        return _("%(reason)s (hủy số của văn bản chưa ký xong: “%(subject)s”)") % {
+            "reason": reason,
+            "subject": document.subject[:80],
+        }
+
+
 @transaction.atomic
 def document_signing_void(*, actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
     """Hủy số: the number is voided in the register with the reason; the document is approved again."""
@@ -266,9 +276,9 @@ def document_signing_void(*, actor, document: OutgoingDocument, reason: str) -> 
         actor=actor,
         issued=document.issued_number,
         carrier=document,
-        # The register keeps which document it was, once the number no longer points at it.
-        reason=_("%(reason)s (văn bản đi chờ ký số #%(pk)s, “%(subject)s”)")
-        % {"reason": reason, "pk": document.pk, "subject": document.subject[:80]},
+        # The register keeps which document it was, once the number no longer points at it;
+        # in the register's language whatever the văn thư's, without internal ids.
+        reason=_void_reason(reason, document),
         # Locked above and checked by _require_answered; asked again under the number's lock.
         carrier_unissued=lambda: (
             document.status == Status.SIGNING and document.issued_file_id is None
