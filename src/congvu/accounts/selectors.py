@@ -45,8 +45,12 @@ def actor_facts(user) -> dict:
 
 
 def staff_directory(*, actor, unit_ids=None, query: str = ""):
-    """Danh bạ: active officials the actor may see, with their active positions."""
-    from congvu.core.text import fold
+    """Danh bạ: active officials the actor may see, with their active positions.
+
+    In Vietnamese order of their full names (the database sorts by code point:
+    "Trương" before "Trần", "Đ" after "V"), ties by id.
+    """
+    from congvu.core.text import fold, vietnamese_sorted
 
     users = (
         User.objects.restrict(actor, "view")
@@ -58,7 +62,7 @@ def staff_directory(*, actor, unit_ids=None, query: str = ""):
                 to_attr="active_positions",
             )
         )
-        .order_by("full_name")
+        .order_by("pk")
     )
     if unit_ids:
         users = users.filter(positions__unit_id__in=unit_ids).distinct()
@@ -66,4 +70,4 @@ def staff_directory(*, actor, unit_ids=None, query: str = ""):
     if query:
         q = fold(query)
         result = [u for u in result if q in fold(f"{u.full_name} {u.username} {u.email}")]
-    return result
+    return vietnamese_sorted(result, key=lambda user: user.full_name)

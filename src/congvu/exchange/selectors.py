@@ -197,7 +197,9 @@ def delivery_statuses(actor, document) -> list[dict]:
     from .models import DeliveryStatus
 
     rows = DeliveryStatus.objects.restrict(actor, "view").filter(outgoing_document=document)
-    history = list(rows) + _recall_requests(actor, document)
+    reports = list(rows)
+    names = {row.recipient_code: row.recipient_name for row in reports}
+    history = reports + _recall_requests(document, names)
     history.sort(key=_in_order, reverse=True)
     by_recipient: dict[str, dict] = {}
     for row in history:
@@ -237,8 +239,9 @@ class RecallRequest:
             return str(status_meaning(self.status_code))
 
 
-def _recall_requests(actor, document) -> list[RecallRequest]:
-    from .models import DeliveryStatus, SentPackage
+def _recall_requests(document, names: dict[str, str]) -> list[RecallRequest]:
+    """Our revoke packages sent for ``document``; ``names`` from the visible reports."""
+    from .models import SentPackage
 
     # The caller shows this only on a văn bản đi page the actor may see.
     sent = SentPackage.objects.filter(
@@ -247,12 +250,6 @@ def _recall_requests(actor, document) -> list[RecallRequest]:
         business=BUSINESS_REVOKE,
         sent_at__isnull=False,
     ).order_by("pk")
-    names = {
-        code: name
-        for code, name in DeliveryStatus.objects.filter(outgoing_document=document).values_list(
-            "recipient_code", "recipient_name"
-        )
-    }
     return [
         RecallRequest(
             pk=-row.pk,

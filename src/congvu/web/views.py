@@ -14,7 +14,6 @@ from django.utils.cache import patch_vary_headers
 from congvu.accounts.access import OfficialRequiredMixin, official_required
 from congvu.accounts.selectors import staff_directory
 from congvu.core.authz import as_actor
-from congvu.core.text import vietnamese_sort_key
 
 from . import selectors
 from .forms import DirectoryForm, OrgTreeForm
@@ -80,12 +79,7 @@ def directory(request):
         query = form.cleaned_data["q"]
         if form.cleaned_data["don_vi"]:
             unit_ids = selectors.unit_subtree_ids(form.cleaned_data["don_vi"])
-    # The database sorts by code point ("Trương" before "Trần", "Đ" after "V"):
-    # the whole list is in memory already, so sort it in Vietnamese order, then page.
-    people = sorted(
-        staff_directory(actor=actor, query=query, unit_ids=unit_ids),
-        key=lambda person: (vietnamese_sort_key(person.full_name), person.pk),
-    )
+    people = staff_directory(actor=actor, query=query, unit_ids=unit_ids)
     page = Paginator(people, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("trang"))
     params = request.GET.copy()
     params.pop("trang", None)
