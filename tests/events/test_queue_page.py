@@ -198,3 +198,19 @@ def test_exchange_subscribers_all_have_a_label():
     assert names
     for name in names:
         assert catalogue.subscriber_label(name) != name
+
+
+def test_every_declared_event_type_has_its_own_label_and_a_new_one_is_read_from_the_catalogue():
+    """Labels live in the catalogue beside the type, not in the page: a type an app
+    declares with a label reads as that label wherever the page names it."""
+    from congvu.events import catalogue
+
+    assert all(t.label for t in catalogue.event_types() if not t.name.startswith("test."))
+    catalogue.register_type(
+        "test.labelled", fields=("n",), description="Mô tả dài.", label="Sự kiện có nhãn"
+    )
+    try:
+        assert catalogue.event_type_label("test.labelled") == "Sự kiện có nhãn"
+        assert catalogue.event_type_label("test.unknown") == "test.unknown"
+    finally:
+        catalogue._TYPES.pop("test.labelled")

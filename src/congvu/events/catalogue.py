@@ -25,12 +25,20 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass(frozen=True)
 class EventType:
-    """One kind of event: its name, the payload keys it carries and what it means."""
+    """One kind of event: its name, the payload keys it carries and what it means.
+
+    ``label`` is what an administrator reads on the queue page ("Ban hành văn bản
+    đi"), the code small beside it; without one the description stands in.
+    """
 
     name: str
     fields: tuple[str, ...]
     description: str | Promise
     optional: tuple[str, ...] = ()
+    label: str | Promise = ""
+
+    def display(self) -> str:
+        return str(self.label) if self.label else str(self.description).rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -83,10 +91,15 @@ def register_type(
     fields: tuple[str, ...],
     description: str | Promise,
     optional: tuple[str, ...] = (),
+    label: str | Promise = "",
 ) -> EventType:
     """Declare an event type; declaring the same name again replaces it (reloads)."""
     event_type = EventType(
-        name=name, fields=tuple(fields), description=description, optional=tuple(optional)
+        name=name,
+        fields=tuple(fields),
+        description=description,
+        optional=tuple(optional),
+        label=label,
     )
     _TYPES[name] = event_type
     return event_type
@@ -99,6 +112,12 @@ def event_type(name: str) -> EventType:
         raise ImproperlyConfigured(
             f"Unknown event type {name!r} (congvu.events.catalogue)"
         ) from None
+
+
+def event_type_label(name: str) -> str:
+    """What people read for the event type ``name``; the name itself when it is unknown."""
+    known = _TYPES.get(name)
+    return known.display() if known is not None else name
 
 
 def event_types() -> list[EventType]:
@@ -191,26 +210,31 @@ def check_payload(event_type_name: str, payload: dict) -> dict:
 # The built-in events. Keys: "<app_label>.<model>:<pk>" of the aggregate (``aggregate_key``).
 register_type(
     "document.issued",
+    label=_("Ban hành văn bản đi"),
     fields=("document_id",),
     description=_("Văn bản đi được ban hành (số, ký số, phát hành xong)."),
 )
 register_type(
     "document.recalled",
+    label=_("Thu hồi văn bản đi"),
     fields=("document_id",),
     description=_("Văn bản đi đã ban hành bị thu hồi."),
 )
 register_type(
     "incoming.registered",
+    label=_("Vào sổ văn bản đến"),
     fields=("document_id",),
     description=_("Văn bản đến được vào sổ (có số đến)."),
 )
 register_type(
     "incoming.assigned",
+    label=_("Giao xử lý văn bản đến"),
     fields=("document_id", "assignment_ids"),
     description=_("Văn bản đến được giao xử lý (chỉ đạo hoặc chuyển tiếp)."),
 )
 register_type(
     "incoming.done",
+    label=_("Hoàn thành xử lý văn bản đến"),
     fields=("document_id",),
     optional=("reply_id",),
     description=_("Văn bản đến được hoàn thành (có thể bằng văn bản trả lời)."),

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from congvu.accounts.access import official_required
@@ -20,29 +19,18 @@ from congvu.core.authz import as_actor
 from congvu.core.errors import ServiceError
 
 from . import selectors, services
-from .catalogue import EventType, event_types, object_url_name, subscriber_label
+from .catalogue import (
+    EventType,
+    event_type_label,
+    event_types,
+    object_url_name,
+    subscriber_label,
+)
 from .forms import QueueFilterForm
 
 #: The field a confirmation page posts: without it a POST only shows the page again.
 CONFIRM_FIELD = "xac_nhan"
 PAGE_SIZE = 50
-
-#: What an administrator reads for the built-in event types; the code stays beside it, small.
-#: A type a later app declares shows its description instead.
-EVENT_LABELS = {
-    "document.issued": gettext_lazy("Ban hành văn bản đi"),
-    "document.recalled": gettext_lazy("Thu hồi văn bản đi"),
-    "incoming.registered": gettext_lazy("Vào sổ văn bản đến"),
-    "incoming.assigned": gettext_lazy("Giao xử lý văn bản đến"),
-    "incoming.done": gettext_lazy("Hoàn thành xử lý văn bản đến"),
-}
-
-
-def event_label(name: str) -> str:
-    if name in EVENT_LABELS:
-        return str(EVENT_LABELS[name])
-    known = {t.name: t for t in event_types()}.get(name)
-    return str(known.description).rstrip(".") if known is not None else name
 
 
 def object_label(key: str) -> dict:
@@ -71,7 +59,7 @@ def _labelled(types: list[EventType]) -> list[dict]:
     return [
         {
             "name": t.name,
-            "label": event_label(t.name),
+            "label": event_type_label(t.name),
             "description": t.description,
             "fields": t.fields,
         }
@@ -95,12 +83,13 @@ def queue(request):
         request.GET.get("trang")
     )
     for delivery in page.object_list:
-        delivery.event_label = event_label(delivery.message.event_type)
+        delivery.event_label = event_type_label(delivery.message.event_type)
         delivery.subscriber_label = subscriber_label(delivery.subscriber)
         delivery.object = object_label(delivery.key)
     # The filter lists the types by what they mean; the form (and its validation) keeps the codes.
     form.fields["loai"].choices = [
-        (code, event_label(code) if code else label) for code, label in form.fields["loai"].choices
+        (code, event_type_label(code) if code else label)
+        for code, label in form.fields["loai"].choices
     ]
     query = request.GET.copy()
     query.pop("trang", None)
@@ -124,7 +113,7 @@ def message_detail(request, pk: int):
     message = selectors.message_for_detail(actor=actor, pk=pk)
     context = {
         "message": message,
-        "event_label": event_label(message.event_type),
+        "event_label": event_type_label(message.event_type),
         "object": object_label(message.key),
         "payload": json.dumps(message.payload, indent=2, ensure_ascii=False, sort_keys=True),
         "deliveries": [
@@ -156,7 +145,7 @@ def delivery_retry(request, pk: int):
     context = {
         "delivery": delivery,
         "message": delivery.message,
-        "event_label": event_label(delivery.message.event_type),
+        "event_label": event_type_label(delivery.message.event_type),
         "error": error,
     }
     return render(request, "events/delivery_retry.html", context, status=400 if error else 200)

@@ -31,16 +31,19 @@ def register() -> None:
 
     register_type(
         PACKAGE_ACCEPTED,
+        label=_("Nhận gói tin liên thông"),
         fields=("package_id",),
         description=_("Gói tin văn bản liên thông đến đã nhận, chờ vào sổ."),
     )
     register_type(
         PACKAGE_RETURNED,
+        label=_("Trả lại gói tin liên thông"),
         fields=("package_id",),
         description=_("Gói tin văn bản liên thông đến bị trả lại nơi gửi."),
     )
     register_type(
         PACKAGE_REVOKED,
+        label=_("Nơi gửi thu hồi văn bản liên thông"),
         fields=("package_id", "status_code"),
         description=_(
             "Nơi gửi thu hồi văn bản liên thông: báo lại nơi gửi đã thu hồi hoặc không tìm thấy văn bản."
@@ -48,6 +51,7 @@ def register() -> None:
     )
     register_type(
         PACKAGE_UPDATED,
+        label=_("Nơi gửi cập nhật văn bản liên thông"),
         fields=("package_id", "status_code"),
         description=_(
             "Nơi gửi cập nhật văn bản liên thông: báo lại nơi gửi đã nhận bản cập nhật "

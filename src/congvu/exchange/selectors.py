@@ -256,9 +256,9 @@ def _recall_requests(document, names: dict[str, str]) -> list[RecallRequest]:
             recipient_code=row.recipient_code,
             recipient_name=names.get(row.recipient_code, ""),
             status_at=row.sent_at,
-            description=row.outgoing_document.recall_reason or "",
+            description=document.recall_reason or "",
         )
-        for row in sent.select_related("outgoing_document")
+        for row in sent
     ]
 
 

@@ -15,6 +15,7 @@ class IncomingConfig(AppConfig):
         # Beside the built-in incoming.* types (events/catalogue.py); exchange sends 05 on it.
         register_type(
             "incoming.in_progress",
+            label=_("Bắt đầu xử lý văn bản đến"),
             fields=("document_id",),
             description=_(
                 "Văn bản đến bắt đầu được xử lý (chuyển xử lý hoặc cập nhật tiến độ đầu tiên)."
