@@ -249,6 +249,7 @@ def test_a_recall_reaches_the_registered_copy_and_15_comes_back(world):
     # The sender's page reads 13 (our request) then the recipient's 15 in one history.
     from congvu.exchange.selectors import delivery_statuses
 
+    document.refresh_from_db()  # as the page reads it, recalled and with its reason
     (recipient,) = delivery_statuses(a.clerk, document)
     assert [s.status_code for s in recipient["history"]] == ["15", "13", "03", "01"]
     assert recipient["history"][1].meaning == "Yêu cầu lấy lại/thu hồi"
