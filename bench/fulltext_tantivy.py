@@ -9,11 +9,14 @@ recipient units), as a filter.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
 
 UNIT_WIDE = {"clerk", "leader_head", "leader_deputy", "unit_admin"}
+#: Written beside a finished index: its indexing row, for a later run that reuses it.
+META = "congvu-bench.json"
 #: A query word for tantivy's query language: letters and digits only (no syntax).
 WORD = re.compile(r"[^\W_]+")
 
@@ -63,9 +66,26 @@ class TantivyMixin:
             cur.execute(sql)
             yield from cur
 
-    def tantivy_build(self, path: str) -> None:
-        """The tantivy index: each text field folded by tantivy itself (lower case, ASCII
-        folding: marks dropped, đ → d) and the trích yếu once more with its marks kept."""
+    def tantivy_open(self, path: str) -> bool:
+        """Reuse the index a former run built in ``path`` (its indexing row included);
+        False when there is none, or it was left unfinished."""
+        import tantivy
+
+        meta = Path(path) / META
+        if not meta.exists():
+            return False
+        kept = json.loads(meta.read_text(encoding="utf-8"))
+        self.schema = self._tantivy_schema()
+        index = tantivy.Index(self.schema, path=path)
+        self._tantivy_tokenizers(index)
+        index.reload()
+        self.index = index
+        self.rows.append(kept["row"])
+        self.facts.update(kept["facts"])
+        print(f"tantivy  reused the index of {kept['built']} in {path}", flush=True)
+        return True
+
+    def _tantivy_schema(self):
         import tantivy
 
         b = tantivy.SchemaBuilder()
@@ -77,8 +97,12 @@ class TantivyMixin:
         b.add_text_field("body_f", tokenizer_name="vi_fold", index_option="freq")
         b.add_text_field("access", tokenizer_name="raw", index_option="basic")
         b.add_integer_field("secrecy", indexed=True)
-        self.schema = b.build()
-        index = tantivy.Index(self.schema, path=path)
+        return b.build()
+
+    @staticmethod
+    def _tantivy_tokenizers(index) -> None:
+        import tantivy
+
         simple = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
         lower = simple.filter(tantivy.Filter.lowercase())
         index.register_tokenizer("vi_exact", lower.build())
@@ -89,6 +113,15 @@ class TantivyMixin:
             .filter(tantivy.Filter.ascii_fold())
             .build(),
         )
+
+    def tantivy_build(self, path: str) -> None:
+        """The tantivy index: each text field folded by tantivy itself (lower case, ASCII
+        folding: marks dropped, đ → d) and the trích yếu once more with its marks kept."""
+        import tantivy
+
+        self.schema = self._tantivy_schema()
+        index = tantivy.Index(self.schema, path=path)
+        self._tantivy_tokenizers(index)
         writer = index.writer(heap_size=256_000_000, num_threads=1)
         n, busy, read = 0, 0.0, 0.0
         t_read = time.perf_counter()
@@ -139,6 +172,17 @@ class TantivyMixin:
         )
         self.facts["tantivy_size"] = size
         self.facts["tantivy_read_seconds"] = read
+        facts = {k: self.facts[k] for k in ("tantivy_size", "tantivy_read_seconds")}
+        (Path(path) / META).write_text(
+            json.dumps(
+                {
+                    "row": self.rows[-1],
+                    "facts": facts,
+                    "built": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                }
+            ),
+            encoding="utf-8",
+        )
         print(f"tantivy  indexing {n / busy:.1f} documents/s, {size / 2**20:.0f} MiB", flush=True)
 
     def tantivy_tokens(self, user) -> list[str] | None:

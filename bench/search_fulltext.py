@@ -377,10 +377,16 @@ class FullTextBench(TantivyMixin):
         print(f"congvu   {name}: {len(sample) / wall:.1f} documents/s", flush=True)
 
     # --- tantivy -----------------------------------------------------------------------
-    def run_tantivy(self) -> None:
-        path = tempfile.mkdtemp(prefix="congvu-tantivy-")
+    def run_tantivy(self, keep: str = "") -> None:
+        """``keep``: a directory to build the index in and leave, or to reuse it from (the
+        1,000,000 run's index takes a quarter of an hour to build)."""
+        path = keep or tempfile.mkdtemp(prefix="congvu-tantivy-")
         try:
-            self.tantivy_build(path)
+            if not (keep and self.tantivy_open(keep)):
+                if keep:
+                    shutil.rmtree(keep, ignore_errors=True)
+                    Path(keep).mkdir(parents=True)
+                self.tantivy_build(path)
             for role in self.roles:
                 tokens = self.tantivy_tokens(self.actors[role])
 
@@ -395,9 +401,40 @@ class FullTextBench(TantivyMixin):
             self.relevance_result("tantivy", lambda q: self.tantivy_search(tokens, q, 10)[0])
         finally:
             self.index = None
-            shutil.rmtree(path, ignore_errors=True)
+            if not keep:
+                shutil.rmtree(path, ignore_errors=True)
 
-    def run(self, *, http: bool, tantivy: bool, indexing_only: bool = False) -> None:
+    # --- registration ------------------------------------------------------------------
+    def pg_registration(self, clerks: int = 16, per_clerk: int = 60) -> None:
+        """Registration with 16 concurrent clerks on this database (``bench.run``'s row):
+        the index table's long texts must not slow the write path (ADR 0005)."""
+        from bench.run import Bench
+
+        bench = Bench(iterations=1, warmup=0, clerks=clerks, per_clerk=per_clerk)
+        bench.run_registration()
+        result = bench.results[-1]
+        anomalies = sum(bench.anomalies.values())
+        self.rows.append(
+            {
+                "name": f"registration ({clerks} concurrent clerks, {result.ops} documents)",
+                "where": "python",
+                "engine": "congvu",
+                "registration": result.ops / result.wall,
+                "p95": result.p(95),
+                "anomalies": anomalies,
+                "errors": bench.registration_errors,
+            }
+        )
+
+    def run(
+        self,
+        *,
+        http: bool,
+        tantivy: bool,
+        indexing_only: bool = False,
+        tantivy_dir: str = "",
+        registration: bool = True,
+    ) -> None:
         self.machine()
         if indexing_only:
             self.pg_indexing()
@@ -410,8 +447,11 @@ class FullTextBench(TantivyMixin):
             self.run_http()
         self.pg_relevance()
         if tantivy:
-            self.run_tantivy()
+            self.run_tantivy(tantivy_dir)
         self.pg_indexing()
+        # Last: it adds documents (and index rows) to the database measured above.
+        if registration:
+            self.pg_registration()
         self.facts["load_end"] = os.getloadavg()
 
 
@@ -423,6 +463,12 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument(
+        "--tantivy-dir",
+        default="",
+        help="build the tantivy index there and keep it; a later run reuses it",
+    )
+    parser.add_argument("--no-registration", action="store_true")
     parser.add_argument(
         "--indexing-only", action="store_true", help="only the indexing rows (with --report '')"
     )
@@ -454,7 +500,13 @@ def main(argv=None) -> int:
         index_sample=args.index_sample,
         seed=args.seed,
     )
-    bench.run(http=not args.no_http, tantivy=not args.no_tantivy, indexing_only=args.indexing_only)
+    bench.run(
+        http=not args.no_http,
+        tantivy=not args.no_tantivy,
+        indexing_only=args.indexing_only,
+        tantivy_dir=args.tantivy_dir,
+        registration=not args.no_registration,
+    )
     if args.report:
         from bench.fulltext_report import write_report
 
