@@ -8,7 +8,9 @@
   C issuer and signer) for the candidate tiers (:meth:`Backend.tiers`).
 - SQLite: an FTS5 table ``search_fts`` (rowid = ``SearchDocument.id``) over the
   same folded body (FTS5 does not fold đ, so folding happens in Python), and
-  ``search_head_fts`` (number, subject, people) for the tiers.
+  ``search_head_fts`` (number, subject, people) for the tiers. Its typo fallback
+  corrects unknown words against the vocabulary (``SearchWord``) through the FTS5
+  trigram table ``search_word_fts`` (migration 0012), then matches them exactly.
 - Anything else: ``body`` contains every word (slow, correct).
 
 The caller passes a queryset already narrowed by ``restrict()`` and the
@@ -19,11 +21,14 @@ same on every vendor; which rows get ranked is ``selectors.py``'s.
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Q, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
+
+from .ranking import score
 
 
 class Backend:
@@ -247,19 +252,49 @@ class PostgresBackend(Backend):
         )
 
 
+#: pg_trgm's default ``pg_trgm.similarity_threshold``: ``%`` holds at this similarity or more.
+SIMILARITY_THRESHOLD = 0.3
+
+
+def trigrams(word: str) -> set[str]:
+    """The trigrams of one folded word as pg_trgm counts them: padded with two spaces in
+    front and one behind ("ke" → "  k", " ke", "ke ")."""
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's ``similarity``: shared trigrams over the trigrams of either word."""
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb)
+
+
 def _fts_phrase(word: str) -> str:
     # Each word quoted: FTS5 query syntax never comes from the user.
     return '"{}"'.format(word.replace('"', '""'))
 
 
+#: FTS5's trigram tokenizer (SQLite 3.34): without it, no typo fallback (migration 0012
+#: creates no ``search_word_fts`` then).
+HAS_TRIGRAMS = sqlite3.sqlite_version_info >= (3, 34, 0)
+
+
 class SQLiteBackend(Backend):
     table = "search_fts"
     head_table = "search_head_fts"
+    #: The vocabulary padded as pg_trgm pads a word ("  ke "), trigram-tokenized: filled by
+    #: triggers on ``search_searchword`` (migration 0012), so INSERT OR IGNORE of a known
+    #: word adds nothing.
+    word_table = "search_word_fts"
 
     def index_many(self, rows) -> None:
         ids = [r.pk for r in rows]
         marks = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
+            cursor.executemany(
+                "INSERT OR IGNORE INTO search_searchword (word) VALUES (%s)",
+                [(w,) for w in vocabulary(rows)],
+            )
             cursor.execute(f"DELETE FROM {self.table} WHERE rowid IN ({marks})", ids)
             cursor.executemany(
                 f"INSERT INTO {self.table} (rowid, body) VALUES (%s, %s)",
@@ -306,6 +341,58 @@ class SQLiteBackend(Backend):
             expression = (" OR " if kind == "any" else " AND ").join(map(_fts_phrase, words))
         sql = f"SELECT rowid FROM {self.head_table} WHERE {self.head_table} MATCH %s"
         return queryset.filter(pk__in=RawSQL(sql, [expression]))
+
+    def _nearest(self, cursor, term: str) -> str | None:
+        """The vocabulary word most similar to ``term`` (pg_trgm ``%``), or None.
+
+        Candidates come from the trigram table, not a scan of the vocabulary. A word
+        similar enough shares at least 0.3 of the query word's trigrams (similarity ≤
+        shared / the query word's trigrams), so from 4 trigrams on (3 letters) it shares
+        at least two, one of them not the first ("  k", every word starting with k): that
+        one is left out of the lookup. The candidates are scored exactly in Python.
+        """
+        wanted = sorted(trigrams(term))
+        if len(wanted) >= 4:
+            wanted.remove(f"  {term[0]}")
+        expression = " OR ".join(_fts_phrase(t) for t in wanted)
+        cursor.execute(
+            f"SELECT word FROM {self.word_table} WHERE {self.word_table} MATCH %s", [expression]
+        )
+        best, best_similarity = None, SIMILARITY_THRESHOLD
+        for word in sorted(r[0].strip() for r in cursor.fetchall()):
+            value = similarity(term, word)
+            if value > best_similarity or (value == best_similarity and best is None):
+                best, best_similarity = word, value
+        return best
+
+    def correct(self, terms: list[str]) -> list[str]:
+        """``terms`` with each word the vocabulary does not know replaced by its nearest
+        (``PostgresBackend.correct``: a word with a digit is kept, so is a word with no
+        near word)."""
+        out = []
+        with connection.cursor() as cursor:
+            for term in terms:
+                if any(c.isdigit() for c in term):
+                    out.append(term)
+                    continue
+                cursor.execute("SELECT 1 FROM search_searchword WHERE word = %s", [term])
+                known = cursor.fetchone() is not None
+                out.append(term if known else self._nearest(cursor, term) or term)
+        return out
+
+    def fallback(self, queryset, terms: list[str], *, narrowed: bool = False):
+        # The corrected words matched exactly in the ranked fields (search_head_fts), in or
+        # out of a scope: SQLite serves a small installation, whose vocabulary lookup and
+        # head match cost less than comparing every row in scope. Ordered by the exact
+        # search's score of the corrected query, as if it had been typed that way.
+        if not HAS_TRIGRAMS:
+            return None
+        corrected = self.correct(terms)
+        # Nothing to correct: the exact match already failed.
+        found = queryset.none() if corrected == terms else self._head(queryset, "all", corrected)
+        return found.annotate(similarity=score(" ".join(corrected))).order_by(
+            "-similarity", "-date", "-pk"
+        )
 
     #: Rows of the text match whose scope is checked to estimate the scoped count.
     SAMPLE = 500

@@ -139,3 +139,77 @@ def fill_head_fts(apps, schema_editor) -> int:
         cursor.execute("DELETE FROM search_head_fts")
         cursor.execute(HEAD_FTS_FILL)
         return cursor.rowcount
+
+
+#: SQLite (migration 0012): the vocabulary's trigram table (``SQLiteBackend.word_table``),
+#: the words already there, and triggers that keep it in step with ``search_searchword``
+#: (INSERT OR IGNORE of a known word fires nothing). The app never removes a word; the
+#: delete trigger (a scan of the table) keeps a manual cleanup consistent.
+WORD_FTS_FORWARD = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_word_fts USING fts5(word, tokenize = 'trigram')",
+    "DELETE FROM search_word_fts",
+    "INSERT INTO search_word_fts (word) SELECT '  ' || word || ' ' FROM search_searchword",
+    "CREATE TRIGGER IF NOT EXISTS search_word_fts_insert AFTER INSERT ON search_searchword "
+    "BEGIN INSERT INTO search_word_fts (word) VALUES ('  ' || new.word || ' '); END",
+    "CREATE TRIGGER IF NOT EXISTS search_word_fts_delete AFTER DELETE ON search_searchword "
+    "BEGIN DELETE FROM search_word_fts WHERE word = '  ' || old.word || ' '; END",
+]
+WORD_FTS_BACKWARD = [
+    "DROP TRIGGER IF EXISTS search_word_fts_delete",
+    "DROP TRIGGER IF EXISTS search_word_fts_insert",
+    "DROP TABLE IF EXISTS search_word_fts",
+]
+
+
+def create_word_trigrams(apps, schema_editor) -> bool:
+    """Migration 0012 (SQLite): :data:`WORD_FTS_FORWARD`, if this SQLite has FTS5's trigram
+    tokenizer (3.34); without it the typo fallback is off (``backends.HAS_TRIGRAMS``).
+    Returns whether the table was made."""
+    from congvu.search.backends import HAS_TRIGRAMS
+
+    if not HAS_TRIGRAMS:
+        return False
+    with schema_editor.connection.cursor() as cursor:
+        for statement in WORD_FTS_FORWARD:
+            cursor.execute(statement)
+    return True
+
+
+def drop_word_trigrams(apps, schema_editor) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        for statement in WORD_FTS_BACKWARD:
+            cursor.execute(statement)
+
+
+def fill_vocabulary(apps, schema_editor) -> int:
+    """Data migration 0012 (SQLite): the vocabulary of the rows indexed before the indexer
+    wrote it (``backends.vocabulary``, the indexer's own words). Returns how many words
+    were added; a second run adds none."""
+    from congvu.search.backends import vocabulary
+
+    connection = schema_editor.connection if schema_editor else None
+    if connection is None:
+        from django.db import connection
+    search_document = apps.get_model("search", "SearchDocument")
+    rows = search_document.objects.order_by("pk").only(
+        "number_folded", "subject_folded", "issuer_folded", "signer_folded"
+    )
+    batch, added = [], 0
+
+    def flush():
+        nonlocal added
+        with connection.cursor() as cursor:
+            # rowcount: the words inserted, not those ignored (nor the triggers' rows).
+            cursor.executemany(
+                "INSERT OR IGNORE INTO search_searchword (word) VALUES (%s)",
+                [(w,) for w in vocabulary(batch)],
+            )
+            added += max(cursor.rowcount, 0)
+        batch.clear()
+
+    for row in rows.iterator(chunk_size=2000):
+        batch.append(row)
+        if len(batch) >= 2000:
+            flush()
+    flush()
+    return added

@@ -104,8 +104,9 @@ class SearchWord(models.Model):
     added by the indexer as it writes rows and never removed (a word whose documents are
     gone only corrects a typo to a word that then matches nothing). The typo fallback
     over the whole table corrects each unknown query word to the nearest word here
-    (PostgreSQL trigram index, migration 0011) and then matches exactly: its cost
-    follows the vocabulary, not the number of documents.
+    (PostgreSQL trigram index, migration 0011; SQLite FTS5 trigram table kept in step by
+    triggers, migration 0012) and then matches exactly: its cost follows the vocabulary,
+    not the number of documents.
     """
 
     word = models.CharField(max_length=64, primary_key=True)

@@ -81,10 +81,11 @@ def search_documents(*, actor, query: str = "", filters: dict | None = None):
         return qs.order_by("-date", "-pk")
     backend = get_backend()
     found = ranked(backend.match(qs, terms), query)
+    if found.exists():
+        return found
+    # Only now: a fallback may query at once (the vocabulary's corrections).
     loose = backend.fallback(qs, terms, narrowed=not a.is_system_admin)
-    if loose is not None and not found.exists():
-        return loose
-    return found
+    return found if loose is None else loose
 
 
 @dataclass(frozen=True)

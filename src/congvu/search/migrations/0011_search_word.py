@@ -6,7 +6,7 @@ from congvu.search.backends import VOCABULARY_BACKFILL_SQL
 from congvu.search.migration_ops import VendorOnly
 
 # The typo fallback's vocabulary (issue 12): a trigram index, and the words of the rows
-# already indexed. PostgreSQL only (SQLite's fallback is FTS5's exact words).
+# already indexed. PostgreSQL only (SQLite's trigram table and backfill: migration 0012).
 FORWARD = [
     "CREATE INDEX search_word_trgm ON search_searchword USING gin (word gin_trgm_ops)",
     VOCABULARY_BACKFILL_SQL,
