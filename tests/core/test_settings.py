@@ -90,3 +90,28 @@ def test_env_bool_rejects_garbage(monkeypatch):
 def test_time_zone_is_vietnam(settings):
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
     assert settings.LANGUAGE_CODE == "vi"
+
+
+def test_a_malformed_work_mem_is_refused_naming_the_variable():
+    result = run_production_check(
+        SECRET_KEY=GOOD_SECRET,
+        AUDIT_ANCHOR_KEY=GOOD_ANCHOR_KEY,
+        DATABASE_URL="postgres://congvu@127.0.0.1:5432/congvu",
+        DB_WORK_MEM="32MB; DROP",
+    )
+    assert result.returncode != 0
+    assert "DB_WORK_MEM" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_get_the_configured_work_mem():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("work_mem is a PostgreSQL setting; SQLite has none")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        # Lossy bitmaps under PostgreSQL's 4MB reread whole text vectors (issue 12).
+        assert cursor.fetchone()[0] == "32MB"
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -4,8 +4,10 @@ See docs/configuration.md for each variable. Environment modules (dev, demo,
 test, production) set defaults with os.environ.setdefault and import this.
 """
 
+import re
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -132,8 +134,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation costs 30-400 ms per query once a plan's estimated cost passes
     # jit_above_cost (docs/benchmarks.md); the short OLTP queries here never recoup it.
+    #
+    # work_mem: a search ANDs the GIN bitmaps of the actor's scope and of the text match
+    # (hundreds of thousands of rows at 1,000,000 documents). Within PostgreSQL's default
+    # 4 MB such a bitmap turns lossy, and every row of a lossy page is rechecked by
+    # reading its whole text vector out of TOAST: 0.8 s instead of 0.3 s for one tier
+    # (issue 12, docs/benchmarks-fulltext.md). 32 MB holds an exact bitmap of the table.
+    _work_mem = env_str("DB_WORK_MEM", "32MB").strip()
+    if not re.fullmatch(r"[1-9][0-9]{0,6}(kB|MB|GB)", _work_mem):
+        raise ImproperlyConfigured(
+            f"DB_WORK_MEM={_work_mem!r}: a PostgreSQL memory size such as 32MB (kB, MB or GB)"
+        )
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
+    _pg_options["options"] = (
+        f"{_pg_options.get('options', '')} -c jit=off -c work_mem={_work_mem}".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -----------------------------------------------------------------------
