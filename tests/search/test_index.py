@@ -154,3 +154,22 @@ def test_words_too_long_to_index_are_left_out(commune):
     assert "a" * 2048 not in row.body and "anh quet ho ngheo vung cao" in row.body
     hits, total = search(actor=commune.leader, query="ho ngheo vung cao")
     assert [h.object_id for h in hits] == [doc.pk]
+
+
+class _Rows:
+    """A queryset's ``iterator`` over a range (what ``in_batches`` reads)."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def iterator(self, chunk_size):
+        return iter(range(self.n))
+
+
+@pytest.mark.parametrize("n", [0, 1, 4, 5, 11])
+def test_the_data_migrations_batches_hold_every_row_once_and_none_empty(n):
+    from congvu.search.migration_ops import in_batches
+
+    batches = list(in_batches(_Rows(n), size=5))
+    assert [row for batch in batches for row in batch] == list(range(n))
+    assert all(0 < len(batch) <= 5 for batch in batches)

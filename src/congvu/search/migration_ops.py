@@ -11,6 +11,18 @@ from __future__ import annotations
 from django.db.migrations.operations.base import Operation
 
 
+def in_batches(rows, size: int = 2000):
+    """The rows of ``rows`` (a queryset) in lists of ``size``, read ``size`` at a time."""
+    batch = []
+    for row in rows.iterator(chunk_size=size):
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 class VendorOnly(Operation):
     """Run ``operation`` only when the migrating connection's vendor is ``vendor``."""
 
@@ -83,9 +95,9 @@ def fill_ranked_columns(apps, schema_editor) -> int:
     rows = search_document.objects.order_by("pk").only(
         "kind", "object_id", "number_notation", "subject", "issuer", *columns
     )
-    fixed, batch, count = [], [], 0
+    fixed, count = [], 0
 
-    def flush():
+    def flush(batch):
         nonlocal count
         signers = {
             ("incoming", pk): name
@@ -109,13 +121,9 @@ def fill_ranked_columns(apps, schema_editor) -> int:
         search_document.objects.bulk_update(fixed, columns, batch_size=1000)
         count += len(fixed)
         fixed.clear()
-        batch.clear()
 
-    for row in rows.iterator(chunk_size=2000):
-        batch.append(row)
-        if len(batch) >= 2000:
-            flush()
-    flush()
+    for batch in in_batches(rows):
+        flush(batch)
     return count
 
 
@@ -194,9 +202,9 @@ def fill_vocabulary(apps, schema_editor) -> int:
     rows = search_document.objects.order_by("pk").only(
         "number_folded", "subject_folded", "issuer_folded", "signer_folded"
     )
-    batch, added = [], 0
+    added = 0
 
-    def flush():
+    def flush(batch):
         nonlocal added
         with connection.cursor() as cursor:
             # rowcount: the words inserted, not those ignored (nor the triggers' rows).
@@ -205,11 +213,7 @@ def fill_vocabulary(apps, schema_editor) -> int:
                 [(w,) for w in vocabulary(batch)],
             )
             added += max(cursor.rowcount, 0)
-        batch.clear()
 
-    for row in rows.iterator(chunk_size=2000):
-        batch.append(row)
-        if len(batch) >= 2000:
-            flush()
-    flush()
+    for batch in in_batches(rows):
+        flush(batch)
     return added
