@@ -92,6 +92,33 @@ def test_an_event_without_subscribers_is_kept_with_no_delivery():
     assert not Delivery.objects.exists()
 
 
+def test_a_subscriber_an_event_does_not_concern_gets_no_delivery_and_no_wake_up(
+    recorder, django_capture_on_commit_callbacks
+):
+    from congvu.events.catalogue import subscribe
+
+    subscribe(
+        PING,
+        recorder.handler,
+        name="tests.even",
+        applies=lambda payload: payload["n"] % 2 == 0,
+    )
+    recorder.names.append("tests.even")
+    with django_capture_on_commit_callbacks(execute=True) as woken:
+        odd = ping(1)
+    # Kept for the record, but nothing to deliver: no row, no dispatcher woken.
+    assert OutboxMessage.objects.filter(pk=odd.pk).exists()
+    assert not Delivery.objects.filter(message=odd).exists()
+    assert woken == []
+    with django_capture_on_commit_callbacks(execute=True) as woken:
+        even = ping(2)
+    assert len(woken) == 1
+    assert list(Delivery.objects.filter(message=even).values_list("subscriber", "status")) == [
+        ("tests.even", DeliveryStatus.DONE)
+    ]
+    assert recorder.seen() == [2]
+
+
 def test_failures_back_off_then_dead_letter_then_retry_redelivers(
     recorder, outbox_settings, django_capture_on_commit_callbacks
 ):

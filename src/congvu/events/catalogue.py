@@ -77,6 +77,8 @@ class Subscriber:
     handler: Handler
     atomic: bool = True
     label: str | Promise = ""
+    #: ``applies(payload)``: whether an event concerns this subscriber at all (``subscribe``).
+    applies: Callable[[dict], bool] | None = None
 
 
 _TYPES: dict[str, EventType] = {}
@@ -131,6 +133,7 @@ def subscribe(
     name: str,
     atomic: bool = True,
     label: str | Promise = "",
+    applies: Callable[[dict], bool] | None = None,
 ) -> Subscriber:
     """Deliver every later ``event_type_name`` event to ``handler``.
 
@@ -150,10 +153,21 @@ def subscribe(
 
     ``label`` says in Vietnamese what the subscriber does ("Gửi văn bản ban
     hành qua liên thông"); the queue page shows it, the name small beside it.
+
+    ``applies(payload)``, when given, runs in ``publish()`` inside the producer's
+    transaction: False means the handler would do nothing with this event, so no
+    delivery is recorded (and no dispatcher woken) for it. It must be cheap (it
+    runs on every publish) and decide only from what that transaction has
+    already written.
     """
     event_type(event_type_name)  # fail at start-up, not at the first event
     subscriber = Subscriber(
-        name=name, event_type=event_type_name, handler=handler, atomic=atomic, label=label
+        name=name,
+        event_type=event_type_name,
+        handler=handler,
+        atomic=atomic,
+        label=label,
+        applies=applies,
     )
     _SUBSCRIBERS[name] = subscriber
     return subscriber

@@ -25,7 +25,7 @@ def publish(event_type: str, payload: dict, *, key: str | models.Model) -> Outbo
     """Record ``event_type`` inside the caller's transaction; deliver it once that commits.
 
     One INSERT for the message and one for its deliveries (one per subscriber
-    registered now). A rollback removes them with the change they report; a
+    registered now that the event concerns: ``Subscriber.applies``). A rollback removes them with the change they report; a
     commit keeps them and wakes the dispatcher. ``payload`` holds ids only
     (``catalogue.check_payload``); ``key`` is the aggregate (a model instance
     or its ``aggregate_key``) whose events are delivered in order.
@@ -37,7 +37,9 @@ def publish(event_type: str, payload: dict, *, key: str | models.Model) -> Outbo
     message = OutboxMessage.objects.create(
         event_type=event_type, key=key, payload=check_payload(event_type, payload)
     )
-    subscribers = subscribers_of(event_type)
+    subscribers = [
+        s for s in subscribers_of(event_type) if s.applies is None or s.applies(message.payload)
+    ]
     if subscribers:
         now = message.created_at
         Delivery.objects.bulk_create(

@@ -106,6 +106,7 @@ def register() -> None:
         status_registered,
         name="exchange.status_03",
         atomic=False,
+        applies=_from_exchange,
         label=_("Báo nơi gửi: đã vào sổ"),
     )
     subscribe(
@@ -113,6 +114,7 @@ def register() -> None:
         status_assigned,
         name="exchange.status_04",
         atomic=False,
+        applies=_from_exchange,
         label=_("Báo nơi gửi: đã phân công"),
     )
     subscribe(
@@ -120,6 +122,7 @@ def register() -> None:
         status_in_progress,
         name="exchange.status_05",
         atomic=False,
+        applies=_from_exchange,
         label=_("Báo nơi gửi: đang xử lý"),
     )
     subscribe(
@@ -127,6 +130,7 @@ def register() -> None:
         status_done,
         name="exchange.status_06",
         atomic=False,
+        applies=_from_exchange,
         label=_("Báo nơi gửi: hoàn thành"),
     )
 
@@ -205,6 +209,20 @@ def status_received(event: Event) -> None:
 def status_returned(event: Event) -> None:
     package = ReceivedPackage.objects.filter(pk=event.payload["package_id"]).first()
     _status(event, package, "02")
+
+
+def _from_exchange(payload: dict) -> bool:
+    """Whether the văn bản đến ``payload`` names came in by liên thông (source edXML).
+
+    Only such a document has a sender to report 03–06 to. Decided from the document,
+    not its package: ``package_register`` links the package after ``incoming_register``
+    has published "incoming.registered" in the same transaction. A manual registration
+    (most of a văn thư's day) then records no delivery and wakes no dispatcher.
+    """
+    from congvu.incoming.constants import Source
+    from congvu.incoming.models import IncomingDocument
+
+    return IncomingDocument.objects.filter(pk=payload["document_id"], source=Source.EDXML).exists()
 
 
 def status_registered(event: Event) -> None:
