@@ -25,8 +25,9 @@ def publish(event_type: str, payload: dict, *, key: str | models.Model) -> Outbo
     """Record ``event_type`` inside the caller's transaction; deliver it once that commits.
 
     One INSERT for the message and one for its deliveries (one per subscriber
-    registered now that the event concerns: ``Subscriber.applies``). A rollback removes them with the change they report; a
-    commit keeps them and wakes the dispatcher. ``payload`` holds ids only
+    registered now that the event concerns: ``Subscriber.applies``). A rollback
+    removes them with the change they report; a commit keeps them and wakes the
+    dispatcher. ``payload`` holds ids only
     (``catalogue.check_payload``); ``key`` is the aggregate (a model instance
     or its ``aggregate_key``) whose events are delivered in order.
     """
