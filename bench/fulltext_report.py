@@ -56,6 +56,7 @@ def summary(bench, detail: Path) -> str:
         f"`make bench-fulltext`, {f['date']}: **{f['documents']:,} documents** with attachment "
         f"texts of {f['avg_chars']:,.0f} characters on average, congvu beside tantivy in the "
         f"same run (load average {f['load_start'][0]:.1f} at the start: a shared machine). "
+        f"congvu searched through {f.get('congvu_engine', 'the database match (PostgreSQL)')}. "
         f"Full tables: {detail.name}; the decision: docs/adr/0006-search-engine.md.",
         "",
         "| row | congvu | tantivy | target |",

@@ -21,7 +21,10 @@ Only public entry points of ``congvu.search`` are used (the selector, the index
 service, the page), so the engine behind them may change; tantivy is built from
 the documents' own tables, not from congvu's index table.
 
-Usage: ``python -m bench.search_fulltext [--relevance 100] [--no-http]``.
+With ``--engine-dir DIR`` congvu's rows go through the node's tantivy index
+(ADR 0006, ``SEARCH_INDEX_DIR``): the same selector and page, another engine behind.
+
+Usage: ``python -m bench.search_fulltext [--relevance 100] [--no-http] [--engine-dir DIR]``.
 """
 
 from __future__ import annotations
@@ -190,6 +193,35 @@ class FullTextBench(TantivyMixin):
         )
 
     # --- congvu ------------------------------------------------------------------------
+    def use_node_index(self, path: str) -> None:
+        """congvu's rows through the node's tantivy index (ADR 0006, ``SEARCH_INDEX_DIR``):
+        built here (``congvu search_reindex --engine tantivy``, timed) unless ``path``
+        already holds one; the HTTP server gets the same setting."""
+        from django.conf import settings
+
+        from congvu.search.engines import sync
+
+        settings.SEARCH_INDEX_DIR = os.environ["SEARCH_INDEX_DIR"] = path
+        self.facts["congvu_engine"] = "the node's tantivy index (SEARCH_INDEX_DIR)"
+        if sync.current() is None:
+            from congvu.search.models import SearchDocument
+
+            n = SearchDocument.objects.count()
+            started = time.perf_counter()
+            built = sync.rebuild()
+            wall = time.perf_counter() - started
+            self.rows.append(
+                {
+                    "name": f"node index rebuild ({built} documents, read from the index table)",
+                    "where": "python",
+                    "engine": "congvu",
+                    "rate": n / wall,
+                }
+            )
+            print(f"congvu   node index rebuild: {n / wall:.1f} documents/s", flush=True)
+        else:
+            sync.sync(wait=True)
+
     def pg_search(self, user, query: str, limit: int = 20):
         from congvu.search.selectors import search
 
@@ -369,6 +401,20 @@ class FullTextBench(TantivyMixin):
             batched,
             wall,
         )
+        if self.facts.get("congvu_engine"):
+            from congvu.search.engines import sync
+
+            started = time.perf_counter()
+            sync.sync(wait=True)
+            node = time.perf_counter() - started
+            self.add_rate(
+                f"node index sync after the worker ({len(batched)} changes)", batched, node
+            )
+            self.add_rate(
+                f"indexing after commit, worker + node index ({len(batched)} changes)",
+                batched,
+                wall + node,
+            )
 
     def add_rate(self, name: str, sample, wall: float) -> None:
         self.rows.append(
@@ -434,8 +480,11 @@ class FullTextBench(TantivyMixin):
         indexing_only: bool = False,
         tantivy_dir: str = "",
         registration: bool = True,
+        engine_dir: str = "",
     ) -> None:
         self.machine()
+        if engine_dir:
+            self.use_node_index(engine_dir)
         if indexing_only:
             self.pg_indexing()
             self.facts["load_end"] = os.getloadavg()
@@ -467,6 +516,12 @@ def main(argv=None) -> int:
         "--tantivy-dir",
         default="",
         help="build the tantivy index there and keep it; a later run reuses it",
+    )
+    parser.add_argument(
+        "--engine-dir",
+        default="",
+        help="measure congvu through the node's tantivy index there (SEARCH_INDEX_DIR), "
+        "built first unless it exists",
     )
     parser.add_argument("--no-registration", action="store_true")
     parser.add_argument(
@@ -506,6 +561,7 @@ def main(argv=None) -> int:
         indexing_only=args.indexing_only,
         tantivy_dir=args.tantivy_dir,
         registration=not args.no_registration,
+        engine_dir=args.engine_dir,
     )
     if args.report:
         from bench.fulltext_report import write_report

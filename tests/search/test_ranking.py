@@ -12,7 +12,8 @@ from tests.incoming.factories import IncomingDocumentFactory
 
 from .factories import TextFileFactory
 
-pytestmark = pytest.mark.django_db
+# Each test once with the database match and once with the node's tantivy index (ADR 0006).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine")]
 
 _FILLER = "Các cơ quan, đơn vị nghiêm túc triển khai thực hiện, báo cáo kết quả. " * 40
 

@@ -50,7 +50,7 @@ def relevance_queries() -> list[tuple[str, int]]:
 
 
 @pytest.fixture
-def corpus(commune):
+def corpus(commune, engine):
     docs = []
     for entry in CORPUS:
         doc = IncomingDocumentFactory(

@@ -14,7 +14,8 @@ from tests.outgoing.factories import OutgoingDocumentFactory
 
 from .factories import TextFileFactory
 
-pytestmark = pytest.mark.django_db
+# Each test once with the database match and once with the node's tantivy index (ADR 0006).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine")]
 
 
 def ids(actor, query="", **filters):

@@ -20,7 +20,8 @@ from tests.outgoing.factories import OutgoingDocumentFactory
 
 from .test_search import ids
 
-pytestmark = pytest.mark.django_db
+# Each test once with the database match and once with the node's tantivy index (ADR 0006).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("engine")]
 
 sqlite_only = pytest.mark.skipif(
     "connection.vendor != 'sqlite'", reason="SQLite's trigram table of the vocabulary"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.authz import RestrictedManager
@@ -117,3 +118,47 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchChange(models.Model):
+    """Thay đổi chỉ mục: one index row written or removed, in the order of the changes.
+
+    Written in the same transaction as the ``SearchDocument`` row it announces
+    (``services._write_rows``, ``services.search_index_remove``), so it exists exactly
+    when that row's change committed. Each node's own full-text index
+    (``engines/tantivy.py``) follows this sequence from its position
+    (``SearchIndexNode``) and applies the rows again from ``SearchDocument``; rows every
+    node has passed are pruned (``engines.sync.prune``). Never updated.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("thay đổi chỉ mục")
+        verbose_name_plural = _("thay đổi chỉ mục")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.kind}:{self.object_id}"
+
+
+class SearchIndexNode(models.Model):
+    """Nút chỉ mục: one server's full-text index and how far it has followed ``SearchChange``.
+
+    ``position``: every change up to it is in the node's index. Written by the node
+    after each sync; pruning keeps the changes any registered node still needs, so a
+    retired server must be forgotten (``congvu search_index_sync --forget NAME``).
+    """
+
+    name = models.CharField(_("tên nút"), max_length=100, primary_key=True)
+    position = models.BigIntegerField(_("vị trí đã áp dụng"), default=0)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("nút chỉ mục")
+        verbose_name_plural = _("nút chỉ mục")
+
+    def __str__(self) -> str:
+        return f"{self.name} @{self.position}"

@@ -27,6 +27,8 @@ from congvu.core.errors import ServiceError
 
 SALT = "congvu.search.cursor"
 NEXT, PREVIOUS = "n", "p"
+#: The deepest row a full-text engine page starts from (its pages are read from the top).
+MAX_OFFSET = 10_000
 
 
 class InvalidCursor(ServiceError):
@@ -57,28 +59,44 @@ def fingerprint(query: str, filters: dict) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def encode(key: tuple, direction: str, fp: str) -> str:
-    return signing.dumps({"k": list(key), "d": direction, "f": fp}, salt=SALT, compress=True)
+def encode(key: tuple, direction: str, fp: str, offset: int = 0) -> str:
+    """``offset``: where the key's row stood in the list (a hint for the full-text engine,
+    whose pages are read from the top, ``selectors._engine_page``)."""
+    data = {"k": list(key), "d": direction, "f": fp}
+    if offset:
+        data["o"] = offset
+    return signing.dumps(data, salt=SALT, compress=True)
 
 
 def decode(cursor: str, fp: str) -> tuple[str, tuple]:
     """``(direction, key)`` of a cursor made by :func:`encode` for the same ``fp``."""
+    return decode_with_offset(cursor, fp)[:2]
+
+
+def decode_with_offset(cursor: str, fp: str) -> tuple[str, tuple, int]:
+    """``(direction, key, offset)`` of a cursor made by :func:`encode` for the same ``fp``.
+
+    Phase 2 keys are the full-text engine's (``(2, -score, date missing, -date, -id)``).
+    """
     try:
         data = signing.loads(cursor, salt=SALT)
-        key, direction = data["k"], data["d"]
+        key, direction, offset = data["k"], data["d"], data.get("o", 0)
         valid = (
             data["f"] == fp
             and direction in (NEXT, PREVIOUS)
             and isinstance(key, list)
             and len(key) == 5
-            and key[0] in (0, 1)
+            and key[0] in (0, 1, 2)
             and all(isinstance(v, int | float) and not isinstance(v, bool) for v in key)
+            and isinstance(offset, int)
+            and not isinstance(offset, bool)
+            and 0 <= offset <= MAX_OFFSET
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         valid = False
     if not valid:
         raise InvalidCursor()
-    return direction, tuple(key)
+    return direction, tuple(key), offset
 
 
 def _date(key: tuple) -> datetime.date | None:

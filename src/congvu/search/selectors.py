@@ -14,11 +14,13 @@ from congvu.core.authz import as_actor
 from .backends import get_backend
 from .models import Kind, SearchDocument
 from .paging import (
+    MAX_OFFSET,
     NEXT,
     PREVIOUS,
+    InvalidCursor,
     after_q,
     before_q,
-    decode,
+    decode_with_offset,
     encode,
     fingerprint,
     key_pk,
@@ -272,24 +274,35 @@ def search_page(*, actor, query: str = "", filters: dict | None = None, limit=20
     """One :class:`SearchPage` of ``query`` within the actor's scope.
 
     ``cursor``: a ``next_cursor``/``previous_cursor`` of an earlier page of the same
-    query and filters (``paging.InvalidCursor`` otherwise). Never ranks every match:
-    at most ``SEARCH_CANDIDATES`` rows are scored (``_candidates``), the others follow
-    by date; the total is exact up to ``SEARCH_EXACT_COUNT_UP_TO``, then estimated.
+    query and filters (``paging.InvalidCursor`` otherwise). With the node's full-text
+    index (``engines``, ADR 0006) the words are matched and ranked there and the
+    page's rows read through ``restrict()``; otherwise by the database: never ranks
+    every match, at most ``SEARCH_CANDIDATES`` rows are scored (``_candidates``), the
+    others follow by date; the total is exact up to ``SEARCH_EXACT_COUNT_UP_TO``, then
+    estimated.
     """
     a = as_actor(actor)
     terms = query_terms(query)
     active = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     fp = fingerprint(query, active)
-    position = decode(cursor, fp) if cursor else None
+    direction, key, offset = decode_with_offset(cursor, fp) if cursor else (NEXT, None, 0)
+    position = (direction, key) if key is not None else None
     if not terms and not active:
         return SearchPage(hits=[], total=0)
+    index = _engine() if terms else None
+    if index is not None:
+        page = _engine_page(index, a, query, active, fp, position, offset, limit)
+        if page is not None:
+            return page
+    elif key is not None and key[0] == 2:
+        raise InvalidCursor()  # a page of the full-text engine, which this node lacks now
     backend = get_backend()
     bound, _threshold = _settings()
     base = _apply_filters(SearchDocument.objects.restrict(a, "view"), active)
     cands, exclude, rest, total, estimated = [], [], base, 0, False
     if not terms:
         total, estimated = _count(backend, base, rest, terms)
-    else:
+    elif index is None:
         # Few matches (most searches within a person's scope): score them all, in one
         # statement that stops after bound + 1 rows. That is the whole list, exactly ranked.
         rest = backend.match(base, terms)
@@ -304,12 +317,16 @@ def search_page(*, actor, query: str = "", filters: dict | None = None, limit=20
         else:
             total, estimated = _count(backend, base, rest, terms, more_than=bound)
             cands, exclude = _candidates(backend, base, terms, query, bound)
+    else:
+        rest = None  # the engine found nothing: only the typo fallback is left
     if terms and not total:
         loose = backend.fallback(base, terms, narrowed=not a.is_system_admin)
         if loose is not None:
             rows = loose.values_list("pk", "similarity", "date")[:bound]
             cands, rest = sorted(row_key(0, s, d, pk) for pk, s, d in rows), None
             total, estimated = len(cands), len(cands) >= bound
+    if position is not None and position[1][0] == 2:
+        raise InvalidCursor()
     keys, has_previous, has_next = _page_keys(cands, rest, exclude, position, limit)
     rows = SearchDocument.objects.only(*HIT_FIELDS).in_bulk([key_pk(k) for k in keys])
     return SearchPage(
@@ -318,6 +335,67 @@ def search_page(*, actor, query: str = "", filters: dict | None = None, limit=20
         count_is_estimate=estimated,
         next_cursor=encode(keys[-1], NEXT, fp) if has_next and keys else None,
         previous_cursor=encode(keys[0], PREVIOUS, fp) if has_previous and keys else None,
+    )
+
+
+def _engine():
+    """The node's full-text index, brought up to the last committed change first (a
+    process of this node that is already doing so is not waited for)."""
+    from .engines import sync
+
+    index = sync.current()
+    if index is not None and sync.behind():
+        sync.sync()
+    return index
+
+
+def _hit_key(hit) -> tuple:
+    return (2, -hit.score, int(hit.date == 0), -hit.date, -hit.row)
+
+
+def _engine_page(index, actor, query, active, fp, position, offset, limit) -> SearchPage | None:
+    """One page from the full-text index; None when it matches nothing (the typo fallback
+    is the database's).
+
+    Pages are cut by the cursor's key (score, date, row) like the database's, so a page
+    never repeats a row; the engine reads them from the top, up to the cursor's offset
+    plus a margin for rows that rose above it meanwhile (a new document, or scores
+    moved by the words of documents added since).
+    """
+    direction, key = position or (NEXT, None)
+    if key is not None and key[0] != 2:
+        raise InvalidCursor()  # a page of the database match, before this node's index existed
+    margin = limit + 20
+    want = offset + margin if key is not None else limit + 1
+    while True:
+        hits, total = index.search(actor, query, active, limit=want)
+        keys = [_hit_key(h) for h in hits]
+        if direction == NEXT:
+            got = [k for k in keys if key is None or k > key][: limit + 1]
+            done = len(got) > limit
+        else:
+            got = [k for k in keys if k < key][-(limit + 1) :]
+            done = key in keys  # every row above it was read
+        if done or len(hits) < want or want >= MAX_OFFSET + margin:
+            break
+        want = min(want * 2, MAX_OFFSET + margin)
+    if not total:
+        return None
+    if direction == NEXT:
+        page, has_previous, has_next = got[:limit], key is not None, len(got) > limit
+    else:
+        page, has_previous, has_next = got[-limit:], len(got) > limit, True
+    first = keys.index(page[0]) if page else 0
+    rows = (
+        SearchDocument.objects.restrict(actor, "view")
+        .only(*HIT_FIELDS)
+        .in_bulk([key_pk(k) for k in page])
+    )
+    return SearchPage(
+        hits=to_hits([rows[key_pk(k)] for k in page if key_pk(k) in rows], query),
+        total=total,
+        next_cursor=encode(page[-1], NEXT, fp, first + len(page)) if has_next and page else None,
+        previous_cursor=encode(page[0], PREVIOUS, fp, first) if has_previous and page else None,
     )
 
 

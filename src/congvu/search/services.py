@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from .access import new_row_tokens, row_tokens, rows_tokens
 from .backends import get_backend
+from .engines.sync import record as record_changes
 from .indexer import search_index_later, supersede
 from .models import Kind, SearchDocument
 from .ranking import ranked_columns
@@ -175,6 +176,7 @@ def _write_rows(rows: list[SearchDocument]) -> list[SearchDocument]:
             for r in missing:
                 r.pk = ids[r.object_id]
         backend.index_many(rows)
+        record_changes([(r.kind, r.object_id) for r in rows])
     return rows
 
 
@@ -246,6 +248,7 @@ def search_index_remove(kind: str, pk) -> None:
         ):
             backend.remove(row_id)
         SearchDocument.objects.filter(kind=kind, object_id=pk).delete()
+        record_changes([(kind, int(pk))])
 
 
 def search_index_update_on_commit(kind: str, pk) -> None:

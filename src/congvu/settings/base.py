@@ -498,3 +498,15 @@ CONGVU_EXCHANGE_SEND_BUDGET_SECONDS = env_int("EXCHANGE_SEND_BUDGET_SECONDS", 0)
 CONGVU_EXCHANGE_POLL_LIMIT = env_int("EXCHANGE_POLL_LIMIT", 20)
 # Days a sent package's bytes are kept after the transport accepted it (0: kept for ever).
 CONGVU_EXCHANGE_SENT_RETENTION_DAYS = env_int("EXCHANGE_SENT_RETENTION_DAYS", 90)
+
+# --- Full-text search engine (ADR 0006) -----------------------------------------
+# The node's own tantivy index. Empty: the database match (the embedded default).
+# Build it once per node with `congvu search_reindex --engine tantivy`.
+SEARCH_INDEX_DIR = env_str("SEARCH_INDEX_DIR", "")
+# The node's name in search_searchindexnode (default: the host name).
+SEARCH_NODE_NAME = env_str("SEARCH_NODE_NAME", "")
+# Longer than any transaction may run: an id of search_searchchange missing for longer
+# belonged to a transaction that rolled back.
+SEARCH_CHANGE_GRACE_SECONDS = env_int("SEARCH_CHANGE_GRACE_SECONDS", 600)
+if SEARCH_CHANGE_GRACE_SECONDS < 1:
+    raise ImproperlyConfigured("SEARCH_CHANGE_GRACE_SECONDS must be at least 1 (seconds)")
