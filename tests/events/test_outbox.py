@@ -119,6 +119,28 @@ def test_a_subscriber_an_event_does_not_concern_gets_no_delivery_and_no_wake_up(
     assert recorder.seen() == [2]
 
 
+def test_a_predicate_may_decide_from_the_instance_the_producer_published_about(recorder):
+    # It then needs no query in the producer's transaction (exchange: a văn bản đến's
+    # source); a string key gives it None (the test above: a predicate of the payload alone).
+    from congvu.events.catalogue import subscribe
+
+    seen = []
+
+    def applies(payload, obj=None):
+        seen.append(obj)
+        return obj is not None
+
+    subscribe(PING, recorder.handler, name="tests.by_instance", applies=applies)
+    recorder.names.append("tests.by_instance")
+    subject = ping(0)  # any model instance stands in for the document
+    about_instance = ping(1, key=subject)
+    about_string = ping(2)
+    assert seen == [None, subject, None]
+    assert about_instance.key == f"events.outboxmessage:{subject.pk}"
+    assert Delivery.objects.filter(message=about_instance).exists()
+    assert not Delivery.objects.filter(message=about_string).exists()
+
+
 def test_failures_back_off_then_dead_letter_then_retry_redelivers(
     recorder, outbox_settings, django_capture_on_commit_callbacks
 ):

@@ -125,7 +125,14 @@ def test_batches_and_the_periodic_task(commune, django_capture_on_commit_callbac
         ]
     assert search_index_drain(batch_size=2, max_batches=1).applied == 2
     assert PendingIndex.objects.count() == 3
-    assert drain_index.apply().get() == {"indexed": 3, "applied": 3, "failed": 0, "busy": False}
+    assert drain_index.apply().get() == {
+        "indexed": 3,
+        "applied": 3,
+        "failed": 0,
+        "busy": False,
+        "node": 0,  # no SEARCH_INDEX_DIR: no node index to bring up to date
+        "pruned": 0,
+    }
     assert SearchDocument.objects.filter(object_id__in=[d.pk for d in docs]).count() == 5
 
 
@@ -154,3 +161,61 @@ def test_a_crash_between_commit_and_indexing_is_recovered(monkeypatch):
     assert found(commune.leader, "trong cay xanh") == [(Kind.INCOMING, doc.pk)]
     assert found(commune.leader, "trong rung ngap") == []
     assert not PendingIndex.objects.exists()
+
+
+def test_a_block_that_indexes_its_document_records_no_index_request(
+    commune, django_capture_on_commit_callbacks
+):
+    # What incoming_register does: save, index in the transaction, nothing for after it.
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+        services.search_index_in_transaction(Kind.INCOMING),
+    ):
+        doc = IncomingDocumentFactory(unit=commune.unit, subject="Kế hoạch nạo vét kênh")
+        assert pending(Kind.INCOMING, doc.pk) == 0
+        services.search_index_new(Kind.INCOMING, doc)
+    assert callbacks == [] and not PendingIndex.objects.exists()
+    assert found(commune.leader, "nao vet kenh") == [(Kind.INCOMING, doc.pk)]
+
+
+def test_a_block_owes_a_request_for_what_it_saved_and_did_not_index(
+    commune, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with services.search_index_in_transaction(Kind.INCOMING):
+            forgotten = IncomingDocumentFactory(unit=commune.unit, subject="Tờ trình đê bao")
+            indexed = IncomingDocumentFactory(unit=commune.unit, subject="Tờ trình kè sông")
+            services.search_index_new(Kind.INCOMING, indexed)
+            # A later change of the indexed one is recorded as usual.
+            indexed.subject = "Tờ trình kè sông Cổ Chiên"
+            indexed.save()
+        assert pending(Kind.INCOMING, forgotten.pk) == 1
+        assert pending(Kind.INCOMING, indexed.pk) == 1
+    assert not PendingIndex.objects.exists()  # drained after the commit
+    assert found(commune.leader, "de bao") == [(Kind.INCOMING, forgotten.pk)]
+    assert found(commune.leader, "ke song co chien") == [(Kind.INCOMING, indexed.pk)]
+
+
+def test_a_block_keeps_the_request_of_a_row_written_in_a_rolled_back_savepoint(commune):
+    with transaction.atomic():
+        with services.search_index_in_transaction(Kind.INCOMING):
+            doc = IncomingDocumentFactory(unit=commune.unit, subject="Báo cáo lũ")
+            with pytest.raises(RuntimeError), transaction.atomic():
+                services.search_index_new(Kind.INCOMING, doc)
+                raise RuntimeError
+        assert pending(Kind.INCOMING, doc.pk) == 1
+
+
+def test_an_error_leaving_a_block_rolls_its_transaction_back(commune):
+    # Even when a caller catches it: a document saved without its index request or its
+    # row must not commit.
+    with pytest.raises(transaction.TransactionManagementError), transaction.atomic():
+        try:
+            with services.search_index_in_transaction(Kind.INCOMING):
+                doc = IncomingDocumentFactory(unit=commune.unit, subject="Tờ trình")
+                raise ValueError
+        except ValueError:
+            pass
+        IncomingDocumentFactory(unit=commune.unit)  # refused: the transaction is doomed
+    assert not type(doc).objects.filter(pk=doc.pk).exists()

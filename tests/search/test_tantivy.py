@@ -310,13 +310,69 @@ def test_a_change_announces_itself_only_if_it_commits(tantivy_node, commune):
     assert SearchChange.objects.count() == before
 
 
-def test_the_node_applies_a_change_when_it_commits(
+def test_a_search_applies_the_committed_changes_first(
     tantivy_node, commune, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         doc = _doc(commune.unit, "Thông báo nghỉ lễ")
     index = tantivy_node()
     last = SearchChange.objects.latest("pk").pk
-    assert index.read_position()["applied"] == last  # before any search asked
-    assert not sync.behind()
+    assert index.read_position()["applied"] < last  # the change did not wait for the node
+    assert sync.behind()
     assert search_page(actor=commune.leader, query="nghỉ lễ").hits[0].object_id == doc.pk
+    assert index.read_position()["applied"] == last and not sync.behind()
+
+
+def test_sync_command_every_seconds_runs_until_stopped(tantivy_node, commune, monkeypatch):
+    from congvu.search.management.commands import search_index_sync
+
+    _doc(commune.unit, "Giấy mời")
+    rounds = []
+
+    def sleep(seconds):
+        rounds.append(seconds)
+        if len(rounds) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(search_index_sync.time, "sleep", sleep)
+    call_command("search_index_sync", "--every", "30")
+    assert rounds == [30, 30]
+    assert not sync.behind()
+
+
+def test_an_index_of_another_schema_version_is_not_used(tantivy_node, commune):
+    import json
+
+    from congvu.search.engines import tantivy as engine
+
+    doc = _doc(commune.unit, "Kế hoạch phòng chống thiên tai")
+    path = tantivy_node().path
+    position = json.loads((path / engine.POSITION).read_text())
+    position["schema"] = engine.SCHEMA_VERSION + 1
+    (path / engine.POSITION).write_text(json.dumps(position))
+    sync._open.clear()
+    assert sync.current() is None  # the database answers until the node is rebuilt
+    assert [h.object_id for h in search_page(actor=commune.leader, query="thiên tai").hits] == [
+        doc.pk
+    ]
+    sync.rebuild()
+    assert sync.current() is not None
+
+
+def test_deep_pages_stop_at_the_offset_limit_without_an_error(tantivy_node, commune, monkeypatch):
+    from congvu.search import paging, selectors
+
+    monkeypatch.setattr(paging, "MAX_OFFSET", 4)
+    monkeypatch.setattr(selectors, "MAX_OFFSET", 4)
+    for i in range(40):
+        _doc(commune.unit, f"Báo cáo tuần {i}")
+    seen, cursor = [], None
+    for _ in range(10):
+        page = search_page(actor=commune.leader, query="báo cáo", limit=3, cursor=cursor)
+        assert page.total == 40
+        seen += [h.object_id for h in page.hits]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert cursor is None  # the pages end within the limit's reach
+    assert len(seen) == len(set(seen)) >= 9

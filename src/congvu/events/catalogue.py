@@ -14,6 +14,7 @@ in the queue, on the queue page or in a dead letter.
 from __future__ import annotations
 
 import datetime
+import inspect
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,7 +79,18 @@ class Subscriber:
     atomic: bool = True
     label: str | Promise = ""
     #: ``applies(payload)``: whether an event concerns this subscriber at all (``subscribe``).
-    applies: Callable[[dict], bool] | None = None
+    applies: Callable[..., bool] | None = None
+    #: ``applies`` takes the keyword ``obj`` (``subscribe``).
+    applies_takes_obj: bool = False
+
+    def concerns(self, payload: dict, obj=None) -> bool:
+        """Whether the event with ``payload`` (about the instance ``obj``, if the producer
+        passed one as its key) concerns this subscriber: ``applies``, or always."""
+        if self.applies is None:
+            return True
+        if self.applies_takes_obj:
+            return bool(self.applies(payload, obj=obj))
+        return bool(self.applies(payload))
 
 
 _TYPES: dict[str, EventType] = {}
@@ -133,7 +145,7 @@ def subscribe(
     name: str,
     atomic: bool = True,
     label: str | Promise = "",
-    applies: Callable[[dict], bool] | None = None,
+    applies: Callable[..., bool] | None = None,
 ) -> Subscriber:
     """Deliver every later ``event_type_name`` event to ``handler``.
 
@@ -158,7 +170,10 @@ def subscribe(
     transaction: False means the handler would do nothing with this event, so no
     delivery is recorded (and no dispatcher woken) for it. It must be cheap (it
     runs on every publish) and decide only from what that transaction has
-    already written.
+    already written. A predicate with a keyword parameter ``obj`` also gets the
+    model instance the producer passed as ``key`` (None for a string key): it
+    may decide from a field of it that never changes once written, without a
+    query (``exchange``: the source of a văn bản đến).
     """
     event_type(event_type_name)  # fail at start-up, not at the first event
     subscriber = Subscriber(
@@ -168,9 +183,20 @@ def subscribe(
         atomic=atomic,
         label=label,
         applies=applies,
+        applies_takes_obj=_takes_obj(applies),
     )
     _SUBSCRIBERS[name] = subscriber
     return subscriber
+
+
+def _takes_obj(applies) -> bool:
+    if applies is None:
+        return False
+    try:
+        parameters = inspect.signature(applies).parameters
+    except (TypeError, ValueError):  # a callable without a signature: payload only
+        return False
+    return "obj" in parameters
 
 
 def unsubscribe(name: str) -> None:

@@ -25,7 +25,7 @@ def publish(event_type: str, payload: dict, *, key: str | models.Model) -> Outbo
     """Record ``event_type`` inside the caller's transaction; deliver it once that commits.
 
     One INSERT for the message and one for its deliveries (one per subscriber
-    registered now that the event concerns: ``Subscriber.applies``). A rollback
+    registered now that the event concerns: ``Subscriber.concerns``). A rollback
     removes them with the change they report; a commit keeps them and wakes the
     dispatcher. ``payload`` holds ids only
     (``catalogue.check_payload``); ``key`` is the aggregate (a model instance
@@ -33,14 +33,13 @@ def publish(event_type: str, payload: dict, *, key: str | models.Model) -> Outbo
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("publish() must run inside the producer's transaction")
-    if isinstance(key, models.Model):
-        key = aggregate_key(key)
+    obj = key if isinstance(key, models.Model) else None
+    if obj is not None:
+        key = aggregate_key(obj)
     message = OutboxMessage.objects.create(
         event_type=event_type, key=key, payload=check_payload(event_type, payload)
     )
-    subscribers = [
-        s for s in subscribers_of(event_type) if s.applies is None or s.applies(message.payload)
-    ]
+    subscribers = [s for s in subscribers_of(event_type) if s.concerns(message.payload, obj)]
     if subscribers:
         now = message.created_at
         Delivery.objects.bulk_create(

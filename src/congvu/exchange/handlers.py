@@ -211,17 +211,22 @@ def status_returned(event: Event) -> None:
     _status(event, package, "02")
 
 
-def _from_exchange(payload: dict) -> bool:
+def _from_exchange(payload: dict, obj=None) -> bool:
     """Whether the văn bản đến ``payload`` names came in by liên thông (source edXML).
 
     Only such a document has a sender to report 03–06 to. Decided from the document,
     not its package: ``package_register`` links the package after ``incoming_register``
     has published "incoming.registered" in the same transaction. A manual registration
     (most of a văn thư's day) then records no delivery and wakes no dispatcher.
+    ``obj``: the document the producer published about (its ``key``), if any.
     """
     from congvu.incoming.constants import Source
     from congvu.incoming.models import IncomingDocument
 
+    if isinstance(obj, IncomingDocument) and obj.pk == payload["document_id"]:
+        # The source is written when the document is created and never changed, so the
+        # instance in hand tells without a query on every registration.
+        return obj.source == Source.EDXML
     return IncomingDocument.objects.filter(pk=payload["document_id"], source=Source.EDXML).exists()
 
 

@@ -29,10 +29,11 @@ deletes the rows it applied, in the same transaction as the index rows it wrote.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import threading
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
@@ -45,6 +46,79 @@ BATCH_SIZE = 200
 
 _LOCK_KEY = zlib.crc32(b"congvu.search.indexer")
 _process_lock = threading.Lock()
+
+
+@dataclass
+class _InTransaction:
+    """A block that indexes the ``kind`` documents it saves (search_index_in_transaction)."""
+
+    kind: str
+    savepoints: tuple
+    waiting: set[int] = field(default_factory=set)  #: saved in the block, not indexed yet
+    indexed: set[int] = field(default_factory=set)  #: indexed in the block
+
+
+_in_transaction: contextvars.ContextVar[_InTransaction | None] = contextvars.ContextVar(
+    "congvu_search_indexed_here", default=None
+)
+
+
+@contextlib.contextmanager
+def search_index_in_transaction(kind: str):
+    """A block of a transaction that indexes the ``kind`` documents it saves itself.
+
+    For a service that creates a document and writes its index row in the same
+    transaction (``services.search_index_new``, ``incoming_register``, ADR 0005): the
+    saves of ``kind`` documents in the block record no ``PendingIndex`` row, where one
+    would be inserted at the save and deleted again by ``search_index_new`` (two
+    statements of every registration). Nothing is left out:
+
+    - a document saved in the block that ``search_index_new`` did not index at the
+      block's own savepoint level (not called, or called in an inner savepoint that
+      may roll back) gets its pending row when the block ends, in the transaction;
+    - a save after the document was indexed in the block records its row as usual;
+    - an exception leaving the block marks the transaction for rollback, so a document
+      saved without a row cannot commit even if a caller catches the exception.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            "search_index_in_transaction() must run inside the transaction of the change"
+        )
+    block = _InTransaction(kind=kind, savepoints=tuple(connection.savepoint_ids))
+    token = _in_transaction.set(block)
+    try:
+        yield
+    except BaseException:
+        transaction.set_rollback(True)
+        raise
+    finally:
+        _in_transaction.reset(token)
+    if connection.needs_rollback:
+        return  # the transaction cannot commit: nothing to owe
+    for pk in sorted(block.waiting):
+        search_index_later(kind, pk)
+
+
+def _deferred_to_block(kind: str, pk) -> bool:
+    """Whether the save of ``pk`` is left to the search_index_in_transaction block around it."""
+    block = _in_transaction.get()
+    if block is None or block.kind != kind or int(pk) in block.indexed:
+        return False
+    block.waiting.add(int(pk))
+    return True
+
+
+def indexed_in_block(kind: str, pk) -> None:
+    """``search_index_new`` wrote the row of ``pk``: the enclosing block
+    (``search_index_in_transaction``) owes it no pending row, unless the row was
+    written in an inner savepoint."""
+    block = _in_transaction.get()
+    if block is None or block.kind != kind:
+        return
+    if tuple(connection.savepoint_ids) != block.savepoints:
+        return  # an inner savepoint may still roll the row back: keep it owed
+    block.waiting.discard(int(pk))
+    block.indexed.add(int(pk))
 
 
 def _markers():
@@ -65,6 +139,8 @@ def search_index_later(kind: str, pk) -> None:
     this or an outer savepoint level survives as long as this change does), and one
     wake-up of the indexer per transaction.
     """
+    if connection.in_atomic_block and _deferred_to_block(kind, pk):
+        return
     current = set(connection.savepoint_ids) if connection.in_atomic_block else set()
     key = (kind, int(pk))
     # The markers of this transaction share one "done" mark, set when the first

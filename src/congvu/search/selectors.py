@@ -360,7 +360,8 @@ def _engine_page(index, actor, query, active, fp, position, offset, limit) -> Se
     Pages are cut by the cursor's key (score, date, row) like the database's, so a page
     never repeats a row; the engine reads them from the top, up to the cursor's offset
     plus a margin for rows that rose above it meanwhile (a new document, or scores
-    moved by the words of documents added since).
+    moved by the words of documents added since). Like a web search engine it pages
+    through the first ``paging.MAX_OFFSET`` (10,000) results; the count is exact.
     """
     direction, key = position or (NEXT, None)
     if key is not None and key[0] != 2:
@@ -394,8 +395,14 @@ def _engine_page(index, actor, query, active, fp, position, offset, limit) -> Se
     return SearchPage(
         hits=to_hits([rows[key_pk(k)] for k in page if key_pk(k) in rows], query),
         total=total,
-        next_cursor=encode(page[-1], NEXT, fp, first + len(page)) if has_next and page else None,
-        previous_cursor=encode(page[0], PREVIOUS, fp, first) if has_previous and page else None,
+        next_cursor=(
+            encode(page[-1], NEXT, fp, min(first + len(page), MAX_OFFSET))
+            if has_next and page
+            else None
+        ),
+        previous_cursor=(
+            encode(page[0], PREVIOUS, fp, min(first, MAX_OFFSET)) if has_previous and page else None
+        ),
     )
 
 

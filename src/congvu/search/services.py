@@ -19,7 +19,8 @@ from django.utils import timezone
 from .access import new_row_tokens, row_tokens, rows_tokens
 from .backends import get_backend
 from .engines.sync import record as record_changes
-from .indexer import search_index_later, supersede
+from .indexer import indexed_in_block, search_index_later, supersede
+from .indexer import search_index_in_transaction as search_index_in_transaction
 from .models import Kind, SearchDocument
 from .ranking import ranked_columns
 from .text import index_body, search_fold
@@ -224,19 +225,22 @@ def search_index_new(kind: str, doc, *, has_attachments: bool = False) -> Search
     For a service that has just saved ``doc`` and changes it no further
     (``incoming_register``): the row is written in the same transaction, so the
     document is searchable exactly when it is committed, without reading it back.
-    ``has_attachments`` False: nothing of the document's own was stored yet besides
-    its row (no files, assignments, review steps or recipients), so neither the
-    attachment text nor the access tokens need a query. The index request that
-    saving ``doc`` recorded in this transaction (``signals.py``, ``indexer.py``) is
-    deleted; a later save in this transaction records a new one.
+    ``has_attachments`` False: nothing of the document's own that the row reads was
+    stored yet besides its row (no files with text, assignments, review steps or
+    recipients), so neither the attachment text nor the access tokens need a query.
+    The index request that saving ``doc`` recorded in this transaction
+    (``signals.py``, ``indexer.py``) is deleted; a later save in this transaction
+    records a new one. Saved inside ``search_index_in_transaction(kind)``, the
+    document recorded none to delete.
     """
     supersede(kind, doc.pk)
     if has_attachments:
-        return _write_row(
-            kind, doc, attachments=_attachment_text(doc), access=row_tokens(kind, doc)
-        )
-    access = " ".join(sorted(new_row_tokens(kind, doc)))
-    return _write_row(kind, doc, attachments="", access=access)
+        row = _write_row(kind, doc, attachments=_attachment_text(doc), access=row_tokens(kind, doc))
+    else:
+        access = " ".join(sorted(new_row_tokens(kind, doc)))
+        row = _write_row(kind, doc, attachments="", access=access)
+    indexed_in_block(kind, doc.pk)
+    return row
 
 
 def search_index_remove(kind: str, pk) -> None:

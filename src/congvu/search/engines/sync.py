@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import fcntl
+import json
 import logging
 import os
 import shutil
@@ -35,12 +36,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from ..models import SearchChange, SearchDocument, SearchIndexNode
-from .tantivy import CURRENT, TantivyIndex
+from .tantivy import CURRENT, POSITION, SCHEMA_VERSION, TantivyIndex
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +82,22 @@ def current() -> TantivyIndex | None:
     path = str((base / target).resolve())
     index = _open.get(path)
     if index is None:
+        if not built_with_this_schema(Path(path)):
+            logger.warning("The search index %s was built by another version: rebuild it", path)
+            return None
         for stale in [p for p in _open if p.startswith(str(base.resolve()))]:
             del _open[stale]
         index = _open[path] = TantivyIndex(Path(path))
     return index
+
+
+def built_with_this_schema(path: Path) -> bool:
+    """Whether the index at ``path`` has this version's fields (``SCHEMA_VERSION``)."""
+    try:
+        data = json.loads((path / POSITION).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return data.get("schema") == SCHEMA_VERSION
 
 
 @contextlib.contextmanager
@@ -202,19 +215,13 @@ def behind() -> bool:
 
 def record(keys) -> None:
     """Announce the index rows of ``keys`` (``(kind, object_id)``) as changed, in the
-    current transaction (``services._write_rows``, ``services.search_index_remove``)."""
+    current transaction (``services._write_rows``, ``services.search_index_remove``).
+
+    Nothing else happens at the change: the nodes apply it when they next search
+    (``selectors._engine``), in the worker after its drain, or with
+    ``congvu search_index_sync --every``; a change never waits for a tantivy commit.
+    """
     SearchChange.objects.bulk_create([SearchChange(kind=k, object_id=o) for k, o in keys])
-    if base_dir() is not None:
-        transaction.on_commit(_wake, robust=True)
-
-
-def _wake() -> None:
-    # In the process that made the change: its own node is current at once. Other nodes
-    # catch up when they search (selectors) or with the periodic job.
-    try:
-        sync()
-    except Exception:
-        logger.exception("Syncing the node's search index failed; the next sync retries")
 
 
 def prune() -> int:
