@@ -382,6 +382,10 @@ class FullTextBench(TantivyMixin):
             eager,
             wall,
         )
+        if self.facts.get("congvu_engine"):
+            from congvu.search.engines import sync
+
+            sync.sync(wait=True)  # the rows above: the node's row below times this sample only
         wake, indexer._wake = indexer._wake, lambda: None  # the worker is "busy"
         try:
             started = time.perf_counter()
