@@ -376,3 +376,26 @@ def test_deep_pages_stop_at_the_offset_limit_without_an_error(tantivy_node, comm
             break
     assert cursor is None  # the pages end within the limit's reach
     assert len(seen) == len(set(seen)) >= 9
+
+
+def test_a_failed_apply_leaves_the_changes_to_apply_and_the_search_answers(
+    tantivy_node, commune, monkeypatch, caplog
+):
+    from congvu.search.engines import tantivy as engine
+
+    old = _doc(commune.unit, "Kế hoạch cũ về thiên tai")
+    sync.sync()
+    new = _doc(commune.unit, "Kế hoạch mới về thiên tai")
+    position = tantivy_node().read_position()
+
+    def broken(row):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(engine, "document", broken)
+    page = search_page(actor=commune.leader, query="thiên tai")
+    assert [h.object_id for h in page.hits] == [old.pk]  # what the node had
+    assert "failed" in caplog.text
+    assert tantivy_node().read_position() == position and sync.behind()
+    monkeypatch.undo()
+    page = search_page(actor=commune.leader, query="thiên tai")
+    assert {h.object_id for h in page.hits} == {old.pk, new.pk}

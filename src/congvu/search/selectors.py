@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.db.models import F
@@ -28,6 +29,8 @@ from .paging import (
 )
 from .ranking import MAX_SCORED_WORDS, ranked, score
 from .text import highlight, highlight_terms, query_terms, search_fold
+
+logger = logging.getLogger(__name__)
 
 #: Rows scored per search at most (``_candidates``); setting ``SEARCH_CANDIDATES``.
 CANDIDATES = 1000
@@ -345,7 +348,11 @@ def _engine():
 
     index = sync.current()
     if index is not None and sync.behind():
-        sync.sync()
+        try:
+            sync.sync()
+        except Exception:
+            # The search still answers from what the node has; the changes stay to apply.
+            logger.exception("Applying search changes to the node's index failed")
     return index
 
 

@@ -21,6 +21,7 @@ read through ``restrict()`` all the same (``selectors``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import os
@@ -259,41 +260,40 @@ class TantivyIndex:
         os.replace(tmp, self.path / POSITION)
 
     # Writing ----------------------------------------------------------------------------
-    def apply(self, keys, rows, *, heap: int = 50_000_000) -> None:
-        """Replace the documents ``keys`` (``(kind, object_id)``) by ``rows`` (those still
-        indexed), in one commit. Applying the same change twice gives the same index."""
+    @contextlib.contextmanager
+    def _writer(self, heap: int):
+        """A writer whose work is committed at the end of the block, or rolled back."""
         writer = self.index.writer(heap_size=heap, num_threads=1)
         try:
-            for kind, object_id in keys:
-                writer.delete_documents_by_term("key", key_of(kind, object_id))
-            for row in rows:
-                writer.add_document(document(row))
+            yield writer
             writer.commit()
         except BaseException:
             writer.rollback()
             raise
         finally:
+            # Merges finish before the writer (and the node's lock) is let go.
             writer.wait_merging_threads()
-        self._seen = None
+            self._seen = None
+
+    def apply(self, keys, rows, *, heap: int = 50_000_000) -> None:
+        """Replace the documents ``keys`` (``(kind, object_id)``) by ``rows`` (those still
+        indexed), in one commit. Applying the same change twice gives the same index."""
+        with self._writer(heap) as writer:
+            for kind, object_id in keys:
+                writer.delete_documents_by_term("key", key_of(kind, object_id))
+            for row in rows:
+                writer.add_document(document(row))
 
     def bulk(self, rows, *, heap: int = 256_000_000, every: int = 100_000) -> int:
         """Add ``rows`` (an iterable, a fresh index: nothing is deleted) with one writer,
         committing every ``every`` documents; returns how many."""
-        writer = self.index.writer(heap_size=heap, num_threads=1)
         n = 0
-        try:
+        with self._writer(heap) as writer:
             for row in rows:
                 writer.add_document(document(row))
                 n += 1
                 if n % every == 0:
                     writer.commit()
-            writer.commit()
-        except BaseException:
-            writer.rollback()
-            raise
-        finally:
-            writer.wait_merging_threads()
-        self._seen = None
         return n
 
     # Reading ----------------------------------------------------------------------------
