@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.text import vietnamese_order
+from congvu.core.widgets import PlainSelect
 from congvu.registry.constants import Secrecy
 from congvu.registry.models import DocumentType, Register
 
@@ -22,13 +23,17 @@ class SearchForm(forms.Form):
         help_text=_("Số ký hiệu, trích yếu, cơ quan ban hành, người ký hoặc nội dung tệp"),
     )
     kind = forms.ChoiceField(
-        label=_("Văn bản"), required=False, choices=[("", _("Tất cả")), *Kind.choices]
+        label=_("Văn bản"),
+        required=False,
+        choices=[("", _("Tất cả")), *Kind.choices],
+        widget=PlainSelect,
     )
     type = forms.ModelChoiceField(
         label=_("Loại văn bản"),
         required=False,
         queryset=DocumentType.objects.none(),
         empty_label=_("Tất cả"),
+        widget=PlainSelect,
     )
     issuer = forms.CharField(label=_("Cơ quan ban hành"), required=False, max_length=200)
     date_from = forms.DateField(
@@ -42,14 +47,16 @@ class SearchForm(forms.Form):
         required=False,
         queryset=Register.objects.none(),
         empty_label=_("Tất cả"),
+        widget=PlainSelect,
     )
-    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False, widget=PlainSelect)
     secrecy = forms.TypedChoiceField(
         label=_("Độ mật"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", _("Tất cả")), *[(v, label) for v, label in Secrecy.choices if v <= 1]],
+        widget=PlainSelect,
     )
 
     def __init__(self, *args, actor=None, **kwargs):

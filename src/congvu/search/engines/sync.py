@@ -202,22 +202,35 @@ def sync(*, wait: bool = False) -> SyncResult:
 
 
 _LAST_SQL = f"SELECT max(id) FROM {SearchChange._meta.db_table}"
+_SEEN_SQL = f"SELECT max(id) FROM {SearchChange._meta.db_table} WHERE id IN"
 
 
 def behind() -> bool:
-    """Whether the node's index lacks a committed change (one indexed query)."""
+    """Whether the node's index lacks a committed change (one indexed query).
+
+    An id still missing (a transaction not committed yet, or rolled back) counts only
+    once it has appeared: a rolled-back one would otherwise send every search of the
+    next ``SEARCH_CHANGE_GRACE_SECONDS`` through a sync; the worker's periodic sync
+    gives it up.
+    """
     index = current()
     if index is None:
         return False
     state = index.read_position()
-    if state["missing"]:
-        return True
+    missing = sorted(state["missing"])
     # Asked before every search: plain SQL (the ORM's compilation cost more than the
-    # primary key's index lookup).
+    # primary key's index lookups).
     with connection.cursor() as cursor:
-        cursor.execute(_LAST_SQL)
-        last = cursor.fetchone()[0] or 0
-    return last > state["applied"]
+        if missing:
+            marks = ", ".join(["%s"] * len(missing))
+            cursor.execute(f"SELECT ({_LAST_SQL}), ({_SEEN_SQL} ({marks}))", missing)
+            last, seen = cursor.fetchone()
+            if seen is not None:
+                return True
+        else:
+            cursor.execute(_LAST_SQL)
+            last = cursor.fetchone()[0]
+    return (last or 0) > state["applied"]
 
 
 def record(keys) -> None:
