@@ -54,7 +54,13 @@ CHUNK = 1024 * 1024
 
 # Rows not worth restoring: sessions end with the backup, and the search index is
 # derived data that restore rebuilds from the documents (``search_reindex``).
-SKIPPED_MODELS = {"sessions.session", "search.searchdocument"}
+SKIPPED_MODELS = {
+    "sessions.session",
+    "search.searchdocument",
+    # Where each node stood in the old installation: its index is rebuilt after a restore.
+    "search.searchchange",
+    "search.searchindexnode",
+}
 # Tables that ``migrate`` fills by itself; an "empty" installation may hold them.
 SEEDED_MODELS = {
     "contenttypes.contenttype",
