@@ -1,5 +1,7 @@
 """Shared fixtures. Factories live in tests/factories.py."""
 
+import os
+
 from django.db import connection
 
 import pytest
@@ -31,6 +33,28 @@ def _vietnamese_by_default():
     translation.activate("vi")
     yield
     translation.activate("vi")
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time on in-memory SQLite.
+
+    Same address rules as pytest-django's fixture; tests/live_server.py says why.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    from tests.live_server import serialise
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    serialise(server)
+    server.start()
+    yield server
+    server.stop()
 
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}

@@ -201,6 +201,7 @@ def test_register_direct_reply_issue_deliver_complete(org, login):
     assert notation in row.inner_text()
     assert "Chờ vào sổ" in row.inner_text()
     other.get_by_role("link", name=REPLY).click()
+    other.wait_for_url(re.compile(r"/app/van-ban-den/\d+/$"))
     shown = facts(other)
     assert shown["Cơ quan ban hành"] == "Ủy ban nhân dân xã An Thạnh"
     assert shown["Nguồn"] == f"Liên thông nội bộ — {notation}"

@@ -9,6 +9,7 @@ import re
 from django.core import mail
 
 import pytest
+from playwright.sync_api import expect
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -87,6 +88,7 @@ def test_citizen_signs_up_verifies_and_logs_in(page):
     page.locator("input[name=email]").fill("congdan.e2e@example.vn")
     page.locator("input[name=password]").fill("Thanh-Phu-2025-an-toan")
     page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator("main")).to_contain_text("Tài khoản chưa được xác minh.")
     assert "/tai-khoan/" not in page.url
 
     page.goto(path)

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from congvu.signatures import pki
 from congvu.signatures.services import add_anchor_unchecked
@@ -50,7 +51,8 @@ def test_unit_admin_uploads_a_pkcs12_and_sees_it_listed(page, tmp_path):
     page.get_by_label("Mật khẩu tệp PKCS#12").fill("sai")
     page.get_by_label("Hình chữ ký hoặc con dấu (PNG)").set_input_files(str(png))
     page.get_by_role("button", name="Đăng ký khóa").click()
-    assert "Không mở được tệp PKCS#12" in page.locator("main").inner_text()
+    # The refused form comes back from a POST to the same address: wait for its text.
+    expect(page.locator("main")).to_contain_text("Không mở được tệp PKCS#12")
 
     page.get_by_label("Tệp chứng thư số PKCS#12 (.p12, .pfx)").set_input_files(str(p12))
     page.get_by_label("Mật khẩu tệp PKCS#12").fill(P12_PASSWORD)
