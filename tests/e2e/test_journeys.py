@@ -9,9 +9,9 @@ import re
 from django.core import mail
 
 import pytest
-from playwright.sync_api import expect
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.factories import PositionFactory, UnitFactory
 

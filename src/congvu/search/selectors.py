@@ -297,8 +297,10 @@ def search_page(*, actor, query: str = "", filters: dict | None = None, limit=20
         page = _engine_page(index, a, query, active, fp, position, offset, limit)
         if page is not None:
             return page
-    elif key is not None and key[0] == 2:
-        raise InvalidCursor()  # a page of the full-text engine, which this node lacks now
+    if key is not None and key[0] == 2:
+        # A page of the full-text engine, which this node lacks now or which has
+        # no answer for it: refused before the database does any work.
+        raise InvalidCursor()
     backend = get_backend()
     bound, _threshold = _settings()
     base = _apply_filters(SearchDocument.objects.restrict(a, "view"), active)
@@ -328,8 +330,6 @@ def search_page(*, actor, query: str = "", filters: dict | None = None, limit=20
             rows = loose.values_list("pk", "similarity", "date")[:bound]
             cands, rest = sorted(row_key(0, s, d, pk) for pk, s, d in rows), None
             total, estimated = len(cands), len(cands) >= bound
-    if position is not None and position[1][0] == 2:
-        raise InvalidCursor()
     keys, has_previous, has_next = _page_keys(cands, rest, exclude, position, limit)
     rows = SearchDocument.objects.only(*HIT_FIELDS).in_bulk([key_pk(k) for k in keys])
     return SearchPage(
