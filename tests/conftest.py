@@ -57,6 +57,23 @@ def live_server(request):
     server.stop()
 
 
+@pytest.fixture
+def _tmp_storage(settings, tmp_path):
+    """Stored files (blobs, previews, packages) of this test in its own directory, returned.
+
+    A conftest or module whose every test stores files overrides it with an autouse
+    fixture of the same name that requests this one.
+    """
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
 DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 
 

@@ -32,16 +32,9 @@ def fixture_bytes(name: str) -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _tmp_storage(settings, tmp_path):
+def _tmp_storage(_tmp_storage):
     """Each test stores packages and files in its own directory."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    return tmp_path / "media"
+    return _tmp_storage
 
 
 @pytest.fixture

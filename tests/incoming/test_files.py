@@ -13,14 +13,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _tmp_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
+def _tmp_storage(_tmp_storage):
+    """Every test here stores its files in its own directory (tests/conftest.py)."""
+    return _tmp_storage
 
 
 def test_register_with_scan_and_download(client, register_doc, clerk, outsider):

@@ -89,17 +89,6 @@ def test_a_lien_thong_registration_still_records_its_status_delivery(register_do
     ) == ["exchange.status_03"]
 
 
-@pytest.fixture
-def _tmp_storage(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-
-
 @pytest.mark.usefixtures("_tmp_storage")
 def test_a_registration_with_a_file_reads_no_text_back_and_is_found_by_it_after_extraction(
     register_doc, clerk, django_capture_on_commit_callbacks

@@ -24,16 +24,9 @@ DIGEST = re.compile(r'name="content_sha256" value="([0-9a-f]{64})"')
 
 
 @pytest.fixture(autouse=True)
-def _tmp_storage(settings, tmp_path):
+def _tmp_storage(_tmp_storage):
     """Blobs and the preview cache of each test in their own directory."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "media")},
-        },
-    }
-    return tmp_path / "media"
+    return _tmp_storage
 
 
 def _fresh(doc) -> OutgoingDocument:

@@ -5,6 +5,7 @@ SQLite nor a PostgreSQL without a Vietnamese collation sorts Vietnamese (they pu
 "Đ" after "Z"), so the choices of pick lists are sorted in Python too.
 """
 
+import functools
 import unicodedata
 
 from django.forms.models import ModelChoiceIterator
@@ -30,29 +31,32 @@ _TONE = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _LETTER_BASE = 0x10000
 
 
+@functools.lru_cache(maxsize=4096)
+def _letter_and_tone(char: str) -> tuple[int, int]:
+    # Per character, cached: normalising each character of each label was most of the
+    # cost of the search page's pick lists (issue 12); the alphabet in use is small.
+    parts = unicodedata.normalize("NFD", char)
+    base = "".join(c for c in parts if c not in _TONE)
+    letter = unicodedata.normalize("NFC", base)
+    tone = max((_TONE[c] for c in parts if c in _TONE), default=0)
+    if letter in _LETTER:
+        return _LETTER_BASE + _LETTER[letter], tone
+    # Another script or a letter with marks Vietnamese does not use: its base letter's
+    # place if it has one, else its code point after the alphabet.
+    plain = "".join(c for c in parts if unicodedata.category(c) != "Mn")
+    rank = _LETTER.get(plain)
+    if rank is not None:
+        return _LETTER_BASE + rank, tone
+    code = ord(char)
+    return (code if code < 0x80 else _LETTER_BASE + len(_ALPHABET) + code), tone
+
+
 def _letters_and_tones(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    letters: list[int] = []
-    tones: list[int] = []
-    for char in unicodedata.normalize("NFC", text).lower():
-        parts = unicodedata.normalize("NFD", char)
-        base = "".join(c for c in parts if c not in _TONE)
-        letter = unicodedata.normalize("NFC", base)
-        if letter in _LETTER:
-            letters.append(_LETTER_BASE + _LETTER[letter])
-        else:
-            # Another script or a letter with marks Vietnamese does not use: its base letter's
-            # place if it has one, else its code point after the alphabet.
-            plain = "".join(c for c in parts if unicodedata.category(c) != "Mn")
-            rank = _LETTER.get(plain)
-            if rank is not None:
-                letters.append(_LETTER_BASE + rank)
-            else:
-                code = ord(char)
-                letters.append(code if code < 0x80 else _LETTER_BASE + len(_ALPHABET) + code)
-        tones.append(max((_TONE[c] for c in parts if c in _TONE), default=0))
-    return tuple(letters), tuple(tones)
+    pairs = [_letter_and_tone(char) for char in unicodedata.normalize("NFC", text).lower()]
+    return tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
 
 
+@functools.lru_cache(maxsize=8192)
 def vietnamese_sort_key(text: str) -> tuple:
     """A key that sorts Vietnamese names as a dictionary does: "Ấp" < "Bình" < "Điền" < "Đông" < "Zeta".
 
