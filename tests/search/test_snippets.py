@@ -106,6 +106,9 @@ def test_window_snippets_equal_whole_text_snippets_with_long_white_space():
         "truyền",
         "nhiễm",
         "12/QĐ-UBND",
+        # Markup characters: escaped exactly as Django's escape does, marks included.
+        '<b>"dân"</b>',
+        "A&B's",
     ]
     gaps = [" ", "  ", "\n", "\t \n", " " * 300, "\n" * 900, "\u00a0"]
     for _ in range(300):
