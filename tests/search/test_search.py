@@ -113,6 +113,19 @@ def test_highlight_escapes_html(commune):
     assert "<mark>" in str(hits[0].snippet)
 
 
+def test_issuer_filter_matches_the_beginnings_of_words_in_both_engines(docs, commune):
+    leader = commune.leader
+    letter = [("incoming", docs["letter"].pk)]
+    # Each typed word begins a word of the issuer: a name typed in part is enough.
+    assert ids(leader, "cai cach", issuer="Sở Nội") == letter
+    assert ids(leader, "cai cach", issuer="noi v") == letter
+    assert ids(leader, "", issuer="so noi v") == letter
+    # Never the middle of a word: "inh" is inside "tỉnh" and "Vĩnh" but begins neither.
+    assert ids(leader, "cai cach", issuer="inh") == []
+    assert ids(leader, "", issuer="inh") == []
+    assert ids(leader, "cai cach", issuer="vu tinh ong") == []
+
+
 def test_filters(docs, commune):
     qd = DocumentType.objects.get(code="quyet-dinh")
     leader = commune.leader

@@ -6,7 +6,7 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -56,8 +56,12 @@ def _apply_filters(qs, filters: dict):
     if f.get("type"):
         qs = qs.filter(document_type_id=getattr(f["type"], "pk", f["type"]))
     if f.get("issuer"):
+        # Each typed word begins a word of the issuer ("so noi" finds Sở Nội vụ, "inh" not
+        # Vĩnh Long), as the node index's filter (``engines.tantivy.filter_queries``).
         for word in search_fold(f["issuer"]).split():
-            qs = qs.filter(issuer_folded__contains=word)
+            qs = qs.filter(
+                Q(issuer_folded__startswith=word) | Q(issuer_folded__contains=f" {word}")
+            )
     if f.get("date_from"):
         qs = qs.filter(date__gte=f["date_from"])
     if f.get("date_to"):
