@@ -24,6 +24,15 @@ def test_same_markup_as_djangos_select(value, attrs):
     assert "&lt;mật&gt;" in plain and "<mật>" not in plain  # labels are escaped
 
 
+def test_only_the_first_option_of_a_repeated_value_is_selected_as_in_django():
+    choices = [("", "—"), ("a", "Một"), ("Nhóm", [("a", "Lại một"), (None, "Rỗng")])]
+    for value in ("a", None, ""):
+        django = forms.Select(choices=choices).render("x", value)
+        plain = PlainSelect(choices=choices).render("x", value)
+        assert parse_html(plain) == parse_html(django)
+    assert PlainSelect(choices=choices).render("x", "a").count(" selected") == 1
+
+
 def test_a_bound_search_form_keeps_the_chosen_filters(db):
     from congvu.search.forms import SearchForm
 
