@@ -12,10 +12,11 @@ class PlainSelect(forms.Select):
     """A ``<select>`` whose options are written in Python.
 
     Django's ``Select`` renders every option through two template includes
-    (``select_option.html``, ``attrs.html``): the search page's five filters, with a
-    unit's document types and registers, spent about 20 ms of a request on them at
-    1,000,000 documents (issue 12, docs/benchmarks-fulltext.md). Same markup, same
-    context (``get_context``: selection, attributes, option groups).
+    (``select_option.html``, ``attrs.html``) after building a dict of attributes per
+    option: the search page's five filters, with a unit's document types and registers,
+    spent about 20 ms of a request on them at 1,000,000 documents (issue 12,
+    docs/benchmarks-fulltext.md). Same markup and selection rules, tested equal
+    (tests/core/test_widgets.py).
     """
 
     def render(self, name, value, attrs=None, renderer=None):
