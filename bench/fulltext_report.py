@@ -161,9 +161,10 @@ def write_report(bench, path: Path, summary_path: Path | None = None) -> None:
         "searched by the leader among the documents they see. Titles repeat (the yearly plan, "
         "the quarterly report), so a query contained in more than ten of the titles the "
         "leader sees cannot be resolved by any engine: up to five windows of each title are "
-        "drawn and the first one shared by at most ten titles is kept (as a user shown a page "
-        "of identical titles types other words). *Ambiguous* counts the titles with no such "
-        "window; *unambiguous* is the share over the others.",
+        "drawn, then every window from the shortest, and the first one shared by at most ten "
+        "titles is kept (as a user shown a page of identical titles types other words of the "
+        "same title). *Ambiguous* counts the titles with no such window (all but identical "
+        "titles); *unambiguous* is the share over the others.",
         "",
         "| engine | with marks | without marks | all | unambiguous | ambiguous queries "
         "| p95 ms | meets target | first misses |",

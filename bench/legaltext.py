@@ -208,14 +208,61 @@ class Pool:
         return "\n".join(out), " ".join(fout)
 
 
-def title_query(rng: random.Random, subject: str, *, marks: bool) -> str:
-    """A query a user would type for a document they know: 4–7 words of its title."""
+def _title_words(subject: str) -> list[str]:
     words = subject.split()
     for prefix in ("V/v", "Về", "việc"):
         if words and words[0] == prefix:
             words = words[1:]
+    return words
+
+
+def _query(words: list[str], marks: bool) -> str:
+    query = " ".join(w.strip(",.;:") for w in words)
+    return query if marks else _fold(query)
+
+
+def title_query(rng: random.Random, subject: str, *, marks: bool) -> str:
+    """A query a user would type for a document they know: 4–7 words of its title."""
+    words = _title_words(subject)
     if len(words) > 7:
         start = rng.randint(0, len(words) - 7)
         words = words[start : start + rng.randint(4, 7)]
-    query = " ".join(w.strip(",.;:") for w in words)
-    return query if marks else _fold(query)
+    return _query(words, marks)
+
+
+def title_windows(subject: str, *, marks: bool) -> list[str]:
+    """Every query of 4–7 consecutive words of the title, shortest first (in order).
+
+    What a user tries when the words they first typed are shared by many titles: other
+    words of the same title, until a few words single it out.
+    """
+    words = _title_words(subject)
+    if len(words) <= 7:
+        return [_query(words, marks)]
+    return [
+        _query(words[start : start + size], marks)
+        for size in range(4, 8)
+        for start in range(len(words) - size + 1)
+    ]
+
+
+class TitleIndex:
+    """How many of a set of titles contain a query as whole words (folded)."""
+
+    def __init__(self, subjects: list[str]):
+        self.titles = [f" {_fold(s)} " for s in subjects]
+        self.words: dict[str, set[int]] = {}
+        for i, title in enumerate(self.titles):
+            for word in title.split():
+                self.words.setdefault(word, set()).add(i)
+
+    def shared_by(self, query: str) -> int:
+        """The titles that contain ``query``: only those holding each of its words are read."""
+        folded = _fold(query)
+        words = folded.split()
+        if not words:
+            return len(self.titles)
+        sets = sorted((self.words.get(w, set()) for w in set(words)), key=len)
+        candidates = set.intersection(*sets)
+        needle = f" {folded} "
+        return sum(needle in self.titles[i] for i in candidates)

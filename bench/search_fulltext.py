@@ -115,7 +115,7 @@ class FullTextBench(TantivyMixin):
 
     def pick_relevance(self) -> None:
         """Documents the leader sees, and a title-derived query of each (marks and folded)."""
-        from bench.legaltext import title_query
+        from bench.legaltext import TitleIndex, title_query, title_windows
         from congvu.core.authz import as_actor
         from congvu.search.models import SearchDocument
 
@@ -128,18 +128,20 @@ class FullTextBench(TantivyMixin):
         rng = random.Random(f"{self.seed}:relevance")
         picked = rng.sample(rows, min(self.relevance_n, len(rows)))
         self.relevance = []
-        titles = [f" {fold(subject)} " for _, _, subject in rows]
+        titles = TitleIndex([subject for _, _, subject in rows])
         self.ambiguous = set()
         for kind, object_id, subject in picked:
             # Titles repeat (the yearly plan, the quarterly report): when more than ten
             # visible titles contain the query, no engine can be sure to rank its source.
             # A user shown a page of identical titles types other words of the title:
-            # up to five windows are drawn, the first one that few titles share is kept.
-            for _ in range(5):
-                marks = title_query(rng, subject, marks=True)
-                if sum(f" {fold(marks)} " in t for t in titles) <= 10:
+            # up to five windows are drawn, then every window from the shortest, and the
+            # first one that few titles share is kept.
+            drawn = [title_query(rng, subject, marks=True) for _ in range(5)]
+            for marks in (*drawn, *title_windows(subject, marks=True)):
+                if titles.shared_by(marks) <= 10:
                     break
             else:
+                marks = drawn[-1]
                 self.ambiguous.add((kind, object_id))
             self.relevance.append(((kind, object_id), marks, fold(marks)))
         # The latency mix: the everyday queries and a few title-derived ones.

@@ -8,7 +8,7 @@ from django.db import connection
 
 import pytest
 from bench.generate import Generator
-from bench.legaltext import Pool, title_query
+from bench.legaltext import Pool, TitleIndex, title_query, title_windows
 
 from congvu.files.models import StoredFile
 from congvu.search.models import SearchDocument
@@ -59,6 +59,34 @@ def test_title_queries_come_with_and_without_marks(pool):
     assert 4 <= len(marks.split()) <= 7
     assert marks in subject.replace(",", "")
     assert folded == search_fold(marks)
+
+
+def test_title_windows_are_every_run_of_four_to_seven_words_shortest_first():
+    subject = "V/v một hai ba bốn năm sáu bảy tám"
+    windows = title_windows(subject, marks=True)
+
+    # "V/v" is not typed; 8 words give 5 + 4 + 3 + 2 windows of 4, 5, 6 and 7 words.
+    assert windows[:2] == ["một hai ba bốn", "hai ba bốn năm"]
+    assert windows[-1] == "hai ba bốn năm sáu bảy tám"
+    assert [len(w.split()) for w in windows] == [4] * 5 + [5] * 4 + [6] * 3 + [7] * 2
+    assert title_windows("Kế hoạch thu ngân sách", marks=False) == ["ke hoach thu ngan sach"]
+
+
+def test_title_index_counts_titles_holding_the_query_as_whole_words():
+    titles = TitleIndex(
+        [
+            "Kế hoạch phòng, chống dịch năm 2025",
+            "Kế hoạch phòng chống dịch năm 2026",
+            "Báo cáo kết quả phòng chống dịch",
+            "Kế hoạch phòng chống dịch bệnh",
+        ]
+    )
+
+    assert titles.shared_by("phòng chống dịch") == 4  # punctuation folds away
+    assert titles.shared_by("ke hoach phong chong dich") == 3
+    assert titles.shared_by("phòng chống dịch năm 2026") == 1
+    assert titles.shared_by("chống dịch bệ") == 0  # whole words only
+    assert titles.shared_by("ngân sách") == 0
 
 
 @pytest.mark.django_db
