@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from congvu.core.text import vietnamese_order
-from congvu.core.widgets import PlainSelect
+from congvu.core.widgets import PlainBoundField, PlainDateInput, PlainSelect, PlainTextInput
 from congvu.registry.constants import Secrecy
 from congvu.registry.models import DocumentType, Register
 
@@ -15,11 +15,15 @@ from .selectors import status_choices
 
 
 class SearchForm(forms.Form):
+    """The search box and its filters (tìm kiếm văn bản), drawn without the template engine."""
+
+    bound_field_class = PlainBoundField
+
     q = forms.CharField(
         label=_("Từ khóa"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=PlainTextInput(attrs={"type": "search"}),
         help_text=_("Số ký hiệu, trích yếu, cơ quan ban hành, người ký hoặc nội dung tệp"),
     )
     kind = forms.ChoiceField(
@@ -35,12 +39,14 @@ class SearchForm(forms.Form):
         empty_label=_("Tất cả"),
         widget=PlainSelect,
     )
-    issuer = forms.CharField(label=_("Cơ quan ban hành"), required=False, max_length=200)
+    issuer = forms.CharField(
+        label=_("Cơ quan ban hành"), required=False, max_length=200, widget=PlainTextInput
+    )
     date_from = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Từ ngày"), required=False, widget=PlainDateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Đến ngày"), required=False, widget=PlainDateInput(attrs={"type": "date"})
     )
     register = forms.ModelChoiceField(
         label=_("Sổ đăng ký"),
