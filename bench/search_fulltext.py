@@ -136,13 +136,20 @@ class FullTextBench(TantivyMixin):
             # A user shown a page of identical titles types other words of the title:
             # up to five windows are drawn, then every window from the shortest, and the
             # first one that few titles share is kept.
-            drawn = [title_query(rng, subject, marks=True) for _ in range(5)]
-            for marks in (*drawn, *title_windows(subject, marks=True)):
+            # Drawn one at a time, as before the fallback was added: the same seed gives
+            # the same queries (and the same latency mix) for the titles it resolves.
+            for _ in range(5):
+                marks = title_query(rng, subject, marks=True)
                 if titles.shared_by(marks) <= 10:
                     break
             else:
-                marks = drawn[-1]
-                self.ambiguous.add((kind, object_id))
+                drawn = marks
+                for marks in title_windows(subject, marks=True):
+                    if titles.shared_by(marks) <= 10:
+                        break
+                else:
+                    marks = drawn
+                    self.ambiguous.add((kind, object_id))
             self.relevance.append(((kind, object_id), marks, fold(marks)))
         # The latency mix: the everyday queries and a few title-derived ones.
         self.queries = list(COMMON) + [q for _, q, _ in self.relevance[:3]]
