@@ -40,8 +40,8 @@ POSITION = "congvu-position.json"
 SCHEMA_VERSION = 1
 
 #: Each query word must occur in the body (which holds every part of the document, as the
-#: database match); the ranked fields add their weight (``ranking.py``'s order).
-FIELD_BOOSTS = (("number", NUMBER), ("subject", SUBJECT), ("people", PEOPLE), ("body", 1.0))
+#: database match; weight 1); the ranked fields add their weight (``ranking.py``'s order).
+RANKED_BOOSTS = (("number", NUMBER), ("subject", SUBJECT), ("people", PEOPLE))
 
 
 def _schema():
@@ -214,8 +214,7 @@ def text_query(query: str) -> tantivy.Query | None:
     clauses += [
         (tantivy.Occur.Should, tantivy.Query.boost_query(_q_term(f, w), b))
         for w in terms
-        for f, b in FIELD_BOOSTS
-        if f != "body"
+        for f, b in RANKED_BOOSTS
     ]
     scored = words[:MAX_SCORED_WORDS]
     phrase = " ".join(scored)
